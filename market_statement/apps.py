@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MarketStatementConfig(AppConfig):
+    name = "market_statement"
+    verbose_name = "Market position statement"

@@ -1,0 +1,41 @@
+import shutil
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from wagtail.models import Page, Site
+
+from marketplace.pages.services import site_install_home_page
+from tests.factories import HomePageFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded files of a test go to its own folder and vanish with it."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    yield
+    shutil.rmtree(tmp_path / "media", ignore_errors=True)
+
+
+@pytest.fixture
+def home_page(db):
+    """A site whose root is a published HomePage, as after a real install."""
+    site = Site.objects.get(is_default_site=True)
+    home = HomePageFactory.build()
+    return site_install_home_page(site=site, home=home)
+
+
+@pytest.fixture
+def demo(db):
+    """The full demo content and accounts, loaded by the real demo command."""
+    call_command("load_demo_data", verbosity=0)
+    return Site.objects.get(is_default_site=True).root_page.specific
+
+
+@pytest.fixture
+def root_page(db):
+    return Page.get_first_root_node()
+
+
+def pytest_report_header(config):
+    return f"database: {settings.DATABASES['default']['ENGINE']}"

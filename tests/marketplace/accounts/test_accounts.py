@@ -1,0 +1,194 @@
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth.models import Group
+from django.core import mail
+
+from marketplace.accounts.models import User
+from marketplace.accounts.roles import ADMIN_ROLES, Role
+from marketplace.accounts.services import user_revoke_role
+from tests.factories import DEFAULT_PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db
+
+SIGNUP = {"email": "new.person@example.org", "password1": "correct-horse-42", "password2": ""}
+
+
+def soup(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def link_in(message) -> str:
+    return re.search(r"https?://testserver(/\S+)", message.body).group(1)
+
+
+def test_every_role_exists_with_admin_access_only_for_council_staff():
+    for role in Role:
+        group = Group.objects.get(name=role.value)
+        has_admin = group.permissions.filter(codename="access_admin").exists()
+        assert has_admin is (role in ADMIN_ROLES), role
+
+
+def test_sign_up_sends_a_verification_email_whose_link_signs_the_person_in(client, home_page):
+    response = client.post("/accounts/signup/", {**SIGNUP, "password2": SIGNUP["password1"]})
+
+    assert response.status_code == 302 and response["Location"] == "/accounts/confirm-email/"
+    user = User.objects.get(email="new.person@example.org")
+    assert user.has_role(Role.PUBLIC) and not user.has_role(Role.MODERATOR)
+    assert "_auth_user_id" not in client.session  # not signed in until verified
+    assert [m.to for m in mail.outbox] == [["new.person@example.org"]]
+    confirm_url = link_in(mail.outbox[0])
+
+    confirm_page = client.get(confirm_url)
+    assert confirm_page.status_code == 200
+    assert soup(confirm_page).select_one("form button[type=submit]")
+    response = client.post(confirm_url)
+
+    assert response.status_code == 302
+    assert user.emailaddress_set.get().verified
+    assert client.session["_auth_user_id"] == str(user.pk)
+    account = soup(client.get("/accounts/profile/"))
+    assert "new.person@example.org" in account.get_text()
+    assert "Member of the public" in account.get_text()
+
+
+def test_a_bad_sign_up_shows_the_error_summary_and_keeps_what_was_typed(client, home_page):
+    response = client.post("/accounts/signup/", {**SIGNUP, "password2": "something-else"})
+
+    assert response.status_code == 200
+    page = soup(response)
+    assert page.title.get_text().startswith("Error: ")
+    summary = page.select_one(".govuk-error-summary")
+    assert summary.h2.get_text() == "There is a problem"
+    links = summary.select("a")
+    assert links and links[0]["href"] == "#id_password2"
+    field = page.select_one("#id_password2")
+    assert "govuk-input--error" in field["class"]
+    assert "id_password2_error" in field["aria-describedby"]
+    assert page.select_one("#id_password2_error.govuk-error-message")
+    assert page.select_one("#id_email")["value"] == "new.person@example.org"
+    assert not User.objects.filter(email="new.person@example.org").exists()
+    assert not mail.outbox
+
+
+def test_an_unverified_account_cannot_sign_in_but_is_sent_a_new_link(client, home_page):
+    make_user("slow@example.org", verified=False)
+
+    response = client.post(
+        "/accounts/login/", {"login": "slow@example.org", "password": DEFAULT_PASSWORD}
+    )
+
+    assert response.status_code == 302 and response["Location"] == "/accounts/confirm-email/"
+    assert "_auth_user_id" not in client.session
+    assert mail.outbox[0].to == ["slow@example.org"]
+
+
+def test_sign_in_and_sign_out(client, home_page):
+    user = make_user("pat@example.org")
+
+    wrong = client.post("/accounts/login/", {"login": "pat@example.org", "password": "nope"})
+    assert wrong.status_code == 200
+    assert soup(wrong).select_one(".govuk-error-summary")
+
+    response = client.post(
+        "/accounts/login/", {"login": "pat@example.org", "password": DEFAULT_PASSWORD}
+    )
+    assert response.status_code == 302 and response["Location"] == "/accounts/profile/"
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_password_reset_by_emailed_link(client, home_page):
+    make_user("forgetful@example.org")
+
+    client.post("/accounts/password/reset/", {"email": "forgetful@example.org"})
+
+    assert mail.outbox[0].to == ["forgetful@example.org"]
+    key_url = link_in(mail.outbox[0])
+    form_url = client.get(key_url)["Location"]  # allauth swaps the key for a session token
+    response = client.post(
+        form_url, {"password1": "brand-new-secret-9", "password2": "brand-new-secret-9"}
+    )
+    assert response.status_code == 302
+    assert client.login(username="forgetful@example.org", password="brand-new-secret-9")
+
+
+def test_password_reset_for_an_unknown_address_reveals_nothing(client, home_page):
+    response = client.post("/accounts/password/reset/", {"email": "nobody@example.org"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/password/reset/done/"
+
+
+def test_account_page_needs_sign_in(client, home_page):
+    response = client.get("/accounts/profile/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/accounts/profile/")
+
+
+@pytest.mark.parametrize(
+    ("roles", "sees_council_tools"),
+    [
+        ((), False),
+        ((Role.PROVIDER_STAFF,), False),
+        ((Role.PRACTITIONER,), False),
+        ((Role.MODERATOR,), True),
+        ((Role.EDITOR,), True),
+        ((Role.COMMISSIONER,), True),
+    ],
+)
+def test_account_page_shows_roles_and_admin_link(client, home_page, roles, sees_council_tools):
+    user = make_user("", *roles)
+    client.force_login(user)
+
+    page = soup(client.get("/accounts/profile/"))
+
+    for role in roles:
+        assert role.label in page.get_text()
+    assert bool(page.select('a[href="/admin/"]')) is sees_council_tools
+
+
+@pytest.mark.parametrize(
+    ("roles", "allowed"),
+    [
+        ((), False),
+        ((Role.PROVIDER_STAFF,), False),
+        ((Role.PRACTITIONER,), False),
+        ((Role.MODERATOR,), True),
+        ((Role.EDITOR,), True),
+        ((Role.COMMISSIONER,), True),
+    ],
+)
+def test_wagtail_admin_is_for_moderators_editors_and_commissioners(
+    client, home_page, roles, allowed
+):
+    client.force_login(make_user("", *roles))
+
+    response = client.get("/admin/")
+
+    if allowed:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+
+
+def test_anonymous_people_are_sent_to_sign_in_for_the_admin(client, home_page):
+    response = client.get("/admin/pages/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/admin/pages/")
+
+
+def test_every_account_keeps_the_public_role():
+    user = make_user("")
+
+    with pytest.raises(ValueError, match="cannot be removed"):
+        user_revoke_role(user=user, role=Role.PUBLIC)
+    user_revoke_role(user=user, role=Role.MODERATOR)  # not held: no error
+    assert user.has_role(Role.PUBLIC)
