@@ -1,14 +1,28 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 
 from .roles import DEFAULT_ROLE
 from .services import user_grant_role
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Every new account starts as a member of the public."""
+    """Every new account starts as a member of the public; e-mails name the service and council."""
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
         if commit:
             user_grant_role(user=user, role=DEFAULT_ROLE)
         return user
+
+    def send_mail(self, template_prefix, email, context):
+        from marketplace.pages.models import SiteSettings
+
+        request = context.get("request") or self.request
+        site_settings = SiteSettings.for_request(request) if request else None
+        context = {
+            **context,
+            "service_name": getattr(site_settings, "service_name", None)
+            or settings.WAGTAIL_SITE_NAME,
+            "council_name": getattr(site_settings, "council_name", ""),
+        }
+        super().send_mail(template_prefix, email, context)

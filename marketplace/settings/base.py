@@ -276,3 +276,13 @@ LOGGING = {
 
 # The demo loader writes accounts with public passwords; dev and test settings allow it.
 DEMO_DATA_ALLOWED = env_bool("DEMO_DATA_ALLOWED", False)
+
+ACCOUNT_FORMS = {
+    "login": "marketplace.accounts.forms.LoginForm",
+    "signup": "marketplace.accounts.forms.SignupForm",
+    "reset_password": "marketplace.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "marketplace.accounts.forms.ResetPasswordKeyForm",
+    "change_password": "marketplace.accounts.forms.ChangePasswordForm",
+    "set_password": "marketplace.accounts.forms.SetPasswordForm",
+    "add_email": "marketplace.accounts.forms.AddEmailForm",
+}

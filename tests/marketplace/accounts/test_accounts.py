@@ -192,3 +192,24 @@ def test_every_account_keeps_the_public_role():
         user_revoke_role(user=user, role=Role.PUBLIC)
     user_revoke_role(user=user, role=Role.MODERATOR)  # not held: no error
     assert user.has_role(Role.PUBLIC)
+
+
+def test_sign_in_page_uses_plain_labels_and_no_placeholders(client, home_page):
+    page = soup(client.get("/accounts/login/"))
+
+    assert page.h1.get_text(strip=True) == "Sign in"
+    labels = [label.get_text(strip=True) for label in page.select("form label")]
+    assert labels == ["Email address", "Password", "Keep me signed in on this device"]
+    assert not page.select("input[placeholder]")
+    assert page.select_one('a[href="/accounts/password/reset/"]')
+    assert page.select_one('a[href="/accounts/signup/"]')
+
+
+def test_verification_email_names_the_service_and_the_link(client, home_page):
+    client.post("/accounts/signup/", {**SIGNUP, "password2": SIGNUP["password1"]})
+
+    message = mail.outbox[0]
+    assert message.subject == "Confirm your email address for Care Market"
+    assert "create an account on Care Market" in message.body
+    assert "http://testserver/accounts/confirm-email/" in message.body
+    assert message.body.rstrip().endswith("Care Market\nWestshire Council")
