@@ -11,6 +11,14 @@ LABELS = {
     "password2": "Confirm password",
     "remember": "Keep me signed in on this device",
 }
+REQUIRED_MESSAGES = {
+    "login": "Enter your email address",
+    "email": "Enter your email address",
+    "password": "Enter your password",
+    "oldpassword": "Enter your current password",
+    "password1": "Enter a password",
+    "password2": "Enter the password again to confirm it",
+}
 HINTS = {
     "password1": "At least 10 characters. Do not use a password you use anywhere else.",
 }
@@ -23,6 +31,8 @@ class GovukWordingMixin:
             field.widget.attrs.pop("placeholder", None)
             if name in LABELS:
                 field.label = LABELS[name]
+            if name in REQUIRED_MESSAGES:
+                field.error_messages["required"] = REQUIRED_MESSAGES[name]
             if name in HINTS:
                 field.help_text = HINTS[name]
 

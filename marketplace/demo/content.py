@@ -46,6 +46,7 @@ class ParsedPage:
     title: str
     summary: str
     order: int
+    menu_title: str = ""
     blocks: list[tuple[str, object]] = field(default_factory=list)
     downloads: list[Path] = field(default_factory=list)
 
@@ -124,7 +125,11 @@ def parse_page(source: Path, root: Path) -> ParsedPage:
     meta, body = _split_front_matter(source.read_text(encoding="utf-8"), source)
     slug = source.parent.name if source.stem == "_index" else source.stem
     page = ParsedPage(
-        slug=slug, title=meta["title"], summary=meta["summary"], order=int(meta.get("order", 0))
+        slug=slug,
+        title=meta["title"],
+        summary=meta["summary"],
+        order=int(meta.get("order", 0)),
+        menu_title=meta.get("menu_title", ""),
     )
     lines = body.splitlines()
     text: list[str] = []

@@ -12,7 +12,10 @@ def site_chrome(request):
     nav = [{"title": "Find services", "url": reverse("site_search")}]
     if site:
         sections = AdviceIndexPage.objects.child_of(site.root_page).live().public().in_menu()
-        nav += [{"title": page.title, "url": page.get_url(request)} for page in sections]
+        nav += [
+            {"title": page.menu_title or page.title, "url": page.get_url(request)}
+            for page in sections
+        ]
     for item in nav:
         item["active"] = request.path.startswith(item["url"])
     return {

@@ -52,9 +52,15 @@ class HomePage(BasePage):
 class AdviceIndexPage(BasePage):
     """A section of advice for one audience (people who need care, carers, providers...)."""
 
+    menu_title = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="A short name for the site menu, e.g. 'Carers'. Defaults to the title.",
+    )
     body = StreamField(AdviceStreamBlock(), blank=True)
 
     content_panels = [*BasePage.content_panels, FieldPanel("body")]
+    promote_panels = [*BasePage.promote_panels, FieldPanel("menu_title")]
     search_fields = [*BasePage.search_fields, index.SearchField("body")]
 
     parent_page_types = ["pages.HomePage"]

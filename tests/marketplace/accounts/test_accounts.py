@@ -213,3 +213,14 @@ def test_verification_email_names_the_service_and_the_link(client, home_page):
     assert "create an account on Care Market" in message.body
     assert "http://testserver/accounts/confirm-email/" in message.body
     assert message.body.rstrip().endswith("Care Market\nWestshire Council")
+
+
+def test_an_empty_sign_in_says_what_to_enter_at_the_top_of_the_page(client, home_page):
+    page = soup(client.post("/accounts/login/", {"login": "", "password": ""}))
+
+    main = page.select_one("main")
+    assert main.select_one(".govuk-error-summary") == main.select_one(
+        ".govuk-grid-column-two-thirds > *"
+    )
+    summary = [a.get_text(strip=True) for a in page.select(".govuk-error-summary a")]
+    assert summary == ["Enter your email address", "Enter your password"]

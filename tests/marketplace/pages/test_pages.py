@@ -17,6 +17,7 @@ def soup(response):
 def test_home_page_says_what_the_service_is_and_routes_each_audience(client, home_page):
     for title in ["Help for carers", "Information for care providers"]:
         AdviceIndexPageFactory(parent=home_page, title=title, summary=f"About {title}")
+    AdviceIndexPageFactory(parent=home_page, title="Working in care", menu_title="Care workers")
     AdviceIndexPageFactory(parent=home_page, title="Hidden section", show_in_menus=False)
 
     response = client.get("/")
@@ -28,9 +29,15 @@ def test_home_page_says_what_the_service_is_and_routes_each_audience(client, hom
     form = page.select_one("form[role=search]")
     assert form["action"] == "/search/" and form.select_one("input[name=q]")
     routes = [a.get_text(strip=True) for a in page.select(".app-audience-list a")]
-    assert routes == ["Help for carers", "Information for care providers"]
+    assert routes == ["Help for carers", "Information for care providers", "Working in care"]
     nav = [a.get_text(strip=True) for a in page.select(".govuk-service-navigation__list a")]
-    assert nav[:3] == ["Find services", "Help for carers", "Information for care providers"]
+    assert nav == [
+        "Find services",
+        "Help for carers",
+        "Information for care providers",
+        "Care workers",  # the short menu title
+        "Sign in",
+    ]
 
 
 def test_header_and_footer_follow_the_site_settings(client, home_page):

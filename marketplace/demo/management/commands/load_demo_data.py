@@ -76,7 +76,11 @@ class Command(BaseCommand):
         for parsed_index, folder in sorted(sections, key=lambda item: item[0].order):
             index = AdviceIndexPage.objects.child_of(home).filter(slug=parsed_index.slug).first()
             if index is None:
-                index = AdviceIndexPage(show_in_menus=True, **self.fields(parsed_index))
+                index = AdviceIndexPage(
+                    show_in_menus=True,
+                    menu_title=parsed_index.menu_title,
+                    **self.fields(parsed_index),
+                )
                 page_publish_child(parent=home, page=index)
             children = [parse_page(path, content) for path in folder.glob("*.md")]
             for parsed in sorted(children, key=lambda p: (p.order, p.title)):

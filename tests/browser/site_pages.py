@@ -1,0 +1,81 @@
+"""What the browser tests and the screenshot script share: Chromium, the pages, sign-in.
+
+Shared by test_accessibility.py, test_no_javascript.py and screenshots.py (which runs against
+any server, so nothing here imports Django).
+"""
+
+from dataclasses import dataclass
+
+# Debian's Chromium, never a browser downloaded by `playwright install`.
+DEFAULT_CHROMIUM_PATH = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+DEMO_PUBLIC_EMAIL = "public@caremarket.example"
+DEMO_PUBLIC_PASSWORD = "demo-public-2026"
+
+
+@dataclass(frozen=True)
+class PageCase:
+    """A page to check: where it is, the status it must answer with, and how to reach its state.
+
+    `state` is "plain" (just open it), "empty-submit" (submit its form empty to get the error
+    summary) or "signed-in" (sign in as the demo public user first).
+    """
+
+    name: str
+    path: str
+    status: int = 200
+    state: str = "plain"
+
+
+PAGES = [
+    PageCase("home", "/"),
+    PageCase("advice-index", "/people-who-need-care/"),
+    PageCase("advice-page", "/people-who-need-care/personal-budgets-and-direct-payments/"),
+    PageCase("search-results", "/search/?q=care"),
+    PageCase("search-no-results", "/search/?q=zzxqvnonsenseword"),
+    PageCase("sign-in", "/accounts/login/"),
+    PageCase("sign-in-errors", "/accounts/login/", state="empty-submit"),
+    PageCase("sign-up", "/accounts/signup/"),
+    PageCase("password-reset", "/accounts/password/reset/"),
+    PageCase("accessibility-statement", "/accessibility/"),
+    PageCase("not-found", "/this-page-does-not-exist/", status=404),
+    PageCase("account", "/accounts/profile/", state="signed-in"),
+]
+
+
+def submit_main_form(page):
+    """Press the submit button of the form in <main> and wait for the page it leads to.
+
+    Returns the navigation's response.
+    """
+    with page.expect_navigation() as navigation:
+        page.locator("main form[method=post] button[type=submit]").first.click()
+    return navigation.value
+
+
+def sign_in(page, base_url, email=DEMO_PUBLIC_EMAIL, password=DEMO_PUBLIC_PASSWORD):
+    """Sign in through the real form; returns the response of the page it lands on."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    return submit_main_form(page)
+
+
+def open_case(page, base_url, case: PageCase):
+    """Bring `page` to the state `case` describes; returns the last navigation's response."""
+    if case.state == "signed-in":
+        sign_in(page, base_url)
+        return page.goto(f"{base_url}{case.path}")
+    response = page.goto(f"{base_url}{case.path}")
+    if case.state == "empty-submit":
+        return submit_main_form(page)
+    return response

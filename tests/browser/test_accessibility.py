@@ -1,0 +1,54 @@
+"""Automated accessibility checks (axe-core) of each public page type, in a real Chromium.
+
+axe finds only part of what WCAG asks (perhaps a third); the rest needs manual testing with
+a keyboard and a screen reader. A failure here is still always a real bug.
+"""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.site_pages import PAGES, open_case
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+
+_axe = Axe()
+
+
+def format_violations(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation.get('impact')}): {violation['help']}"
+            f"\n  {violation.get('helpUrl', '')}"
+        )
+        for node in violation["nodes"]:
+            target = " ".join(str(part) for part in node["target"])
+            lines.append(f"    at {target}")
+            summary = (node.get("failureSummary") or "").replace("\n", "\n       ")
+            if summary:
+                lines.append(f"       {summary}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("case", PAGES, ids=[case.name for case in PAGES])
+def test_page_has_no_axe_violations(page, site_url, case):
+    response = open_case(page, site_url, case)
+
+    assert response is not None, f"{case.path}: no response"
+    assert response.status == case.status, (
+        f"{case.path} ({case.state}) answered {response.status}, expected {case.status}"
+    )
+    if case.state == "signed-in":
+        assert page.url.endswith(case.path), f"not signed in: ended at {page.url}"
+    if case.state == "empty-submit":
+        assert page.locator(".govuk-error-summary").count() == 1, "no error summary shown"
+    h1_count = page.locator("h1").count()
+    assert h1_count == 1, f"{case.path}: expected exactly one <h1>, found {h1_count}"
+
+    results = _axe.run(page, options=AXE_OPTIONS)
+    violations = results.response["violations"]
+    assert not violations, (
+        f"{len(violations)} axe violation(s) on {case.path} ({case.state}):\n"
+        + format_violations(violations)
+    )
