@@ -1,12 +1,12 @@
 """Settings come from the environment; production refuses to start without its secrets."""
 
+import json
 import os
 import secrets
 import subprocess
 import sys
 from pathlib import Path
 
-import dj_database_url
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +24,26 @@ def manage(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProces
         text=True,
         timeout=120,
     )
+
+
+def dev_settings(*names: str, tmp_path: Path, **env: str) -> list[str]:
+    """The values of the named settings, as dev settings see them under `env`."""
+    code = (
+        "from django.conf import settings; import json; print(json.dumps(["
+        + ", ".join(f"str(eval({name!r}, {{'s': settings}}))" for name in names)
+        + "]))"
+    )
+    result = manage(
+        "shell",
+        "--verbosity=0",
+        "-c",
+        code,
+        tmp_path=tmp_path,
+        DJANGO_SETTINGS_MODULE="marketplace.settings.dev",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
 
 
 def test_production_settings_pass_the_deploy_checks(tmp_path):
@@ -60,64 +80,50 @@ def test_production_refuses_to_start_without_its_secrets(tmp_path, env, message)
 
 
 def test_database_url_chooses_postgresql(tmp_path):
-    result = manage(
-        "shell",
-        "--verbosity=0",
-        "-c",
-        "from django.conf import settings; d = settings.DATABASES['default'];"
-        "print(d['ENGINE'], d['NAME'], d['HOST'], d['PORT'])",
+    values = dev_settings(
+        "s.DATABASES['default']['ENGINE']",
+        "s.DATABASES['default']['NAME']",
+        "s.DATABASES['default']['HOST']",
+        "s.DATABASES['default']['PORT']",
         tmp_path=tmp_path,
-        DJANGO_SETTINGS_MODULE="marketplace.settings.dev",
         DATABASE_URL="postgres://care:pw@db.internal:5433/caremarket",
     )
 
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == [
-        "django.db.backends.postgresql",
-        "caremarket",
-        "db.internal",
-        "5433",
-    ]
+    assert values == ["django.db.backends.postgresql", "caremarket", "db.internal", "5433"]
 
 
 def test_embedded_default_is_a_sqlite_file_under_var(tmp_path):
-    config = dj_database_url.parse(f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    assert config["ENGINE"] == "django.db.backends.sqlite3"
-
-    result = manage(
-        "shell",
-        "--verbosity=0",
-        "-c",
-        "from django.conf import settings; print(settings.DATABASES['default']['NAME']);"
-        "print(settings.EMAIL_BACKEND); print(settings.CATALOGUE_SEARCH_BACKEND)",
+    values = dev_settings(
+        "s.DATABASES['default']['ENGINE']",
+        "s.DATABASES['default']['NAME']",
+        "s.EMAIL_BACKEND",
+        "s.CATALOGUE_SEARCH_BACKEND",
         tmp_path=tmp_path,
-        DJANGO_SETTINGS_MODULE="marketplace.settings.dev",
         DATABASE_URL="",
     )
 
-    assert result.returncode == 0, result.stderr
-    name, email_backend, search_backend = result.stdout.split()
-    assert name == str(tmp_path / "db.sqlite3")
-    assert email_backend == "django.core.mail.backends.console.EmailBackend"
-    assert search_backend == "database"
+    assert values == [
+        "django.db.backends.sqlite3",
+        str(tmp_path / "db.sqlite3"),
+        "django.core.mail.backends.console.EmailBackend",
+        "database",
+    ]
 
 
 def test_smtp_and_elasticsearch_come_from_the_environment(tmp_path):
-    result = manage(
-        "shell",
-        "--verbosity=0",
-        "-c",
-        "from django.conf import settings as s; print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT,"
-        " s.CATALOGUE_SEARCH_BACKEND, s.ELASTICSEARCH_URL)",
+    values = dev_settings(
+        "s.EMAIL_BACKEND",
+        "s.EMAIL_HOST",
+        "s.EMAIL_PORT",
+        "s.CATALOGUE_SEARCH_BACKEND",
+        "s.ELASTICSEARCH_URL",
         tmp_path=tmp_path,
-        DJANGO_SETTINGS_MODULE="marketplace.settings.dev",
         EMAIL_HOST="smtp.westshire.example",
         EMAIL_PORT="2525",
         ELASTICSEARCH_URL="http://search.internal:9200",
     )
 
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == [
+    assert values == [
         "django.core.mail.backends.smtp.EmailBackend",
         "smtp.westshire.example",
         "2525",

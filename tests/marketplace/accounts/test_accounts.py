@@ -131,17 +131,18 @@ def test_account_page_needs_sign_in(client, home_page):
     assert response["Location"].startswith("/accounts/login/?next=/accounts/profile/")
 
 
-@pytest.mark.parametrize(
-    ("roles", "sees_council_tools"),
-    [
-        ((), False),
-        ((Role.PROVIDER_STAFF,), False),
-        ((Role.PRACTITIONER,), False),
-        ((Role.MODERATOR,), True),
-        ((Role.EDITOR,), True),
-        ((Role.COMMISSIONER,), True),
-    ],
-)
+# Each role, and whether it reaches the council's tools in the Wagtail admin.
+ROLE_ADMIN_ACCESS = [
+    ((), False),
+    ((Role.PROVIDER_STAFF,), False),
+    ((Role.PRACTITIONER,), False),
+    ((Role.MODERATOR,), True),
+    ((Role.EDITOR,), True),
+    ((Role.COMMISSIONER,), True),
+]
+
+
+@pytest.mark.parametrize(("roles", "sees_council_tools"), ROLE_ADMIN_ACCESS)
 def test_account_page_shows_roles_and_admin_link(client, home_page, roles, sees_council_tools):
     user = make_user("", *roles)
     client.force_login(user)
@@ -153,17 +154,7 @@ def test_account_page_shows_roles_and_admin_link(client, home_page, roles, sees_
     assert bool(page.select('a[href="/admin/"]')) is sees_council_tools
 
 
-@pytest.mark.parametrize(
-    ("roles", "allowed"),
-    [
-        ((), False),
-        ((Role.PROVIDER_STAFF,), False),
-        ((Role.PRACTITIONER,), False),
-        ((Role.MODERATOR,), True),
-        ((Role.EDITOR,), True),
-        ((Role.COMMISSIONER,), True),
-    ],
-)
+@pytest.mark.parametrize(("roles", "allowed"), ROLE_ADMIN_ACCESS)
 def test_wagtail_admin_is_for_moderators_editors_and_commissioners(
     client, home_page, roles, allowed
 ):
