@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/profile/", account_views.account_page, name="account_profile"),
     path("accounts/", include("allauth.urls")),
     path("search/", page_views.site_search, name="site_search"),
+    path("", include("catalogue.urls")),
 ]
 
 if settings.DEBUG:

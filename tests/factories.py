@@ -55,3 +55,102 @@ class AdvicePageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = AdvicePage
+
+
+# --- catalogue ----------------------------------------------------------------------------------
+
+from decimal import Decimal  # noqa: E402
+
+from django.utils import timezone  # noqa: E402
+from factory.django import DjangoModelFactory  # noqa: E402
+
+from catalogue.models import (  # noqa: E402
+    Category,
+    Locality,
+    Membership,
+    Organisation,
+    Postcode,
+    PriceOption,
+    Service,
+)
+
+
+class LocalityFactory(DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Town {n}")
+    slug = factory.Sequence(lambda n: f"town-{n}")
+    postcode_districts = factory.LazyFunction(lambda: ["SY1"])
+    easting, northing = 349000, 312500
+
+    class Meta:
+        model = Locality
+
+
+class PostcodeFactory(DjangoModelFactory):
+    postcode = factory.Sequence(
+        lambda n: f"SY1 {n % 10}{'ABCDEFGHJK'[n // 10 % 10]}{'LMNPQRSTUW'[n // 100 % 10]}"
+    )
+    district = "SY1"
+    easting, northing = 349500, 312800
+
+    class Meta:
+        model = Postcode
+        django_get_or_create = ("postcode",)
+
+
+class CategoryFactory(DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+    reference_unit = "hour"
+
+    class Meta:
+        model = Category
+
+
+class OrganisationFactory(DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Provider {n} Ltd")
+    slug = factory.Sequence(lambda n: f"provider-{n}")
+    status = Organisation.Status.ACTIVE
+    email = factory.Sequence(lambda n: f"office{n}@provider.example")
+
+    class Meta:
+        model = Organisation
+
+
+def make_provider(organisation=None, role=Membership.Role.OWNER, email: str = ""):
+    """A signed-up person who is staff (owner by default) of `organisation`."""
+    from marketplace.accounts.roles import Role as AccountRole
+
+    user = make_user(email, AccountRole.PROVIDER_STAFF)
+    Membership.objects.create(
+        user=user, organisation=organisation or OrganisationFactory(), role=role
+    )
+    return user
+
+
+class ServiceFactory(DjangoModelFactory):
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Service {n}")
+    slug = factory.Sequence(lambda n: f"service-{n}")
+    summary = "Help at home."
+    status = Service.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+    last_confirmed_at = factory.LazyFunction(timezone.now)
+
+    class Meta:
+        model = Service
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def categories(self, create, extracted, **kwargs):
+        if create:
+            self.categories.set(extracted or [CategoryFactory()])
+
+
+class PriceOptionFactory(DjangoModelFactory):
+    service = factory.SubFactory(ServiceFactory)
+    label = "Weekday daytime"
+    amount = Decimal("28.50")
+    unit = "hour"
+
+    class Meta:
+        model = PriceOption

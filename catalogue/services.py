@@ -1,0 +1,769 @@
+"""Writes to the catalogue. One function per use case: keyword-only, permission-checked,
+validated (full_clean) and atomic; e-mails go out only after the transaction commits.
+
+Publishing rules (DESIGN.md, issue 3):
+- A new organisation waits for a moderator; so do its first services. Once an organisation has
+  had a service approved, its later services and every later edit publish at once, and each edit
+  is written to the service's change log (who, when, which fields: old -> new) for moderators.
+- Every price that is set, changed or withdrawn appends a PriceRecord; history is never edited.
+- A published service unconfirmed for 6 months triggers a reminder; at 12 months it is stale:
+  hidden from search (ServiceQuerySet.visible) and listed for moderators.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import slugify
+
+from marketplace.accounts.roles import Role
+from marketplace.accounts.services import user_grant_role
+
+from . import notifications, rules
+from .models import (
+    Claim,
+    Invitation,
+    Membership,
+    Organisation,
+    Postcode,
+    PriceOption,
+    PriceRecord,
+    Service,
+    ServiceChange,
+)
+from .permissions import require_editor, require_moderator, require_owner
+
+INVITATION_DAYS = 14
+MAX_PRICE = Decimal("100000.00")
+
+ORGANISATION_FIELDS = (
+    "name",
+    "description",
+    "kind",
+    "companies_house_number",
+    "charity_number",
+    "cqc_provider_id",
+    "website",
+    "email",
+    "phone",
+)
+SERVICE_FIELDS = (
+    "name",
+    "summary",
+    "description",
+    "radius_km",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "hide_exact_address",
+    "contact_name",
+    "email",
+    "phone",
+    "website",
+    "opening_times",
+    "accessibility_features",
+    "languages",
+    "cqc_location_id",
+    "beds",
+)
+SERVICE_RELATIONS = ("categories", "client_groups", "funding_accepted", "localities_served")
+
+
+def unique_slug(model, text: str, *, exclude_pk: int | None = None) -> str:
+    """A readable slug from `text`, numbered when taken: 'sunrise-care', 'sunrise-care-2'."""
+    base = slugify(text)[:200] or "listing"
+    slug, number = base, 1
+    taken = model.objects.exclude(pk=exclude_pk) if exclude_pk else model.objects.all()
+    while taken.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+# --- organisations ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def organisation_register(*, user, name: str, kind: str, **details: Any) -> Organisation:
+    """A provider registers a new organisation: it waits for a moderator, and the person who
+    registered it becomes its first owner (and gets the provider staff role)."""
+    organisation = Organisation(
+        name=name,
+        kind=kind,
+        slug=unique_slug(Organisation, name),
+        status=Organisation.Status.PENDING,
+        source=Organisation.Source.REGISTERED,
+        **{k: v for k, v in details.items() if k in ORGANISATION_FIELDS},
+    )
+    organisation.full_clean()
+    organisation.save()
+    Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.OWNER)
+    user_grant_role(user=user, role=Role.PROVIDER_STAFF)
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, user, organisation: Organisation, **fields: Any) -> Organisation:
+    """Owners and editors keep their organisation's details up to date."""
+    require_editor(user, organisation)
+    for name, value in fields.items():
+        if name not in ORGANISATION_FIELDS:
+            raise ValueError(f"{name} cannot be changed here.")
+        setattr(organisation, name, value)
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+def _organisation_decision(
+    *, moderator, organisation: Organisation, status: str, reason: str, template: str
+) -> Organisation:
+    require_moderator(moderator)
+    organisation.status = status
+    organisation.status_reason = reason
+    if status == Organisation.Status.ACTIVE and not organisation.verified_at:
+        organisation.verified_at = timezone.now()
+    organisation.full_clean()
+    organisation.save()
+    notifications.email(
+        template=template,
+        to=notifications.organisation_addresses(organisation),
+        context={"organisation": organisation, "reason": reason},
+    )
+    return organisation
+
+
+def _require_reason(reason: str, who: str = "provider") -> None:
+    if not reason.strip():
+        raise ValidationError({"reason": f"Give the reason; it is sent to the {who}."})
+
+
+@transaction.atomic
+def organisation_approve(*, moderator, organisation: Organisation) -> Organisation:
+    """A moderator approves a pending organisation; its owners are told."""
+    if organisation.status != Organisation.Status.PENDING:
+        raise ValidationError("Only an organisation waiting for approval can be approved.")
+    return _organisation_decision(
+        moderator=moderator,
+        organisation=organisation,
+        status=Organisation.Status.ACTIVE,
+        reason="",
+        template="organisation_approved",
+    )
+
+
+@transaction.atomic
+def organisation_reject(*, moderator, organisation: Organisation, reason: str) -> Organisation:
+    """A moderator rejects a pending organisation with a reason, which is e-mailed."""
+    if organisation.status != Organisation.Status.PENDING:
+        raise ValidationError("Only an organisation waiting for approval can be rejected.")
+    _require_reason(reason)
+    return _organisation_decision(
+        moderator=moderator,
+        organisation=organisation,
+        status=Organisation.Status.REJECTED,
+        reason=reason,
+        template="organisation_rejected",
+    )
+
+
+@transaction.atomic
+def organisation_suspend(*, moderator, organisation: Organisation, reason: str) -> Organisation:
+    """Suspending an organisation hides all its services until it is restored."""
+    _require_reason(reason)
+    return _organisation_decision(
+        moderator=moderator,
+        organisation=organisation,
+        status=Organisation.Status.SUSPENDED,
+        reason=reason,
+        template="organisation_suspended",
+    )
+
+
+@transaction.atomic
+def organisation_restore(*, moderator, organisation: Organisation) -> Organisation:
+    """A suspended organisation comes back; its published services show again."""
+    if organisation.status != Organisation.Status.SUSPENDED:
+        raise ValidationError("Only a suspended organisation can be restored.")
+    return _organisation_decision(
+        moderator=moderator,
+        organisation=organisation,
+        status=Organisation.Status.ACTIVE,
+        reason="",
+        template="organisation_restored",
+    )
+
+
+# --- claims -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def claim_create(*, user, organisation: Organisation, job_title: str, evidence: str) -> Claim:
+    """Someone asks to manage an organisation nobody manages yet (e.g. loaded from CQC data)."""
+    if organisation.memberships.exists():
+        raise ValidationError("This organisation is already managed by its staff on Care Market.")
+    if Claim.objects.filter(
+        organisation=organisation, user=user, status=Claim.Status.PENDING
+    ).exists():
+        raise ValidationError("You have already asked to manage this organisation.")
+    claim = Claim(organisation=organisation, user=user, job_title=job_title, evidence=evidence)
+    claim.full_clean()
+    claim.save()
+    return claim
+
+
+@transaction.atomic
+def claim_approve(*, moderator, claim: Claim) -> Membership:
+    """The claimant becomes an owner; other pending claims on the organisation are closed."""
+    require_moderator(moderator)
+    if claim.status != Claim.Status.PENDING:
+        raise ValidationError("This claim has already been decided.")
+    organisation = claim.organisation
+    if organisation.memberships.exists():
+        raise ValidationError("This organisation is already managed by its staff.")
+    now = timezone.now()
+    claim.status, claim.decided_at, claim.decided_by = Claim.Status.APPROVED, now, moderator
+    claim.save()
+    membership = Membership.objects.create(
+        user=claim.user, organisation=organisation, role=Membership.Role.OWNER
+    )
+    user_grant_role(user=claim.user, role=Role.PROVIDER_STAFF)
+    if organisation.status == Organisation.Status.PENDING:
+        organisation.status = Organisation.Status.ACTIVE
+    organisation.verified_at = organisation.verified_at or now
+    organisation.save()
+    others = organisation.claims.filter(status=Claim.Status.PENDING).exclude(pk=claim.pk)
+    for other in others:
+        _claim_close(
+            claim=other,
+            moderator=moderator,
+            reason="Another member of staff has been given access. Ask them to invite you.",
+        )
+    notifications.email(
+        template="claim_approved",
+        to=[claim.user.email],
+        context={"organisation": organisation, "claim": claim},
+    )
+    return membership
+
+
+def _claim_close(*, claim: Claim, moderator, reason: str) -> None:
+    claim.status, claim.reason = Claim.Status.REJECTED, reason
+    claim.decided_at, claim.decided_by = timezone.now(), moderator
+    claim.save()
+    notifications.email(
+        template="claim_rejected",
+        to=[claim.user.email],
+        context={"organisation": claim.organisation, "claim": claim, "reason": reason},
+    )
+
+
+@transaction.atomic
+def claim_reject(*, moderator, claim: Claim, reason: str) -> Claim:
+    """A moderator turns a claim down with a reason, which is e-mailed to the claimant."""
+    require_moderator(moderator)
+    if claim.status != Claim.Status.PENDING:
+        raise ValidationError("This claim has already been decided.")
+    _require_reason(reason, "person")
+    _claim_close(claim=claim, moderator=moderator, reason=reason)
+    return claim
+
+
+# --- people -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def invitation_create(
+    *, user, organisation: Organisation, email: str, role: str = Membership.Role.EDITOR
+) -> Invitation:
+    """An owner invites a colleague by e-mail; the link in the e-mail joins the organisation."""
+    require_owner(user, organisation)
+    email = email.strip().lower()
+    if organisation.memberships.filter(user__email__iexact=email).exists():
+        raise ValidationError({"email": "This person is already a member of the organisation."})
+    invitation = Invitation(
+        organisation=organisation,
+        email=email,
+        role=role,
+        invited_by=user,
+        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+    )
+    invitation.full_clean()
+    invitation.save()
+    notifications.email(
+        template="invitation",
+        to=[email],
+        context={"invitation": invitation, "organisation": organisation, "inviter": user},
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, user, token) -> Membership:
+    """The invited person, signed in with the invited e-mail address, joins the organisation."""
+    invitation = Invitation.objects.select_for_update().filter(token=token).first()
+    if invitation is None or not invitation.is_open:
+        raise ValidationError("This invitation has expired or has already been used.")
+    if user.email.lower() != invitation.email.lower():
+        raise ValidationError(
+            f"This invitation was sent to {invitation.email}. "
+            "Sign in with that address to accept it."
+        )
+    membership, _ = Membership.objects.get_or_create(
+        user=user, organisation=invitation.organisation, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save()
+    user_grant_role(user=user, role=Role.PROVIDER_STAFF)
+    return membership
+
+
+@transaction.atomic
+def invitation_cancel(*, user, invitation: Invitation) -> Invitation:
+    """An owner withdraws an invitation that has not been used."""
+    require_owner(user, invitation.organisation)
+    invitation.cancelled_at = timezone.now()
+    invitation.save()
+    return invitation
+
+
+@transaction.atomic
+def membership_remove(*, user, membership: Membership) -> None:
+    """An owner removes a colleague (or anyone leaves); an organisation always keeps an owner."""
+    if membership.user_id != user.pk:
+        require_owner(user, membership.organisation)
+    owners = membership.organisation.memberships.filter(role=Membership.Role.OWNER)
+    if membership.role == Membership.Role.OWNER and owners.count() == 1:
+        raise ValidationError("Hand over ownership to a colleague before the last owner leaves.")
+    membership.delete()
+
+
+@transaction.atomic
+def ownership_transfer(*, user, organisation: Organisation, to: Membership) -> Membership:
+    """An owner hands ownership to a colleague and becomes an editor."""
+    require_owner(user, organisation)
+    if to.organisation_id != organisation.pk:
+        raise ValidationError("That person is not a member of this organisation.")
+    if to.user_id == user.pk:
+        raise ValidationError("You are already an owner.")
+    to.role = Membership.Role.OWNER
+    to.save()
+    Membership.objects.filter(user=user, organisation=organisation).update(
+        role=Membership.Role.EDITOR
+    )
+    return to
+
+
+# --- services ---------------------------------------------------------------------------------
+
+
+def _locate(service: Service) -> None:
+    """Look the premises postcode up in the Postcode table (never online)."""
+    if not service.postcode:
+        service.easting = service.northing = None
+        service.locality = None
+        return
+    normalised = rules.normalise_postcode(service.postcode)
+    if normalised is None:
+        raise ValidationError({"postcode": "Enter a real postcode, like SY1 1AA."})
+    found = Postcode.objects.filter(postcode=normalised).first()
+    if found is None:
+        raise ValidationError(
+            {"postcode": f"We cannot find {normalised}. Check it, or leave it blank."}
+        )
+    service.postcode = normalised
+    service.easting, service.northing = found.easting, found.northing
+    service.locality_id = found.locality_id
+
+
+def _snapshot(service: Service) -> dict[str, Any]:
+    data: dict[str, Any] = {name: getattr(service, name) for name in SERVICE_FIELDS}
+    if service.pk:
+        for relation in SERVICE_RELATIONS:
+            data[relation] = sorted(str(o) for o in getattr(service, relation).all())
+    return data
+
+
+def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:
+    """{field: [old, new]} for the fields whose value changed, in JSON-safe form."""
+
+    def plain(value):
+        return value if isinstance(value, (str, int, bool, list, type(None))) else str(value)
+
+    return {
+        name: [plain(before.get(name)), plain(after[name])]
+        for name in after
+        if before.get(name) != after[name]
+    }
+
+
+def _log(service: Service, user, action: str, changes=None, note: str = "") -> ServiceChange:
+    return ServiceChange.objects.create(
+        service=service, user=user, action=action, changes=changes or {}, note=note
+    )
+
+
+def _set_relations(service: Service, relations: dict[str, Iterable]) -> None:
+    for name, values in relations.items():
+        getattr(service, name).set(values)
+    if "categories" in relations and not service.categories.exists():
+        raise ValidationError({"categories": "Choose at least one category."})
+
+
+def _split(fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    plain, relations = {}, {}
+    for name, value in fields.items():
+        if name in SERVICE_FIELDS:
+            plain[name] = value
+        elif name in SERVICE_RELATIONS:
+            relations[name] = value
+        else:
+            raise ValueError(f"{name} cannot be set here.")
+    return plain, relations
+
+
+@transaction.atomic
+def service_create(*, user, organisation: Organisation, name: str, **fields: Any) -> Service:
+    """Staff of an organisation create a listing; it starts as a draft and needs a category."""
+    require_editor(user, organisation)
+    plain, relations = _split(fields)
+    service = Service(
+        organisation=organisation,
+        name=name,
+        slug=unique_slug(Service, f"{name} {plain.get('town') or organisation.name}"),
+        status=Service.Status.DRAFT,
+        **plain,
+    )
+    _locate(service)
+    service.full_clean()
+    service.save()
+    _set_relations(service, {"categories": [], **relations})
+    _log(service, user, ServiceChange.Action.CREATED)
+    return service
+
+
+@transaction.atomic
+def service_update(*, user, service: Service, **fields: Any) -> Service:
+    """Staff edit a listing. A published listing stays published (edits publish at once) and
+    the change log records which fields changed, for moderators to review."""
+    require_editor(user, service.organisation)
+    plain, relations = _split(fields)
+    before = _snapshot(service)
+    for name, value in plain.items():
+        setattr(service, name, value)
+    if "postcode" in plain:
+        _locate(service)
+    service.full_clean()
+    service.save()
+    _set_relations(service, relations)
+    changes = _diff(before, _snapshot(service))
+    if changes:
+        _log(service, user, ServiceChange.Action.EDITED, changes)
+    return service
+
+
+def _organisation_is_trusted(organisation: Organisation) -> bool:
+    """An active organisation that has had a service approved before publishes at once."""
+    return (
+        organisation.status == Organisation.Status.ACTIVE
+        and organisation.services.filter(published_at__isnull=False).exists()
+    )
+
+
+@transaction.atomic
+def service_submit(*, user, service: Service) -> Service:
+    """Staff send a draft for publication: straight to the public for a trusted organisation,
+    otherwise to the moderators' queue."""
+    require_editor(user, service.organisation)
+    if service.status not in (
+        Service.Status.DRAFT,
+        Service.Status.REJECTED,
+        Service.Status.ARCHIVED,
+    ):
+        raise ValidationError("Only a draft, rejected or archived listing can be submitted.")
+    if not service.price_options.exists():
+        raise ValidationError("Add at least one price (or a free option) before submitting.")
+    if _organisation_is_trusted(service.organisation):
+        _publish(service)
+        _log(service, user, ServiceChange.Action.APPROVED, note="Published at once.")
+    else:
+        service.status = Service.Status.PENDING
+        service.save()
+        _log(service, user, ServiceChange.Action.SUBMITTED)
+    return service
+
+
+def _publish(service: Service) -> None:
+    now = timezone.now()
+    service.status = Service.Status.PUBLISHED
+    service.status_reason = ""
+    service.published_at = service.published_at or now
+    service.last_confirmed_at = now
+    service.save()
+
+
+@transaction.atomic
+def service_approve(*, moderator, service: Service) -> Service:
+    """A moderator publishes a pending listing (its organisation must be approved first)."""
+    require_moderator(moderator)
+    if service.status != Service.Status.PENDING:
+        raise ValidationError("Only a listing waiting for approval can be approved.")
+    if service.organisation.status != Organisation.Status.ACTIVE:
+        raise ValidationError("Approve the organisation before its services.")
+    _publish(service)
+    _log(service, moderator, ServiceChange.Action.APPROVED)
+    notifications.email(
+        template="service_approved",
+        to=notifications.organisation_addresses(service.organisation),
+        context={"service": service},
+    )
+    return service
+
+
+def _service_moderation(
+    *, moderator, service: Service, status: str, action: str, reason: str, allowed: Iterable[str]
+) -> Service:
+    require_moderator(moderator)
+    if service.status not in allowed:
+        raise ValidationError(
+            f"A {service.get_status_display().lower()} listing cannot be {action}."
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason; it is sent to the provider."})
+    service.status, service.status_reason = status, reason
+    service.save()
+    _log(service, moderator, action, note=reason)
+    notifications.email(
+        template=f"service_{action}",
+        to=notifications.organisation_addresses(service.organisation),
+        context={"service": service, "reason": reason},
+    )
+    return service
+
+
+@transaction.atomic
+def service_reject(*, moderator, service: Service, reason: str) -> Service:
+    return _service_moderation(
+        moderator=moderator,
+        service=service,
+        status=Service.Status.REJECTED,
+        action=ServiceChange.Action.REJECTED,
+        reason=reason,
+        allowed=[Service.Status.PENDING],
+    )
+
+
+@transaction.atomic
+def service_suspend(*, moderator, service: Service, reason: str) -> Service:
+    return _service_moderation(
+        moderator=moderator,
+        service=service,
+        status=Service.Status.SUSPENDED,
+        action=ServiceChange.Action.SUSPENDED,
+        reason=reason,
+        allowed=[Service.Status.PUBLISHED, Service.Status.PENDING],
+    )
+
+
+@transaction.atomic
+def service_restore(*, moderator, service: Service) -> Service:
+    require_moderator(moderator)
+    if service.status != Service.Status.SUSPENDED:
+        raise ValidationError("Only a suspended listing can be restored.")
+    _publish(service)
+    _log(service, moderator, ServiceChange.Action.RESTORED)
+    return service
+
+
+@transaction.atomic
+def service_archive(*, user, service: Service) -> Service:
+    """Staff take a listing down themselves (e.g. the service has closed)."""
+    require_editor(user, service.organisation)
+    service.status = Service.Status.ARCHIVED
+    service.save()
+    _log(service, user, ServiceChange.Action.ARCHIVED)
+    return service
+
+
+# --- prices -----------------------------------------------------------------------------------
+
+
+def _record_price(option: PriceOption, *, user, withdrawn: bool = False) -> PriceRecord:
+    return PriceRecord.objects.create(
+        service=option.service,
+        option_uuid=option.uuid,
+        category=option.service.categories.first(),
+        label=option.label,
+        amount=None if withdrawn else option.amount,
+        unit=option.unit,
+        valid_from=option.valid_from,
+        valid_to=option.valid_to,
+        recorded_by=user,
+    )
+
+
+def _check_price(amount, unit: str) -> None:
+    if amount is None:
+        raise ValidationError({"amount": "Enter the price, or choose 'free'."})
+    if amount < 0:
+        raise ValidationError({"amount": "A price cannot be less than zero."})
+    if amount > MAX_PRICE:
+        raise ValidationError({"amount": f"Enter a price under £{MAX_PRICE:,.0f}."})
+    if unit == "free" and amount != 0:
+        raise ValidationError({"amount": "A free option has a price of £0."})
+    if amount.as_tuple().exponent < -2:
+        raise ValidationError({"amount": "Enter the price in pounds and pence, like 24.50."})
+
+
+PRICE_FIELDS = ("label", "amount", "unit", "conditions", "valid_from", "valid_to", "sort_order")
+
+
+@transaction.atomic
+def price_option_save(
+    *,
+    user,
+    service: Service,
+    option: PriceOption | None = None,
+    label: str,
+    amount: Decimal,
+    unit: str,
+    conditions: str = "",
+    valid_from: date | None = None,
+    valid_to: date | None = None,
+    sort_order: int | None = None,
+) -> PriceOption:
+    """Add or change a price. Every new value appends a PriceRecord; the public page shows it at
+    once."""
+    require_editor(user, service.organisation)
+    if option is not None and option.service_id != service.pk:
+        raise ValidationError("That price belongs to another listing.")
+    amount = Decimal(amount) if amount is not None else None
+    _check_price(amount, unit)
+    option = option or PriceOption(service=service)
+    before = {name: getattr(option, name) for name in PRICE_FIELDS} if option.pk else {}
+    option.label, option.amount, option.unit = label, amount, unit
+    option.conditions, option.valid_from, option.valid_to = conditions, valid_from, valid_to
+    if sort_order is not None:
+        option.sort_order = sort_order
+    elif option.pk is None:
+        option.sort_order = (service.price_options.aggregate(m=Max("sort_order"))["m"] or 0) + 1
+    if valid_from and valid_to and valid_to < valid_from:
+        raise ValidationError({"valid_to": "The end date must be on or after the start date."})
+    option.full_clean()
+    option.save()
+    after = {name: getattr(option, name) for name in PRICE_FIELDS}
+    priced = ("label", "amount", "unit", "valid_from", "valid_to")
+    if any(before.get(name) != after[name] for name in priced):
+        _record_price(option, user=user)
+        _log(service, user, ServiceChange.Action.PRICES, _diff(before, after))
+    return option
+
+
+@transaction.atomic
+def price_option_delete(*, user, option: PriceOption) -> None:
+    """Withdraw a price: the option goes, and the history records that it ended."""
+    service = option.service
+    require_editor(user, service.organisation)
+    _record_price(option, user=user, withdrawn=True)
+    _log(service, user, ServiceChange.Action.PRICES, {option.label: [str(option.amount), None]})
+    option.delete()
+
+
+# --- availability and freshness ---------------------------------------------------------------
+
+
+@transaction.atomic
+def service_set_availability(
+    *,
+    user,
+    service: Service,
+    accepting_new_clients: bool | None,
+    vacancies: int | None = None,
+    earliest_start: date | None = None,
+) -> Service:
+    """Staff say whether they can take new clients (and vacancies, earliest start). Telling us
+    this also confirms the listing is current."""
+    require_editor(user, service.organisation)
+    if vacancies is not None and vacancies < 0:
+        raise ValidationError({"vacancies": "Vacancies cannot be less than zero."})
+    if vacancies and service.beds is not None and vacancies > service.beds:
+        raise ValidationError(
+            {"vacancies": f"Vacancies cannot be more than the {service.beds} beds."}
+        )
+    if earliest_start and earliest_start < timezone.localdate():
+        earliest_start = None  # 'from today' is what a past date means
+    before = {
+        "accepting_new_clients": service.accepting_new_clients,
+        "vacancies": service.vacancies,
+        "earliest_start": str(service.earliest_start) if service.earliest_start else None,
+    }
+    now = timezone.now()
+    service.accepting_new_clients = accepting_new_clients
+    service.vacancies = vacancies
+    service.earliest_start = earliest_start
+    service.availability_updated_at = now
+    service.last_confirmed_at = now
+    service.stale_reminder_sent_at = None
+    service.save()
+    after = {
+        "accepting_new_clients": accepting_new_clients,
+        "vacancies": vacancies,
+        "earliest_start": str(earliest_start) if earliest_start else None,
+    }
+    _log(service, user, ServiceChange.Action.AVAILABILITY, _diff(before, after))
+    return service
+
+
+@transaction.atomic
+def service_confirm(*, user, service: Service) -> Service:
+    """Staff confirm the listing is still correct; this restarts the 6 and 12 month clocks."""
+    require_editor(user, service.organisation)
+    service.last_confirmed_at = timezone.now()
+    service.stale_reminder_sent_at = None
+    service.save(update_fields=["last_confirmed_at", "stale_reminder_sent_at", "updated_at"])
+    _log(service, user, ServiceChange.Action.CONFIRMED)
+    return service
+
+
+@transaction.atomic
+def services_send_stale_reminders(*, now: datetime | None = None) -> int:
+    """E-mail each organisation once about published listings unconfirmed for 6 months.
+
+    Returns how many listings were reminded about. Run daily (manage.py send_stale_reminders).
+    """
+    now = now or timezone.now()
+    due = (
+        Service.objects.published()
+        .filter(
+            last_confirmed_at__lt=rules.reminder_cutoff(now), stale_reminder_sent_at__isnull=True
+        )
+        .select_related("organisation")
+        .order_by("organisation_id", "name")
+    )
+    by_organisation: dict[int, list[Service]] = {}
+    for service in due:
+        by_organisation.setdefault(service.organisation_id, []).append(service)
+    for services in by_organisation.values():
+        organisation = services[0].organisation
+        notifications.email(
+            template="stale_reminder",
+            to=notifications.organisation_addresses(organisation),
+            context={
+                "organisation": organisation,
+                "services": services,
+                "hidden_after": rules.STALE_AFTER_MONTHS,
+            },
+        )
+        for service in services:
+            service.stale_reminder_sent_at = now
+            service.save(update_fields=["stale_reminder_sent_at"])
+            _log(service, None, ServiceChange.Action.REMINDED)
+    return sum(len(services) for services in by_organisation.values())
