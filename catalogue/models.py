@@ -223,6 +223,7 @@ class Organisation(models.Model):
                 fields=["cqc_provider_id"],
                 condition=~models.Q(cqc_provider_id=""),
                 name="organisation_unique_cqc_provider_id",
+                violation_error_message="Another organisation already has this CQC provider ID.",
             )
         ]
 

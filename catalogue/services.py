@@ -28,6 +28,7 @@ from marketplace.accounts.services import user_grant_role
 
 from . import notifications, rules
 from .models import (
+    Category,
     Claim,
     Invitation,
     Membership,
@@ -149,6 +150,7 @@ def _require_reason(reason: str, who: str = "provider") -> None:
 @transaction.atomic
 def organisation_approve(*, moderator, organisation: Organisation) -> Organisation:
     """A moderator approves a pending organisation; its owners are told."""
+    require_moderator(moderator)
     if organisation.status != Organisation.Status.PENDING:
         raise ValidationError("Only an organisation waiting for approval can be approved.")
     return _organisation_decision(
@@ -163,6 +165,7 @@ def organisation_approve(*, moderator, organisation: Organisation) -> Organisati
 @transaction.atomic
 def organisation_reject(*, moderator, organisation: Organisation, reason: str) -> Organisation:
     """A moderator rejects a pending organisation with a reason, which is e-mailed."""
+    require_moderator(moderator)
     if organisation.status != Organisation.Status.PENDING:
         raise ValidationError("Only an organisation waiting for approval can be rejected.")
     _require_reason(reason)
@@ -177,7 +180,11 @@ def organisation_reject(*, moderator, organisation: Organisation, reason: str) -
 
 @transaction.atomic
 def organisation_suspend(*, moderator, organisation: Organisation, reason: str) -> Organisation:
-    """Suspending an organisation hides all its services until it is restored."""
+    """Suspending an active (or pending) organisation hides its services until it is restored.
+    A rejected one cannot be suspended: that would let 'restore' approve it."""
+    require_moderator(moderator)
+    if organisation.status not in (Organisation.Status.ACTIVE, Organisation.Status.PENDING):
+        raise ValidationError("Only an active or pending organisation can be suspended.")
     _require_reason(reason)
     return _organisation_decision(
         moderator=moderator,
@@ -207,7 +214,10 @@ def organisation_restore(*, moderator, organisation: Organisation) -> Organisati
 
 @transaction.atomic
 def claim_create(*, user, organisation: Organisation, job_title: str, evidence: str) -> Claim:
-    """Someone asks to manage an organisation nobody manages yet (e.g. loaded from CQC data)."""
+    """Someone asks to manage an organisation nobody manages yet (e.g. loaded from CQC data).
+    Suspended and rejected organisations cannot be claimed."""
+    if organisation.status not in (Organisation.Status.ACTIVE, Organisation.Status.PENDING):
+        raise ValidationError("This organisation cannot be claimed. Contact the council.")
     if organisation.memberships.exists():
         raise ValidationError("This organisation is already managed by its staff on Care Market.")
     if Claim.objects.filter(
@@ -340,8 +350,11 @@ def membership_remove(*, user, membership: Membership) -> None:
     """An owner removes a colleague (or anyone leaves); an organisation always keeps an owner."""
     if membership.user_id != user.pk:
         require_owner(user, membership.organisation)
-    owners = membership.organisation.memberships.filter(role=Membership.Role.OWNER)
-    if membership.role == Membership.Role.OWNER and owners.count() == 1:
+    # Lock the owners' rows so two owners removing each other cannot leave none.
+    owners = membership.organisation.memberships.select_for_update().filter(
+        role=Membership.Role.OWNER
+    )
+    if membership.role == Membership.Role.OWNER and len(owners) == 1:
         raise ValidationError("Hand over ownership to a colleague before the last owner leaves.")
     membership.delete()
 
@@ -430,6 +443,11 @@ def _split(fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     return plain, relations
 
 
+def _slug_text(name: str, place: str) -> str:
+    """A listing's slug names its place too, unless its name already does."""
+    return name if place.lower() in name.lower() else f"{name} {place}"
+
+
 @transaction.atomic
 def service_create(*, user, organisation: Organisation, name: str, **fields: Any) -> Service:
     """Staff of an organisation create a listing; it starts as a draft and needs a category."""
@@ -438,7 +456,7 @@ def service_create(*, user, organisation: Organisation, name: str, **fields: Any
     service = Service(
         organisation=organisation,
         name=name,
-        slug=unique_slug(Service, f"{name} {plain.get('town') or organisation.name}"),
+        slug=unique_slug(Service, _slug_text(name, plain.get("town") or organisation.name)),
         status=Service.Status.DRAFT,
         **plain,
     )
@@ -459,9 +477,13 @@ def service_update(*, user, service: Service, **fields: Any) -> Service:
     before = _snapshot(service)
     for name, value in plain.items():
         setattr(service, name, value)
-    if "postcode" in plain:
-        _locate(service)
-    service.full_clean()
+    try:
+        if "postcode" in plain:
+            _locate(service)
+        service.full_clean()
+    except ValidationError:
+        service.refresh_from_db()  # the caller's object is left as it was stored
+        raise
     service.save()
     _set_relations(service, relations)
     changes = _diff(before, _snapshot(service))
@@ -580,6 +602,11 @@ def service_restore(*, moderator, service: Service) -> Service:
         raise ValidationError("Only a suspended listing can be restored.")
     _publish(service)
     _log(service, moderator, ServiceChange.Action.RESTORED)
+    notifications.email(
+        template="service_restored",
+        to=notifications.organisation_addresses(service.organisation),
+        context={"service": service},
+    )
     return service
 
 
@@ -596,11 +623,20 @@ def service_archive(*, user, service: Service) -> Service:
 # --- prices -----------------------------------------------------------------------------------
 
 
+def _price_category(option: PriceOption) -> Category | None:
+    """The category a price counts towards in market figures: the service's category whose
+    reference unit is the price's unit (e.g. 'per week' -> care home), else its first one."""
+    categories = list(option.service.categories.select_related("parent"))
+    matching = [c for c in categories if c.effective_unit == option.unit]
+    chosen = matching or categories
+    return chosen[0] if chosen else None
+
+
 def _record_price(option: PriceOption, *, user, withdrawn: bool = False) -> PriceRecord:
     return PriceRecord.objects.create(
         service=option.service,
         option_uuid=option.uuid,
-        category=option.service.categories.first(),
+        category=_price_category(option),
         label=option.label,
         amount=None if withdrawn else option.amount,
         unit=option.unit,
@@ -610,7 +646,8 @@ def _record_price(option: PriceOption, *, user, withdrawn: bool = False) -> Pric
     )
 
 
-def _check_price(amount, unit: str) -> None:
+def check_price(amount, unit: str) -> None:
+    """The price rules (also used to check bulk uploads before anything is saved)."""
     if amount is None:
         raise ValidationError({"amount": "Enter the price, or choose 'free'."})
     if amount < 0:
@@ -646,7 +683,9 @@ def price_option_save(
     if option is not None and option.service_id != service.pk:
         raise ValidationError("That price belongs to another listing.")
     amount = Decimal(amount) if amount is not None else None
-    _check_price(amount, unit)
+    check_price(amount, unit)
+    if valid_from and valid_to and valid_to < valid_from:
+        raise ValidationError({"valid_to": "The end date must be on or after the start date."})
     option = option or PriceOption(service=service)
     before = {name: getattr(option, name) for name in PRICE_FIELDS} if option.pk else {}
     option.label, option.amount, option.unit = label, amount, unit
@@ -655,9 +694,12 @@ def price_option_save(
         option.sort_order = sort_order
     elif option.pk is None:
         option.sort_order = (service.price_options.aggregate(m=Max("sort_order"))["m"] or 0) + 1
-    if valid_from and valid_to and valid_to < valid_from:
-        raise ValidationError({"valid_to": "The end date must be on or after the start date."})
-    option.full_clean()
+    try:
+        option.full_clean()
+    except ValidationError:
+        if option.pk:
+            option.refresh_from_db()
+        raise
     option.save()
     after = {name: getattr(option, name) for name in PRICE_FIELDS}
     priced = ("label", "amount", "unit", "valid_from", "valid_to")
@@ -712,6 +754,11 @@ def service_set_availability(
     service.availability_updated_at = now
     service.last_confirmed_at = now
     service.stale_reminder_sent_at = None
+    try:
+        service.full_clean()
+    except ValidationError:
+        service.refresh_from_db()
+        raise
     service.save()
     after = {
         "accepting_new_clients": accepting_new_clients,
@@ -724,8 +771,11 @@ def service_set_availability(
 
 @transaction.atomic
 def service_confirm(*, user, service: Service) -> Service:
-    """Staff confirm the listing is still correct; this restarts the 6 and 12 month clocks."""
+    """Staff confirm a published listing is still correct; this restarts the 6 and 12 month
+    clocks."""
     require_editor(user, service.organisation)
+    if service.status != Service.Status.PUBLISHED:
+        raise ValidationError("Only a published listing can be confirmed.")
     service.last_confirmed_at = timezone.now()
     service.stale_reminder_sent_at = None
     service.save(update_fields=["last_confirmed_at", "stale_reminder_sent_at", "updated_at"])

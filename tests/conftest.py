@@ -28,7 +28,7 @@ def home_page(db):
 @pytest.fixture
 def demo(db):
     """The full demo content and accounts, loaded by the real demo command."""
-    call_command("load_demo_data", verbosity=0)
+    call_command("load_demo_data", "--catalogue=small", verbosity=0)
     return Site.objects.get(is_default_site=True).root_page.specific
 
 

@@ -286,3 +286,9 @@ ACCOUNT_FORMS = {
     "set_password": "marketplace.accounts.forms.SetPasswordForm",
     "add_email": "marketplace.accounts.forms.AddEmailForm",
 }
+
+# Limits on what providers upload (listing photos, the services spreadsheet).
+CATALOGUE_PHOTO_MAX_BYTES = env_int("CATALOGUE_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+CATALOGUE_PHOTO_MAX_PIXELS = env_int("CATALOGUE_PHOTO_MAX_PIXELS", 25_000_000)
+CATALOGUE_UPLOAD_MAX_BYTES = env_int("CATALOGUE_UPLOAD_MAX_BYTES", 1024 * 1024)
+CATALOGUE_UPLOAD_MAX_ROWS = env_int("CATALOGUE_UPLOAD_MAX_ROWS", 1000)

@@ -51,7 +51,7 @@ def site_url(live_server, transactional_db, django_db_serialized_rollback):
     also delete what migrations created (Wagtail's root page and default Site), so the test
     database is serialized once and restored for each test (serialized rollback).
     """
-    call_command("load_demo_data", verbosity=0)
+    call_command("load_demo_data", "--catalogue=small", verbosity=0)
     return live_server.url.rstrip("/")
 
 

@@ -20,6 +20,11 @@ CHROMIUM_ARGS = [
 
 DEMO_PUBLIC_EMAIL = "public@caremarket.example"
 DEMO_PUBLIC_PASSWORD = "demo-public-2026"
+DEMO_PROVIDER_EMAIL = "provider@caremarket.example"
+DEMO_PROVIDER_PASSWORD = "demo-provider-2026"
+# In the small demo catalogue, the demo provider runs this organisation and service.
+DEMO_ORGANISATION = "holly-homecare-services"
+DEMO_SERVICE = "home-care-in-bridgnorth"
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,8 @@ class PageCase:
     """A page to check: where it is, the status it must answer with, and how to reach its state.
 
     `state` is "plain" (just open it), "empty-submit" (submit its form empty to get the error
-    summary) or "signed-in" (sign in as the demo public user first).
+    summary), "signed-in" (sign in as the demo public user first) or "provider" (sign in as
+    the demo provider first).
     """
 
     name: str
@@ -49,6 +55,18 @@ PAGES = [
     PageCase("accessibility-statement", "/accessibility/"),
     PageCase("not-found", "/this-page-does-not-exist/", status=404),
     PageCase("account", "/accounts/profile/", state="signed-in"),
+    PageCase("organisation", f"/organisations/{DEMO_ORGANISATION}/"),
+    PageCase("service", f"/services/{DEMO_SERVICE}/"),
+    PageCase("service-distance-error", f"/services/{DEMO_SERVICE}/?postcode=ZZ99+9ZZ"),
+    PageCase("service-report", f"/services/{DEMO_SERVICE}/report/"),
+    PageCase("service-report-errors", f"/services/{DEMO_SERVICE}/report/", state="empty-submit"),
+    PageCase("provider-dashboard", "/provider/", state="provider"),
+    PageCase("provider-service-edit", f"/provider/services/{DEMO_SERVICE}/edit/", state="provider"),
+    PageCase("provider-prices", f"/provider/services/{DEMO_SERVICE}/prices/", state="provider"),
+    PageCase("provider-register", "/provider/register/", state="provider"),
+    PageCase(
+        "provider-people", f"/provider/organisations/{DEMO_ORGANISATION}/people/", state="provider"
+    ),
 ]
 
 
@@ -74,6 +92,9 @@ def open_case(page, base_url, case: PageCase):
     """Bring `page` to the state `case` describes; returns the last navigation's response."""
     if case.state == "signed-in":
         sign_in(page, base_url)
+        return page.goto(f"{base_url}{case.path}")
+    if case.state == "provider":
+        sign_in(page, base_url, DEMO_PROVIDER_EMAIL, DEMO_PROVIDER_PASSWORD)
         return page.goto(f"{base_url}{case.path}")
     response = page.goto(f"{base_url}{case.path}")
     if case.state == "empty-submit":

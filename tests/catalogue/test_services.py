@@ -297,7 +297,7 @@ def test_creating_a_service_locates_its_postcode(organisation, editor, home_care
     )
 
     assert service.status == Service.Status.DRAFT
-    assert service.slug == "home-care-in-shrewsbury-shrewsbury"
+    assert service.slug == "home-care-in-shrewsbury"  # the town is not repeated
     assert (service.postcode, service.easting, service.northing) == ("SY1 1AA", 349100, 312600)
     assert service.locality == locality
     assert service.changes.get().action == ServiceChange.Action.CREATED
@@ -585,3 +585,65 @@ def test_reminders_at_six_months_once_and_hidden_at_twelve(
     stale.refresh_from_db()
     assert stale.stale_reminder_sent_at is None
     assert stale in Service.objects.visible()
+
+
+def test_suspended_organisations_cannot_be_claimed(cqc_organisation):
+    cqc_organisation.status = Organisation.Status.SUSPENDED
+    cqc_organisation.save()
+
+    with pytest.raises(ValidationError, match="cannot be claimed"):
+        services.claim_create(
+            user=make_user(), organisation=cqc_organisation, job_title="X", evidence="Y"
+        )
+    assert not Claim.objects.exists()
+
+
+def test_a_price_counts_towards_the_category_with_its_unit(organisation, editor):
+    home_care = CategoryFactory(slug="home-care", reference_unit="hour")
+    respite = CategoryFactory(slug="respite", reference_unit="night")
+    service = ServiceFactory(organisation=organisation, categories=[home_care, respite])
+
+    services.price_option_save(
+        user=editor, service=service, label="Night", amount=Decimal("150"), unit="night"
+    )
+    services.price_option_save(
+        user=editor, service=service, label="Hour", amount=Decimal("28"), unit="hour"
+    )
+
+    records = {r.label: r.category for r in PriceRecord.objects.all()}
+    assert records == {"Night": respite, "Hour": home_care}
+
+
+def test_a_refused_edit_leaves_the_callers_object_as_stored(organisation, editor):
+    service = ServiceFactory(organisation=organisation, summary="Stored summary.")
+
+    with pytest.raises(ValidationError):
+        services.service_update(user=editor, service=service, summary="x" * 400)
+
+    assert service.summary == "Stored summary."
+
+
+def test_only_published_listings_are_confirmed(organisation, editor):
+    draft = ServiceFactory(organisation=organisation, status=Service.Status.DRAFT)
+
+    with pytest.raises(ValidationError, match="Only a published listing"):
+        services.service_confirm(user=editor, service=draft)
+
+
+def test_a_rejected_organisation_cannot_be_suspended_and_restored_into_approval(moderator):
+    person = make_user()
+    organisation = services.organisation_register(user=person, name="Shady Ltd", kind="company")
+    services.organisation_reject(moderator=moderator, organisation=organisation, reason="No")
+
+    with pytest.raises(ValidationError, match="active or pending"):
+        services.organisation_suspend(moderator=moderator, organisation=organisation, reason="x")
+    with pytest.raises(ValidationError):
+        services.organisation_restore(moderator=moderator, organisation=organisation)
+    assert Organisation.objects.get(pk=organisation.pk).status == Organisation.Status.REJECTED
+
+
+def test_non_moderators_are_refused_before_anything_else(organisation, owner):
+    with pytest.raises(PermissionDenied):
+        services.organisation_approve(moderator=owner, organisation=organisation)
+    with pytest.raises(PermissionDenied):
+        services.organisation_reject(moderator=owner, organisation=organisation, reason="x")

@@ -33,7 +33,7 @@ def test_demo_builds_the_site_for_the_four_audiences(demo):
 
 
 def test_demo_accounts_can_sign_in_with_the_printed_passwords(demo, client, capsys):
-    call_command("load_demo_data")
+    call_command("load_demo_data", "--catalogue=small")
     printed = capsys.readouterr().out
 
     for email, password, _first, _last, roles, superuser in DEMO_ACCOUNTS:
@@ -47,7 +47,7 @@ def test_demo_accounts_can_sign_in_with_the_printed_passwords(demo, client, caps
 def test_loading_twice_changes_nothing(demo):
     before = (Page.objects.count(), User.objects.count(), AdvicePage.objects.count())
 
-    call_command("load_demo_data", verbosity=0)
+    call_command("load_demo_data", "--catalogue=small", verbosity=0)
 
     assert (Page.objects.count(), User.objects.count(), AdvicePage.objects.count()) == before
 
@@ -57,7 +57,7 @@ def test_an_editors_change_survives_a_reload(demo):
     page.title = "Paying for your care"
     page.save_revision().publish()
 
-    call_command("load_demo_data", verbosity=0)
+    call_command("load_demo_data", "--catalogue=small", verbosity=0)
 
     assert AdvicePage.objects.get(slug="paying-for-care").title == "Paying for your care"
 
@@ -66,7 +66,7 @@ def test_demo_data_is_refused_outside_dev_and_test(db, settings):
     settings.DEMO_DATA_ALLOWED = False
 
     with pytest.raises(CommandError, match="only for dev and test"):
-        call_command("load_demo_data", verbosity=0)
+        call_command("load_demo_data", "--catalogue=small", verbosity=0)
     assert not User.objects.exists()
 
 

@@ -14,6 +14,7 @@ from wagtail.models import Site
 from marketplace.accounts.models import User
 from marketplace.accounts.services import user_create
 from marketplace.demo.accounts import DEMO_ACCOUNTS
+from marketplace.demo.catalogue import load_catalogue
 from marketplace.demo.content import ParsedPage, parse_page
 from marketplace.pages.models import AdviceIndexPage, AdvicePage, HomePage, SiteSettings
 from marketplace.pages.services import (
@@ -30,8 +31,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--content", type=Path, default=CONTENT_DIR)
+        parser.add_argument(
+            "--catalogue",
+            choices=["full", "small", "none"],
+            default="full",
+            help="The demo county's providers: all of them, a dozen (for tests) or none.",
+        )
 
-    def handle(self, *args, content: Path, verbosity: int = 1, **options):
+    def handle(self, *args, content: Path, catalogue: str, verbosity: int = 1, **options):
         if not getattr(settings, "DEMO_DATA_ALLOWED", False):
             raise CommandError(
                 "Demo data (with its public passwords) is only for dev and test settings."
@@ -43,6 +50,10 @@ class Command(BaseCommand):
             site_pages = self.load_site_pages(home, content)
             self.load_site_settings(site_pages)
             self.load_accounts()
+            if catalogue != "none":
+                moderator = User.objects.get(email="moderator@caremarket.example")
+                listings = load_catalogue(size=catalogue, moderator=moderator)
+                self.say(f"Catalogue: {listings}.")
         self.say(f"Demo data ready: {pages} advice pages.")
         self.print_accounts()
 
