@@ -14,5 +14,6 @@ def account_page(request):
         {
             "roles": user.role_labels,
             "can_use_admin": user.is_superuser or any(r.value in groups for r in ADMIN_ROLES),
+            "is_provider_staff": user.memberships.exists(),
         },
     )

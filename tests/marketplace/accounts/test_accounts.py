@@ -215,3 +215,16 @@ def test_an_empty_sign_in_says_what_to_enter_at_the_top_of_the_page(client, home
     )
     summary = [a.get_text(strip=True) for a in page.select(".govuk-error-summary a")]
     assert summary == ["Enter your email address", "Enter your password"]
+
+
+def test_account_page_leads_provider_staff_to_their_dashboard(client, home_page):
+    from tests.factories import make_provider
+
+    client.force_login(make_user())
+    page = soup(client.get("/accounts/profile/"))
+    assert page.select_one('a[href="/provider/register/"]')
+    assert not page.select_one('a[href="/provider/"]')
+
+    client.force_login(make_provider())
+    page = soup(client.get("/accounts/profile/"))
+    assert page.select_one('a[href="/provider/"]')
