@@ -130,3 +130,7 @@ def test_smtp_and_elasticsearch_come_from_the_environment(tmp_path):
         "elasticsearch",
         "http://search.internal:9200",
     ]
+
+
+def test_the_admin_fetches_no_avatars_from_outside(settings):
+    assert settings.WAGTAIL_GRAVATAR_PROVIDER_URL is None

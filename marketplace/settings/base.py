@@ -255,6 +255,8 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # people reset their password through the site's own pages
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+# No avatars from gravatar.com: staff e-mail hashes would leave the council's site.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Catalogue search: the database backend unless ELASTICSEARCH_URL is set.
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
