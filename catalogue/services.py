@@ -125,9 +125,24 @@ def organisation_update(*, user, organisation: Organisation, **fields: Any) -> O
 
 
 def _organisation_decision(
-    *, moderator, organisation: Organisation, status: str, reason: str, template: str
+    *,
+    moderator,
+    organisation: Organisation,
+    allowed_from: tuple[str, ...],
+    refusal: str,
+    status: str,
+    template: str,
+    reason: str = "",
+    reason_required: bool = False,
 ) -> Organisation:
+    """Every moderator decision on an organisation, checked in one order: who decides, whether
+    the organisation's current status allows it, whether a reason is given; then the change and
+    the e-mail to its owners (sent after commit)."""
     require_moderator(moderator)
+    if organisation.status not in allowed_from:
+        raise ValidationError(refusal)
+    if reason_required:
+        _require_reason(reason)
     organisation.status = status
     organisation.status_reason = reason
     if status == Organisation.Status.ACTIVE and not organisation.verified_at:
@@ -150,14 +165,12 @@ def _require_reason(reason: str, who: str = "provider") -> None:
 @transaction.atomic
 def organisation_approve(*, moderator, organisation: Organisation) -> Organisation:
     """A moderator approves a pending organisation; its owners are told."""
-    require_moderator(moderator)
-    if organisation.status != Organisation.Status.PENDING:
-        raise ValidationError("Only an organisation waiting for approval can be approved.")
     return _organisation_decision(
         moderator=moderator,
         organisation=organisation,
+        allowed_from=(Organisation.Status.PENDING,),
+        refusal="Only an organisation waiting for approval can be approved.",
         status=Organisation.Status.ACTIVE,
-        reason="",
         template="organisation_approved",
     )
 
@@ -165,16 +178,15 @@ def organisation_approve(*, moderator, organisation: Organisation) -> Organisati
 @transaction.atomic
 def organisation_reject(*, moderator, organisation: Organisation, reason: str) -> Organisation:
     """A moderator rejects a pending organisation with a reason, which is e-mailed."""
-    require_moderator(moderator)
-    if organisation.status != Organisation.Status.PENDING:
-        raise ValidationError("Only an organisation waiting for approval can be rejected.")
-    _require_reason(reason)
     return _organisation_decision(
         moderator=moderator,
         organisation=organisation,
+        allowed_from=(Organisation.Status.PENDING,),
+        refusal="Only an organisation waiting for approval can be rejected.",
         status=Organisation.Status.REJECTED,
-        reason=reason,
         template="organisation_rejected",
+        reason=reason,
+        reason_required=True,
     )
 
 
@@ -182,29 +194,27 @@ def organisation_reject(*, moderator, organisation: Organisation, reason: str) -
 def organisation_suspend(*, moderator, organisation: Organisation, reason: str) -> Organisation:
     """Suspending an active (or pending) organisation hides its services until it is restored.
     A rejected one cannot be suspended: that would let 'restore' approve it."""
-    require_moderator(moderator)
-    if organisation.status not in (Organisation.Status.ACTIVE, Organisation.Status.PENDING):
-        raise ValidationError("Only an active or pending organisation can be suspended.")
-    _require_reason(reason)
     return _organisation_decision(
         moderator=moderator,
         organisation=organisation,
+        allowed_from=(Organisation.Status.ACTIVE, Organisation.Status.PENDING),
+        refusal="Only an active or pending organisation can be suspended.",
         status=Organisation.Status.SUSPENDED,
-        reason=reason,
         template="organisation_suspended",
+        reason=reason,
+        reason_required=True,
     )
 
 
 @transaction.atomic
 def organisation_restore(*, moderator, organisation: Organisation) -> Organisation:
     """A suspended organisation comes back; its published services show again."""
-    if organisation.status != Organisation.Status.SUSPENDED:
-        raise ValidationError("Only a suspended organisation can be restored.")
     return _organisation_decision(
         moderator=moderator,
         organisation=organisation,
+        allowed_from=(Organisation.Status.SUSPENDED,),
+        refusal="Only a suspended organisation can be restored.",
         status=Organisation.Status.ACTIVE,
-        reason="",
         template="organisation_restored",
     )
 

@@ -647,3 +647,5 @@ def test_non_moderators_are_refused_before_anything_else(organisation, owner):
         services.organisation_approve(moderator=owner, organisation=organisation)
     with pytest.raises(PermissionDenied):
         services.organisation_reject(moderator=owner, organisation=organisation, reason="x")
+    with pytest.raises(PermissionDenied):  # not suspended, but who asks is checked first
+        services.organisation_restore(moderator=owner, organisation=organisation)
