@@ -438,6 +438,12 @@ class Service(models.Model):
     earliest_start = models.DateField(null=True, blank=True)
     availability_updated_at = models.DateTimeField(null=True, blank=True)
 
+    # Review summary, kept by the ratings app (through catalogue.services) for pages and search:
+    # published reviews of the last 24 months, and their ranking score (a Bayesian average).
+    review_count = models.PositiveIntegerField(default=0)
+    review_mean = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    review_score = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+
     # Life cycle.
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

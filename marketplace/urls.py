@@ -13,6 +13,12 @@ urlpatterns = [
     path("accounts/profile/", account_views.account_page, name="account_profile"),
     path("accounts/", include("allauth.urls")),
     path("search/", page_views.site_search, name="site_search"),
+    path("api/openreferral/v3/", include("marketplace.openreferral.urls")),
+    path("", include("search.urls")),
+    path("", include("ratings.urls")),
+    path("", include("marketplace.plans.urls")),
+    path("", include("marketplace.ras.urls")),
+    path("", include("market_statement.urls")),
     path("", include("catalogue.urls")),
 ]
 

@@ -1,0 +1,3 @@
+app_name = "market_statement"
+
+urlpatterns: list = []

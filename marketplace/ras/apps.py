@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RasConfig(AppConfig):
+    name = "marketplace.ras"
+    label = "ras"
+    verbose_name = "Resource Allocation System"
