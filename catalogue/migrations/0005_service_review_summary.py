@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0004_cqc_provider_id_message'),
+        ("catalogue", "0004_cqc_provider_id_message"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='service',
-            name='review_count',
+            model_name="service",
+            name="review_count",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='service',
-            name='review_mean',
+            model_name="service",
+            name="review_mean",
             field=models.DecimalField(blank=True, decimal_places=2, max_digits=3, null=True),
         ),
         migrations.AddField(
-            model_name='service',
-            name='review_score',
+            model_name="service",
+            name="review_score",
             field=models.DecimalField(blank=True, decimal_places=2, max_digits=3, null=True),
         ),
     ]
