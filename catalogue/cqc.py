@@ -66,7 +66,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
-from catalogue import rules
+from catalogue import events, rules
 from catalogue.models import (
     Category,
     ClientGroup,
@@ -668,6 +668,7 @@ def service_create_from_cqc(
         action=ServiceChange.Action.IMPORTED,
         note=note or "Listed from the CQC register.",
     )
+    events.services_changed([service.pk])  # published at once: index it after commit
     return service
 
 
@@ -706,6 +707,7 @@ def service_refresh_from_cqc(
         changes=changes,
         note=note or "CQC details refreshed from the register.",
     )
+    events.services_changed([service.pk])  # the CQC rating is a search filter
     return changes
 
 

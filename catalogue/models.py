@@ -161,6 +161,34 @@ class FundingType(models.Model):
         return self.name
 
 
+# --- partner directories ----------------------------------------------------------------------
+
+
+class PartnerSource(models.Model):
+    """Another directory (e.g. a neighbouring council's Open Referral UK API) whose services we
+    show as read-only partner listings, refreshed by manage.py import_openreferral."""
+
+    name = models.CharField(max_length=200, help_text="Who publishes it, e.g. 'Telford Council'.")
+    slug = models.SlugField(max_length=100, unique=True)
+    base_url = models.URLField(
+        blank=True, help_text="The ORUK API's address, e.g. https://example.gov.uk/api/v3/."
+    )
+    origin = models.CharField(
+        max_length=500, blank=True, help_text="Where the last refresh came from (URL or file)."
+    )
+    website = models.URLField(blank=True, help_text="The partner's own directory, for people.")
+    licence = models.CharField(max_length=200, blank=True, default="Open Government Licence v3.0")
+    attribution = models.CharField(max_length=300, blank=True)
+    last_refreshed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 # --- organisations ----------------------------------------------------------------------------
 
 
@@ -169,7 +197,8 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(status=Organisation.Status.ACTIVE)
 
     def unclaimed(self):
-        return self.filter(memberships__isnull=True)
+        """Nobody manages it yet (partner directories' organisations cannot be claimed)."""
+        return self.filter(memberships__isnull=True, partner_source__isnull=True)
 
     def for_user(self, user):
         if not user.is_authenticated:
@@ -195,8 +224,14 @@ class Organisation(models.Model):
         REGISTERED = "registered", "Registered by the provider"
         CQC = "cqc", "Loaded from CQC data"
         COUNCIL = "council", "Added by the council"
+        PARTNER = "partner", "Listed by a partner directory"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Partner listings (read-only, refreshed from another directory) keep the partner's id.
+    partner_source = models.ForeignKey(
+        PartnerSource, null=True, blank=True, on_delete=models.PROTECT, related_name="organisations"
+    )
+    external_id = models.CharField(max_length=100, blank=True)
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
     description = models.TextField(blank=True, max_length=5000)
@@ -224,7 +259,12 @@ class Organisation(models.Model):
                 condition=~models.Q(cqc_provider_id=""),
                 name="organisation_unique_cqc_provider_id",
                 violation_error_message="Another organisation already has this CQC provider ID.",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["partner_source", "external_id"],
+                condition=models.Q(partner_source__isnull=False),
+                name="organisation_unique_partner_external_id",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -358,6 +398,13 @@ class ServiceQuerySet(models.QuerySet):
     def serving(self, locality):
         return self.filter(localities_served=locality)
 
+    def own(self):
+        """The council's own catalogue, without partner directories' listings."""
+        return self.filter(partner_source__isnull=True)
+
+    def from_partners(self):
+        return self.filter(partner_source__isnull=False)
+
     def for_user(self, user):
         if not user.is_authenticated:
             return self.none()
@@ -379,6 +426,11 @@ class Service(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="services"
     )
+    # Partner listings (read-only, refreshed from another directory) keep the partner's id.
+    partner_source = models.ForeignKey(
+        PartnerSource, null=True, blank=True, on_delete=models.PROTECT, related_name="services"
+    )
+    external_id = models.CharField(max_length=100, blank=True)
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
     summary = models.CharField(max_length=300, help_text="One or two sentences for results.")
@@ -456,6 +508,13 @@ class Service(models.Model):
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["status", "last_confirmed_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner_source", "external_id"],
+                condition=models.Q(partner_source__isnull=False),
+                name="service_unique_partner_external_id",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

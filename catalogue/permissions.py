@@ -21,7 +21,10 @@ def is_moderator(user) -> bool:
 
 
 def can_edit_listings(user, organisation: Organisation) -> bool:
-    """Owners and editors edit their own organisation's details and services."""
+    """Owners and editors edit their own organisation's details and services. Partner
+    listings (from another directory) are read-only: each refresh replaces them."""
+    if organisation.partner_source_id:
+        return False
     return membership_of(user, organisation) is not None
 
 
@@ -32,6 +35,10 @@ def can_manage_people(user, organisation: Organisation) -> bool:
 
 
 def require_editor(user, organisation: Organisation) -> None:
+    if organisation.partner_source_id:
+        raise PermissionDenied(
+            "This listing comes from a partner directory and can only be changed there."
+        )
     if not can_edit_listings(user, organisation):
         raise PermissionDenied("Only the organisation's own staff can change its listings.")
 

@@ -26,7 +26,7 @@ from django.utils.text import slugify
 from marketplace.accounts.roles import Role
 from marketplace.accounts.services import user_grant_role
 
-from . import notifications, rules
+from . import events, notifications, rules
 from .models import (
     Category,
     Claim,
@@ -121,6 +121,7 @@ def organisation_update(*, user, organisation: Organisation, **fields: Any) -> O
         setattr(organisation, name, value)
     organisation.full_clean()
     organisation.save()
+    events.services_changed(organisation.services.values_list("pk", flat=True))
     return organisation
 
 
@@ -149,6 +150,7 @@ def _organisation_decision(
         organisation.verified_at = timezone.now()
     organisation.full_clean()
     organisation.save()
+    events.services_changed(organisation.services.values_list("pk", flat=True))
     notifications.email(
         template=template,
         to=notifications.organisation_addresses(organisation),
@@ -225,7 +227,12 @@ def organisation_restore(*, moderator, organisation: Organisation) -> Organisati
 @transaction.atomic
 def claim_create(*, user, organisation: Organisation, job_title: str, evidence: str) -> Claim:
     """Someone asks to manage an organisation nobody manages yet (e.g. loaded from CQC data).
-    Suspended and rejected organisations cannot be claimed."""
+    Suspended and rejected organisations cannot be claimed, nor partner directories' ones
+    (they are kept up to date by the partner)."""
+    if organisation.partner_source_id:
+        raise ValidationError(
+            "This organisation is listed by a partner directory. Ask the partner to change it."
+        )
     if organisation.status not in (Organisation.Status.ACTIVE, Organisation.Status.PENDING):
         raise ValidationError("This organisation cannot be claimed. Contact the council.")
     if organisation.memberships.exists():
@@ -429,6 +436,9 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:
 
 
 def _log(service: Service, user, action: str, changes=None, note: str = "") -> ServiceChange:
+    # Every write to a listing (details, status, prices, availability, confirmation) is logged
+    # here, so this is also where the search index hears about it (after commit).
+    events.services_changed([service.pk])
     return ServiceChange.objects.create(
         service=service, user=user, action=action, changes=changes or {}, note=note
     )
@@ -798,10 +808,12 @@ def services_send_stale_reminders(*, now: datetime | None = None) -> int:
     """E-mail each organisation once about published listings unconfirmed for 6 months.
 
     Returns how many listings were reminded about. Run daily (manage.py send_stale_reminders).
+    Partner listings are left out: their directory, not their provider, keeps them current.
     """
     now = now or timezone.now()
     due = (
         Service.objects.published()
+        .own()
         .filter(
             last_confirmed_at__lt=rules.reminder_cutoff(now), stale_reminder_sent_at__isnull=True
         )
@@ -827,3 +839,24 @@ def services_send_stale_reminders(*, now: datetime | None = None) -> int:
             service.save(update_fields=["stale_reminder_sent_at"])
             _log(service, None, ServiceChange.Action.REMINDED)
     return sum(len(services) for services in by_organisation.values())
+
+
+# --- review summary (kept by the ratings app) ---------------------------------------------------
+
+
+@transaction.atomic
+def service_set_review_summary(
+    *, service: Service, count: int, mean: Decimal | None, score: Decimal | None
+) -> Service:
+    """Store a listing's review summary (published reviews of the last 24 months: how many,
+    their mean, their ranking score), as computed by the ratings app, and tell the listeners
+    (the search index) after commit. Only these three fields change: it is not an edit of the
+    listing, so there is no change-log entry and updated_at is left alone."""
+    from . import events  # imported here: this function was added after the module's imports
+
+    service.review_count = count
+    service.review_mean = mean
+    service.review_score = score
+    service.save(update_fields=["review_count", "review_mean", "review_score"])
+    events.services_changed([service.pk])
+    return service

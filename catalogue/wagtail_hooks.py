@@ -28,7 +28,16 @@ from marketplace.accounts.roles import Role
 
 from . import admin_views
 from .admin_views import admin_name, admin_url, is_moderator_cached, queue_counts_for
-from .models import Category, Claim, ListingReport, Locality, Organisation, Postcode, Service
+from .models import (
+    Category,
+    Claim,
+    ListingReport,
+    Locality,
+    Organisation,
+    PartnerSource,
+    Postcode,
+    Service,
+)
 from .moderation import APPROVE, CLOSE, QUEUES, REJECT, RESTORE, SUSPEND
 
 
@@ -69,6 +78,7 @@ for model, actions in [
     (Claim, READ_ONLY),
     (ListingReport, READ_ONLY),
     (Postcode, READ_ONLY),
+    (PartnerSource, READ_ONLY),
     (Category, REFERENCE_DATA),
     (Locality, REFERENCE_DATA),
 ]:
@@ -313,6 +323,16 @@ class PostcodeViewSet(CatalogueViewSet):
     search_fields = ["postcode"]
 
 
+class PartnerSourceViewSet(CatalogueViewSet):
+    """Partner directories whose listings we show read-only (refreshed by import_openreferral)."""
+
+    model = PartnerSource
+    read_only = True
+    icon = "link-external"
+    list_display = ["name", "base_url", DateColumn("last_refreshed_at", label="Last refreshed")]
+    search_fields = ["name"]
+
+
 class CatalogueViewSetGroup(ModelViewSetGroup):
     menu_label = "Catalogue"
     menu_icon = "folder-open-inverse"
@@ -325,6 +345,7 @@ class CatalogueViewSetGroup(ModelViewSetGroup):
         CategoryViewSet,
         LocalityViewSet,
         PostcodeViewSet,
+        PartnerSourceViewSet,
     )
 
 

@@ -6,13 +6,22 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from marketplace.accounts import views as account_views
 from marketplace.pages import views as page_views
+from search import views as search_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/profile/", account_views.account_page, name="account_profile"),
+    path(
+        "accounts/profile/my-data/",
+        account_views.account_data_download,
+        name="account_data_download",
+    ),
+    path("accounts/profile/delete/", account_views.account_delete, name="account_delete"),
     path("accounts/", include("allauth.urls")),
-    path("search/", page_views.site_search, name="site_search"),
+    # The catalogue search page (search/views.py), under the name the site already links to.
+    path("search/", search_views.search_page, name="site_search"),
+    path("search/advice/", page_views.advice_search, name="advice_search"),
     path("api/openreferral/v3/", include("marketplace.openreferral.urls")),
     path("", include("search.urls")),
     path("", include("ratings.urls")),

@@ -5,3 +5,15 @@ class SearchConfig(AppConfig):
     name = "search"
     label = "catalogue_search"
     verbose_name = "Catalogue search"
+
+    def ready(self) -> None:
+        from catalogue import events
+
+        events.on_services_changed(enqueue_index_services)
+
+
+def enqueue_index_services(service_ids: list[int]) -> None:
+    """Receiver of catalogue.events.services_changed (called after commit): re-index later."""
+    from search.tasks import index_services
+
+    index_services.enqueue(list(service_ids))

@@ -90,7 +90,8 @@ def service_document(service: Service) -> ServiceDocument:
     categories = list(service.categories.all())
     slugs: list[str] = []
     for category in categories:
-        for slug in (category.parent.slug if category.parent_id else None, category.slug):
+        parent_slug = category.parent.slug if category.parent is not None else None
+        for slug in (parent_slug, category.slug):
             if slug and slug not in slugs:
                 slugs.append(slug)
     prices: dict[str, Decimal] = {}
@@ -112,7 +113,7 @@ def service_document(service: Service) -> ServiceDocument:
         client_group_slugs=tuple(g.slug for g in service.client_groups.all()),
         funding_slugs=tuple(f.slug for f in service.funding_accepted.all()),
         localities_served=tuple(loc.slug for loc in service.localities_served.all()),
-        locality=service.locality.slug if service.locality_id else None,
+        locality=service.locality.slug if service.locality is not None else None,
         easting=service.easting,
         northing=service.northing,
         radius_km=service.radius_km,

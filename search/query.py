@@ -27,7 +27,13 @@ class Sort(enum.StrEnum):
 
 
 # The facets every backend returns, keyed by these names (the search page's GET parameters).
+# Facet value keys: category / client_group / funding / locality -> slugs (a service counts under
+# every category slug of its document, parents included, and under each locality it serves or is
+# based in); cqc -> the CQC rating value ("Good"); rating -> "4", "3", "2", "1" meaning "at least
+# that review score" (cumulative); accepting -> "yes" (services taking new clients). Values with
+# a zero count are left out; the order of a list is not significant (the page orders them).
 FACETS = ("category", "client_group", "funding", "locality", "cqc", "rating", "accepting")
+RATING_THRESHOLDS = (4, 3, 2, 1)
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,12 @@ class SearchQuery:
 
     def __post_init__(self) -> None:
         # Clamp rather than fail: a hand-edited URL must never produce a server error.
-        object.__setattr__(self, "text", (self.text or "").strip()[:MAX_TEXT_LENGTH])
+        text = (self.text or "").strip()
+        if len(text) > MAX_TEXT_LENGTH:
+            # Cut at the last space before the limit, so no word is left half typed.
+            cut = text[: MAX_TEXT_LENGTH + 1].rsplit(None, 1)[0] if " " in text else ""
+            text = (cut or text)[:MAX_TEXT_LENGTH].strip()
+        object.__setattr__(self, "text", text)
         object.__setattr__(self, "page", max(1, int(self.page)))
         object.__setattr__(self, "per_page", min(max(1, int(self.per_page)), MAX_PER_PAGE))
 

@@ -11,6 +11,7 @@ from allauth.account.adapter import get_adapter
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
+from django.dispatch import Signal
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -200,6 +201,11 @@ def _distance(service: Service, postcode: Postcode) -> Distance:
     return Distance(postcode.postcode, round(km) if service.hide_exact_address else km)
 
 
+# Sent for each public view of a listing page (not staff previews of hidden ones): the plans app
+# counts views for the provider's usage figures. The catalogue imports none of its dependants.
+service_viewed = Signal()
+
+
 @require_http_methods(["GET", "HEAD"])
 def service_detail(request, slug: str):
     service, not_public = _service_for_viewer(request, slug)
@@ -221,6 +227,9 @@ def service_detail(request, slug: str):
             ),
         ),
     )
+
+    if not not_public and request.method == "GET":
+        service_viewed.send(sender=Service, service=service, request=request)
 
     located = service.easting is not None and service.northing is not None
     distance_form = DistanceForm(request.GET if located and "postcode" in request.GET else None)

@@ -40,7 +40,11 @@ class HomePage(BasePage):
     ]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["pages.AdviceIndexPage", "pages.AdvicePage"]
+    subpage_types = [
+        "pages.AdviceIndexPage",
+        "pages.AdvicePage",
+        "market_statement.MarketPositionStatementPage",
+    ]
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):

@@ -2,16 +2,20 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from wagtail.models import Page
 
+from search.forms import plain_words
+
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
 
 
-def site_search(request):
-    """Search the advice pages with Wagtail's search (the catalogue joins this page later)."""
+def advice_search(request):
+    """All the advice pages that match, with Wagtail's search (/search/advice/?q=...). The
+    catalogue search page (/search/, search/views.py) shows the first few beside services and
+    links here for the rest."""
     query = (request.GET.get("q") or "").strip()[:MAX_QUERY_LENGTH]
     results = Page.objects.none()
-    if query:
-        results = Page.objects.live().public().specific().search(query)
+    if plain_words(query):
+        results = Page.objects.live().public().specific().search(plain_words(query))
     page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,

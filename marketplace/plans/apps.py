@@ -5,3 +5,19 @@ class PlansConfig(AppConfig):
     name = "marketplace.plans"
     label = "plans"
     verbose_name = "Shortlists, enquiries and support plans"
+
+    def ready(self) -> None:
+        from marketplace.accounts import personal_data
+
+        from . import personal_data as plans_data
+        from . import receivers  # noqa: F401  (connects the sign-in and page-view receivers)
+
+        personal_data.register(
+            "shortlist", export=plans_data.export_shortlist, erase=plans_data.erase_shortlist
+        )
+        personal_data.register(
+            "enquiries", export=plans_data.export_enquiries, erase=plans_data.erase_enquiries
+        )
+        personal_data.register(
+            "support_plans", export=plans_data.export_plans, erase=plans_data.erase_plans
+        )

@@ -1,3 +1,50 @@
+"""Shortlist, enquiries and support plans, mounted at the site root."""
+
+from django.urls import path
+
+from .views import enquiries, plans, shortlist
+
 app_name = "plans"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("shortlist/", shortlist.shortlist_page, name="shortlist"),
+    path("shortlist/add/", shortlist.shortlist_add, name="shortlist_add"),
+    path("shortlist/remove/", shortlist.shortlist_remove, name="shortlist_remove"),
+    path("shortlist/compare/", shortlist.compare, name="compare"),
+    path("enquiries/", enquiries.enquiry_list, name="enquiries"),
+    path("enquiries/new/", enquiries.enquiry_new, name="enquiry_new"),
+    path("enquiries/<str:uuid>/", enquiries.enquiry_detail, name="enquiry"),
+    path("provider/enquiries/", enquiries.provider_inbox, name="provider_inbox"),
+    path("provider/enquiries/<str:uuid>/", enquiries.provider_enquiry, name="provider_enquiry"),
+    path(
+        "provider/enquiries/<str:uuid>/close/",
+        enquiries.provider_enquiry_close,
+        name="provider_enquiry_close",
+    ),
+    path("plans/", plans.plan_list, name="plans"),
+    path("plans/new/", plans.plan_new, name="plan_new"),
+    path("plans/invitations/<str:token>/", plans.share_accept, name="share_accept"),
+    path("plans/<str:uuid>/", plans.plan_detail, name="plan"),
+    path("plans/<str:uuid>/edit/", plans.plan_edit, name="plan_edit"),
+    path("plans/<str:uuid>/outcomes/", plans.plan_outcomes, name="plan_outcomes"),
+    path("plans/<str:uuid>/lines/add-service/", plans.plan_add_service, name="plan_add_service"),
+    path("plans/<str:uuid>/lines/add-support/", plans.plan_add_informal, name="plan_add_informal"),
+    path("plans/<str:uuid>/lines/<int:line_id>/", plans.plan_line_edit, name="plan_line_edit"),
+    path(
+        "plans/<str:uuid>/lines/<int:line_id>/remove/",
+        plans.plan_line_remove,
+        name="plan_line_remove",
+    ),
+    path("plans/<str:uuid>/submit/", plans.plan_submit, name="plan_submit"),
+    path("plans/<str:uuid>/agree/", plans.plan_agree, name="plan_agree"),
+    path("plans/<str:uuid>/reopen/", plans.plan_reopen, name="plan_reopen"),
+    path("plans/<str:uuid>/delete/", plans.plan_delete, name="plan_delete"),
+    path("plans/<str:uuid>/share/", plans.plan_share, name="plan_share"),
+    path(
+        "plans/<str:uuid>/share/<int:share_id>/revoke/",
+        plans.plan_share_revoke,
+        name="plan_share_revoke",
+    ),
+    path("plans/<str:uuid>/print/", plans.plan_print, name="plan_print"),
+    path("plans/<str:uuid>/plan.csv", plans.plan_csv, name="plan_csv"),
+]

@@ -1,3 +1,12 @@
+"""RAS URLs: the public estimate at /budget/estimate/, practitioners' assessments at
+/budget/assessments/, and the commissioner pages at /commissioning/ras/."""
+
+from .views import commissioning, practitioner, public
+
 app_name = "ras"
 
-urlpatterns: list = []
+urlpatterns = [
+    *public.urlpatterns,
+    *practitioner.urlpatterns,
+    *commissioning.urlpatterns,
+]

@@ -125,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "marketplace.pages.context_processors.site_chrome",
+                "marketplace.plans.context_processors.shortlist",
             ],
         },
     },

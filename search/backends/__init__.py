@@ -18,6 +18,7 @@ BACKENDS = {
 
 
 def get_backend(name: str | None = None) -> BaseSearchBackend:
-    dotted = BACKENDS[name or getattr(settings, "CATALOGUE_SEARCH_BACKEND", "database")]
+    chosen: str = name or getattr(settings, "CATALOGUE_SEARCH_BACKEND", None) or "database"
+    dotted = BACKENDS[chosen]
     module_name, class_name = dotted.rsplit(".", 1)
     return getattr(import_module(module_name), class_name)()

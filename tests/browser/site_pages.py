@@ -48,6 +48,13 @@ PAGES = [
     PageCase("advice-page", "/people-who-need-care/personal-budgets-and-direct-payments/"),
     PageCase("search-results", "/search/?q=care"),
     PageCase("search-no-results", "/search/?q=zzxqvnonsenseword"),
+    PageCase(
+        "search-filtered",
+        "/search/?category=care-at-home&client_group=older-people&postcode=WV16+9BN&radius=10"
+        "&sort=distance",
+    ),
+    PageCase("search-errors", "/search/?postcode=ZZ9+9ZZ&radius=-1&max_price=cheap"),
+    PageCase("search-advice", "/search/advice/?q=care"),
     PageCase("sign-in", "/accounts/login/"),
     PageCase("sign-in-errors", "/accounts/login/", state="empty-submit"),
     PageCase("sign-up", "/accounts/signup/"),
@@ -60,6 +67,13 @@ PAGES = [
     PageCase("service-distance-error", f"/services/{DEMO_SERVICE}/?postcode=ZZ99+9ZZ"),
     PageCase("service-report", f"/services/{DEMO_SERVICE}/report/"),
     PageCase("service-report-errors", f"/services/{DEMO_SERVICE}/report/", state="empty-submit"),
+    PageCase("review-write", f"/services/{DEMO_SERVICE}/reviews/write/", state="signed-in"),
+    PageCase("ras-estimate-start", "/budget/estimate/"),
+    PageCase("ras-estimate-question", "/budget/estimate/personal-care/"),
+    PageCase("ras-estimate-errors", "/budget/estimate/personal-care/", state="empty-submit"),
+    PageCase("market-statement", "/market-position-statement/"),
+    PageCase("market-statement-live", "/market-position-statement/?figures=live"),
+    PageCase("market-statement-signed-in", "/market-position-statement/", state="provider"),
     PageCase("provider-dashboard", "/provider/", state="provider"),
     PageCase("provider-service-edit", f"/provider/services/{DEMO_SERVICE}/edit/", state="provider"),
     PageCase("provider-prices", f"/provider/services/{DEMO_SERVICE}/prices/", state="provider"),
@@ -67,6 +81,18 @@ PAGES = [
     PageCase(
         "provider-people", f"/provider/organisations/{DEMO_ORGANISATION}/people/", state="provider"
     ),
+    # Shortlist, enquiries and plans (the demo public user has a shortlist of two, an answered
+    # enquiry and a plan; the demo provider has the enquiry in its inbox).
+    PageCase("shortlist-empty", "/shortlist/"),
+    PageCase("shortlist", "/shortlist/", state="signed-in"),
+    PageCase("compare", "/shortlist/compare/", state="signed-in"),
+    PageCase("compare-postcode-error", "/shortlist/compare/?postcode=ZZ99+9ZZ", state="signed-in"),
+    PageCase("enquiry-new", "/enquiries/new/", state="signed-in"),
+    PageCase("my-enquiries", "/enquiries/", state="signed-in"),
+    PageCase("my-plans", "/plans/", state="signed-in"),
+    PageCase("plan-new", "/plans/new/", state="signed-in"),
+    PageCase("account-delete", "/accounts/profile/delete/", state="signed-in"),
+    PageCase("provider-inbox", "/provider/enquiries/?status=all", state="provider"),
 ]
 
 

@@ -789,7 +789,7 @@ def test_admin_listings_do_a_bounded_number_of_queries(
 
     # Wagtail's own chrome (session, user, permissions, menu counts) is about 20 queries; the
     # rows add a fixed handful (select_related / prefetch), not one per row.
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(33):  # includes the review queue counts in the menu
         response = moderator_client.get(url)
 
     assert response.status_code == 200

@@ -315,7 +315,8 @@ def test_the_dashboard_does_a_bounded_number_of_queries(
         response = client.get(DASHBOARD)
 
     assert len(soup(response).select("tbody tr")) == 62
-    assert len(few.captured_queries) <= 15
+    # The dashboard also shows enquiry counts, usage figures and new reviews (a fixed number each).
+    assert len(few.captured_queries) <= 20
 
 
 # --- availability and confirming --------------------------------------------------------------

@@ -36,6 +36,7 @@ def test_home_page_says_what_the_service_is_and_routes_each_audience(client, hom
         "Help for carers",
         "Information for care providers",
         "Care workers",  # the short menu title
+        "Shortlist (0)",
         "Sign in",
     ]
 
@@ -130,7 +131,10 @@ def test_page_types_only_go_where_they_belong(home_page):
         page_publish_child(parent=section, page=AdviceIndexPage(title="Nested", slug="nested"))
 
 
-class TestSiteSearch:
+class TestAdviceSearch:
+    """All the advice pages that match, at /search/advice/ (the catalogue search page at /search/
+    shows the first few beside services: tests/search/test_page.py)."""
+
     @pytest.fixture
     def pages(self, home_page):
         section = AdviceIndexPageFactory(parent=home_page, title="Help for carers")
@@ -145,14 +149,14 @@ class TestSiteSearch:
         return section
 
     def test_finds_advice_by_words_in_the_body(self, client, pages):
-        page = soup(client.get("/search/", {"q": "respite"}))
+        page = soup(client.get("/search/advice/", {"q": "respite"}))
 
         assert page.select_one("#results-heading").get_text() == "12 results for ‘respite’"
         titles = [a.get_text(strip=True) for a in page.select(".app-search-results a")]
         assert len(titles) == 10 and all(t.startswith("Respite guide") for t in titles)
 
     def test_pagination_keeps_the_query(self, client, pages):
-        page = soup(client.get("/search/", {"q": "respite", "page": "2"}))
+        page = soup(client.get("/search/advice/", {"q": "respite", "page": "2"}))
 
         assert len(page.select(".app-search-results li")) == 2
         prev_link = page.select_one(".govuk-pagination__prev a")["href"]
@@ -160,13 +164,13 @@ class TestSiteSearch:
 
     @pytest.mark.parametrize("page_number", ["abc", "-1", "999", ""])
     def test_a_bad_page_number_still_shows_results(self, client, pages, page_number):
-        response = client.get("/search/", {"q": "respite", "page": page_number})
+        response = client.get("/search/advice/", {"q": "respite", "page": page_number})
 
         assert response.status_code == 200
         assert soup(response).select(".app-search-results li")
 
     def test_no_results_says_what_to_try(self, client, pages):
-        page = soup(client.get("/search/", {"q": "zzzzqqq"}))
+        page = soup(client.get("/search/advice/", {"q": "zzzzqqq"}))
 
         assert page.select_one("#results-heading").get_text().startswith("0 results")
         assert "check your spelling" in page.get_text()
@@ -174,25 +178,37 @@ class TestSiteSearch:
     def test_unpublished_pages_are_not_found(self, client, pages):
         AdvicePage.objects.get(title="Paying for care").unpublish()
 
-        page = soup(client.get("/search/", {"q": "paying"}))
+        page = soup(client.get("/search/advice/", {"q": "paying"}))
 
         assert not page.select(".app-search-results li")
 
     def test_markup_in_the_query_is_shown_as_text(self, client, pages):
-        response = client.get("/search/", {"q": "<script>alert(1)</script> respite"})
+        response = client.get("/search/advice/", {"q": "<script>alert(1)</script> respite"})
 
         assert response.status_code == 200
         assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in response.content
         assert b"<script>alert(1)" not in response.content
 
     def test_an_overlong_query_is_cut_not_refused(self, client, pages):
-        response = client.get("/search/", {"q": "respite " + "x" * 5000})
+        response = client.get("/search/advice/", {"q": "respite " + "x" * 5000})
 
         assert response.status_code == 200
         assert soup(response).select_one("input[name=q]")["value"] == ("respite " + "x" * 192)
 
+    @pytest.mark.parametrize("text", ['"respite', "respite OR", "NEAR(respite", "*", '"'])
+    def test_search_syntax_is_read_as_words(self, client, pages, text):
+        response = client.get("/search/advice/", {"q": text})
+
+        assert response.status_code == 200
+
+    def test_it_links_to_the_services_for_the_same_words(self, client, pages):
+        page = soup(client.get("/search/advice/", {"q": "respite care"}))
+
+        link = page.find("a", string=lambda s: s and s.startswith("Find care and support"))
+        assert link["href"] == "/search/?q=respite%20care"
+
     def test_empty_search_shows_just_the_form(self, client, pages):
-        page = soup(client.get("/search/"))
+        page = soup(client.get("/search/advice/"))
 
         assert page.select_one("input[name=q]") and not page.select_one("#results-heading")
 
@@ -220,4 +236,4 @@ def test_listing_pages_do_a_bounded_number_of_queries(
     with django_assert_max_num_queries(12):
         assert client.get(sections[0].url).status_code == 200
     with django_assert_max_num_queries(8):
-        assert client.get("/search/", {"q": "advice"}).status_code == 200
+        assert client.get("/search/advice/", {"q": "advice"}).status_code == 200

@@ -16,6 +16,7 @@ from marketplace.accounts.services import user_create
 from marketplace.demo.accounts import DEMO_ACCOUNTS
 from marketplace.demo.catalogue import load_catalogue
 from marketplace.demo.content import ParsedPage, parse_page
+from marketplace.demo.ras import load_ras
 from marketplace.pages.models import AdviceIndexPage, AdvicePage, HomePage, SiteSettings
 from marketplace.pages.services import (
     document_create_from_file,
@@ -54,6 +55,16 @@ class Command(BaseCommand):
                 moderator = User.objects.get(email="moderator@caremarket.example")
                 listings = load_catalogue(size=catalogue, moderator=moderator)
                 self.say(f"Catalogue: {listings}.")
+                from marketplace.demo.reviews import load_reviews
+
+                self.say(f"Reviews: {load_reviews(moderator=moderator)}.")
+                self.say(f"{load_ras()}.")
+                from marketplace.demo.plans import load_plans
+
+                self.say(f"Marketplace: {load_plans()}.")
+                from marketplace.demo.market_statement import load_market_statement
+
+                self.say(f"Market position statement: {load_market_statement(home=home)}.")
         self.say(f"Demo data ready: {pages} advice pages.")
         self.print_accounts()
 

@@ -1,0 +1,414 @@
+"""Forms for shortlists, enquiries and plans. They parse what people type; the rules (and the
+messages about them) are in services.py, whose ValidationErrors the views put on these forms."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from catalogue import rules
+from catalogue.models import Postcode, PriceOption, Service
+
+from .models import MESSAGE_MAX_LENGTH, Enquiry, PlanShare, SupportPlan
+from .services import OUTCOMES_MAX
+
+
+class TelInput(forms.TextInput):
+    input_type = "tel"
+
+
+class CharacterCountMixin:
+    """GOV.UK character count: the limit is told, not enforced by a maxlength attribute that
+    would cut people's text off silently; the form says when it is too long instead."""
+
+    count_fields: tuple[str, ...] = ()
+
+    def _drop_maxlength(self):
+        for name in self.count_fields:
+            self.fields[name].widget.attrs.pop("maxlength", None)  # type: ignore[attr-defined]
+
+
+def _too_long(limit: int) -> str:
+    return f"Your message must be {limit:,} characters or fewer."
+
+
+class ComparePostcodeForm(forms.Form):
+    postcode = forms.CharField(
+        label="Your postcode (optional)",
+        help_text="To see how far each service is from you.",
+        max_length=20,
+        required=False,
+        error_messages={"max_length": "Enter a real postcode, like SY1 1AA."},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "postal-code",
+                "spellcheck": "false",
+                "class": "govuk-input--width-10",
+            }
+        ),
+    )
+
+    def clean_postcode(self) -> Postcode | None:
+        typed = self.cleaned_data["postcode"]
+        if not typed.strip():
+            return None
+        normalised = rules.normalise_postcode(typed)
+        if normalised is None:
+            raise ValidationError("Enter a real postcode, like SY1 1AA.")
+        found = Postcode.objects.filter(postcode=normalised).first()
+        if found is None:
+            raise ValidationError(f"We cannot find {normalised} in our list of local postcodes.")
+        return found
+
+
+class EnquiryForm(CharacterCountMixin, forms.Form):
+    count_fields = ("needs",)
+
+    services = forms.ModelMultipleChoiceField(
+        label="Which services do you want to ask?",
+        queryset=Service.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one service to ask.",
+            "invalid_choice": "Choose services from the list.",
+            "invalid_pk_value": "Choose services from the list.",
+        },
+    )
+    needs = forms.CharField(
+        label="What help do you need?",
+        help_text="For example, help getting washed and dressed each morning, or a place at a "
+        "day centre twice a week. Do not include medical details you would not want a provider "
+        "to keep.",
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6, "class": "govuk-js-character-count"}),
+        error_messages={
+            "required": "Tell the provider what help you need.",
+            "max_length": _too_long(MESSAGE_MAX_LENGTH),
+        },
+    )
+    for_whom = forms.ChoiceField(
+        label="Who is the help for?",
+        choices=Enquiry.ForWhom.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Say who the help is for.",
+            "invalid_choice": "Say who the help is for.",
+        },
+    )
+    person_name = forms.CharField(
+        label="Their name (optional)",
+        help_text="If the help is for someone else.",
+        max_length=100,
+        required=False,
+        error_messages={"max_length": "Their name must be 100 characters or fewer."},
+    )
+    start = forms.ChoiceField(
+        label="When would the help start?",
+        choices=Enquiry.Start.choices,
+        widget=forms.RadioSelect,
+        initial=Enquiry.Start.UNSURE,
+        error_messages={
+            "required": "Say when the help would start.",
+            "invalid_choice": "Say when the help would start.",
+        },
+    )
+    start_date = forms.DateField(
+        label="Start date (if you chose a date)",
+        help_text="For example, 27 3 2027 or 2027-03-27.",
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y"],
+        widget=forms.DateInput(attrs={"class": "govuk-input--width-10"}),
+        error_messages={"invalid": "Enter the start date as a real date, like 27/03/2027."},
+    )
+    sender_name = forms.CharField(
+        label="Your name",
+        max_length=100,
+        error_messages={
+            "required": "Enter your name.",
+            "max_length": "Your name must be 100 characters or fewer.",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    contact_email = forms.EmailField(
+        label="Email address",
+        help_text="Give an email address, a phone number or both, so the provider can reply.",
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "invalid": "Enter an email address in the right format, like name@example.com."
+        },
+    )
+    contact_phone = forms.CharField(
+        label="Phone number",
+        required=False,
+        max_length=30,
+        widget=TelInput(attrs={"autocomplete": "tel", "class": "govuk-input--width-20"}),
+        error_messages={"max_length": "The phone number must be 30 characters or fewer."},
+    )
+
+    def __init__(self, *args, services_queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if services_queryset is not None:
+            self.fields["services"].queryset = services_queryset
+        self.fields["services"].label_from_instance = lambda s: f"{s.name} ({s.organisation.name})"
+        self._drop_maxlength()
+
+    def clean_contact_phone(self) -> str:
+        phone = self.cleaned_data["contact_phone"].strip()
+        if phone and sum(ch.isdigit() for ch in phone) < 10:
+            raise ValidationError(
+                "Enter a phone number with at least 10 digits, like 01743 123456."
+            )
+        return phone
+
+
+class MessageForm(CharacterCountMixin, forms.Form):
+    count_fields = ("body",)
+
+    body = forms.CharField(
+        label="Your message",
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5, "class": "govuk-js-character-count"}),
+        error_messages={
+            "required": "Enter your message.",
+            "max_length": _too_long(MESSAGE_MAX_LENGTH),
+        },
+    )
+
+    def __init__(self, *args, label: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["body"].label = label
+        self._drop_maxlength()
+
+
+class ConfirmForm(forms.Form):
+    """A POST with nothing to fill in (close, submit, agree), still CSRF-checked."""
+
+
+def parse_money(text: str) -> Decimal | None:
+    cleaned = (text or "").strip().replace(",", "").lstrip("£").strip()
+    if not cleaned:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation as error:
+        raise ValidationError("Enter the budget as an amount of money, like 373.53.") from error
+    if not value.is_finite():
+        raise ValidationError("Enter the budget as an amount of money, like 373.53.")
+    return value
+
+
+class PlanForm(forms.Form):
+    person_name = forms.CharField(
+        label="Who is the plan for?",
+        help_text="Their name, or 'me'.",
+        max_length=100,
+        error_messages={
+            "required": "Enter the name of the person the plan is for.",
+            "max_length": "The name must be 100 characters or fewer.",
+        },
+    )
+    budget = forms.CharField(
+        label="Indicative weekly budget, in pounds (optional)",
+        help_text="From the council's budget calculator, or a letter from the council, "
+        "for example 373.53.",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "class": "govuk-input--width-10", "spellcheck": "false"}
+        ),
+        error_messages={"max_length": "Enter the budget as an amount of money, like 373.53."},
+    )
+    budget_source = forms.ChoiceField(
+        label="Where does the budget come from?",
+        choices=[("", "Choose where it comes from"), *SupportPlan.BudgetSource.choices],
+        required=False,
+    )
+    budget_source_detail = forms.CharField(
+        label="More about where it comes from (optional)",
+        help_text="For example, 'letter from the council dated 3 March'.",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Keep this to 200 characters or fewer."},
+    )
+    money_management = forms.ChoiceField(
+        label="How will the money be managed?",
+        choices=SupportPlan.MoneyManagement.choices,
+        widget=forms.RadioSelect,
+        initial=SupportPlan.MoneyManagement.UNDECIDED,
+        error_messages={
+            "required": "Say how the money will be managed.",
+            "invalid_choice": "Say how the money will be managed.",
+        },
+    )
+
+    def clean_budget(self) -> Decimal | None:
+        return parse_money(self.cleaned_data["budget"])
+
+    def plan_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.fields}
+
+
+class OutcomesForm(forms.Form):
+    outcomes = forms.CharField(
+        label="What matters to the person",
+        help_text=f"Write one outcome on each line, up to {OUTCOMES_MAX}. For example: "
+        "'To stay living in my own home', 'To see my friends at the lunch club every week'.",
+        required=False,
+        max_length=OUTCOMES_MAX * 310,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"max_length": "That is too much text. Keep each outcome short."},
+    )
+
+    def outcome_list(self) -> list[str]:
+        return self.cleaned_data["outcomes"].splitlines()
+
+
+def parse_quantity(text: str) -> Decimal:
+    cleaned = (text or "").strip()
+    if not cleaned:
+        raise ValidationError("Enter how many a week, like 4 or 2.5.")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation as error:
+        raise ValidationError("Enter how many a week as a number, like 4 or 2.5.") from error
+    if not value.is_finite():
+        raise ValidationError("Enter how many a week as a number, like 4 or 2.5.")
+    return value
+
+
+class QuantityField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "How many a week?")
+        kwargs.setdefault("max_length", 12)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "inputmode": "decimal",
+                    "class": "govuk-input--width-5",
+                    "spellcheck": "false",
+                }
+            ),
+        )
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "required": "Enter how many a week, like 4 or 2.5.",
+                "max_length": "Enter how many a week as a number, like 4 or 2.5.",
+            },
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        return parse_quantity(super().clean(value))
+
+
+class ServiceLineForm(forms.Form):
+    price_option = forms.ModelChoiceField(
+        label="Which price?",
+        queryset=PriceOption.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Choose one of the service's prices.",
+            "invalid_choice": "Choose one of the service's prices.",
+        },
+    )
+    quantity = QuantityField(
+        help_text="In the unit of the price: hours a week for a price per hour, nights a week "
+        "for a price per night, 1 for a monthly package."
+    )
+    notes = forms.CharField(
+        label="Notes (optional)",
+        help_text="For example, 'mornings, 7am to 9am, Monday to Friday'.",
+        required=False,
+        max_length=300,
+        error_messages={"max_length": "Keep the notes to 300 characters or fewer."},
+    )
+
+    def __init__(self, *args, service: Service | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every option of the service is accepted by the field, so a price of another service
+        # (or an out-of-date one) reaches the service and gets its plain message.
+        self.fields["price_option"].queryset = PriceOption.objects.all()
+        if service is not None:
+            from catalogue.templatetags.catalogue_tags import price
+
+            self.current_options = list(
+                PriceOption.objects.current().filter(service=service).order_by("sort_order", "pk")
+            )
+            self.fields["price_option"].choices = [
+                (o.pk, f"{o.label}: {price(o)}") for o in self.current_options
+            ]
+
+
+class LineEditForm(forms.Form):
+    quantity = QuantityField()
+    notes = forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        max_length=300,
+        error_messages={"max_length": "Keep the notes to 300 characters or fewer."},
+    )
+
+
+class InformalLineForm(forms.Form):
+    description = forms.CharField(
+        label="What is the support?",
+        help_text="For example, 'Help with shopping on Saturdays' or 'Lunch club at the "
+        "community centre'.",
+        max_length=200,
+        error_messages={
+            "required": "Say what the support is.",
+            "max_length": "Keep this to 200 characters or fewer.",
+        },
+    )
+    provided_by = forms.CharField(
+        label="Who gives it? (optional)",
+        help_text="For example, 'my daughter' or 'Ludlow Friendship Group'.",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Keep this to 200 characters or fewer."},
+    )
+    notes = forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        max_length=300,
+        error_messages={"max_length": "Keep the notes to 300 characters or fewer."},
+    )
+
+
+class ShareForm(forms.Form):
+    name = forms.CharField(
+        label="Their name",
+        max_length=100,
+        error_messages={
+            "required": "Enter the name of the person you are sharing the plan with.",
+            "max_length": "The name must be 100 characters or fewer.",
+        },
+    )
+    email = forms.EmailField(
+        label="Their email address",
+        help_text="We will email them a link. They sign in with this address to open the plan.",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter their email address.",
+            "invalid": "Enter an email address in the right format, like name@example.com.",
+        },
+    )
+    access = forms.ChoiceField(
+        label="What can they do?",
+        choices=PlanShare.Access.choices,
+        widget=forms.RadioSelect,
+        initial=PlanShare.Access.VIEW,
+        error_messages={
+            "required": "Choose what they can do.",
+            "invalid_choice": "Choose what they can do.",
+        },
+    )

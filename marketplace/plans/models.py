@@ -1,0 +1,347 @@
+"""Shortlists, enquiries, support plans and the listing usage figures providers see.
+
+Rules live in marketplace/plans/services.py; these models hold data and the read-side QuerySets.
+An anonymous visitor's shortlist lives in their session (marketplace/plans/shortlist.py); only a
+signed-in person's shortlist is a row here.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from uuid import uuid4
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from catalogue.models import Organisation, PriceOption, Service
+
+from . import costing
+
+MONEY = {"max_digits": 10, "decimal_places": 2}
+MESSAGE_MAX_LENGTH = 3000
+
+
+# --- shortlists -------------------------------------------------------------------------------
+
+
+class Shortlist(models.Model):
+    """A signed-in person's shortlist of services (one each)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shortlist"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Shortlist of {self.user}"
+
+
+class ShortlistItem(models.Model):
+    shortlist = models.ForeignKey(Shortlist, on_delete=models.CASCADE, related_name="items")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["shortlist", "service"], name="shortlist_item_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} on {self.shortlist}"
+
+
+# --- enquiries --------------------------------------------------------------------------------
+
+
+class EnquiryQuerySet(models.QuerySet):
+    def sent_by(self, user):
+        """A person's own enquiries (none for anonymous visitors)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(sender=user)
+
+    def for_provider(self, user):
+        """Enquiries to services of the organisations `user` is staff of."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(organisation__memberships__user=user).distinct()
+
+    def open(self):
+        return self.exclude(status=Enquiry.Status.CLOSED)
+
+
+class Enquiry(models.Model):
+    """One person's enquiry to one service. Sending to several services at once makes one
+    enquiry each (sharing a `group`), so each provider sees, answers and closes only its own."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        REPLIED = "replied", "Replied"
+        CLOSED = "closed", "Closed"
+
+    class ForWhom(models.TextChoices):
+        MYSELF = "myself", "Myself"
+        FAMILY = "family", "A family member or friend I help"
+        PROFESSIONAL = "professional", "Someone I support in my work"
+
+    class Start(models.TextChoices):
+        ASAP = "asap", "As soon as possible"
+        DATE = "date", "From a date"
+        UNSURE = "unsure", "I am not sure yet"
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    group = models.UUIDField(default=uuid4, db_index=True, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="enquiries")
+    # Kept with the enquiry so the inbox is the organisation's even if the listing moves.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="enquiries"
+    )
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="enquiries",
+    )
+    sender_name = models.CharField(max_length=100)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=30, blank=True)
+    for_whom = models.CharField(max_length=20, choices=ForWhom.choices)
+    person_name = models.CharField(max_length=100, blank=True)
+    needs = models.TextField(max_length=MESSAGE_MAX_LENGTH)
+    start = models.CharField(max_length=10, choices=Start.choices, default=Start.UNSURE)
+    start_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    first_replied_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EnquiryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "enquiries"
+
+    def __str__(self) -> str:
+        return f"Enquiry to {self.service} on {self.created_at:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:enquiry", kwargs={"uuid": self.uuid})
+
+    def get_provider_url(self) -> str:
+        return reverse("plans:provider_enquiry", kwargs={"uuid": self.uuid})
+
+
+class EnquiryMessage(models.Model):
+    """One message in an enquiry's thread: the person's follow-ups and the provider's replies."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_provider = models.BooleanField(default=False)
+    body = models.TextField(max_length=MESSAGE_MAX_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        side = "provider" if self.from_provider else "person"
+        return f"Message from the {side} on {self.enquiry}"
+
+
+# --- support plans ----------------------------------------------------------------------------
+
+
+class SupportPlanQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Plans a person owns or that were shared with them (and not revoked)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(
+            Q(owner=user) | Q(shares__user=user, shares__revoked_at__isnull=True)
+        ).distinct()
+
+
+class SupportPlan(models.Model):
+    """A person's costed support plan: their outcomes, lines of support and budget."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        AGREED = "agreed", "Agreed"
+
+    class BudgetSource(models.TextChoices):
+        RAS = "ras", "The council's indicative budget calculator"
+        COUNCIL = "council", "A letter or message from the council"
+        OWN = "own", "My own estimate"
+        OTHER = "other", "Somewhere else"
+
+    class MoneyManagement(models.TextChoices):
+        DIRECT_PAYMENT = "direct-payment", "Direct payment (I or someone for me manage it)"
+        COUNCIL = "council", "Council-managed personal budget"
+        ISF = "isf", "Individual service fund (a provider manages it)"
+        SELF_FUNDED = "self-funded", "I pay for my own care"
+        UNDECIDED = "undecided", "Not decided yet"
+
+    uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="support_plans"
+    )
+    person_name = models.CharField("Who the plan is for", max_length=100)
+    outcomes = models.JSONField(default=list, blank=True)
+    budget = models.DecimalField(**MONEY, null=True, blank=True)
+    budget_source = models.CharField(max_length=10, choices=BudgetSource.choices, blank=True)
+    budget_source_detail = models.CharField(max_length=200, blank=True)
+    # The RAS result the budget came from, when it did; its scheme judges the tolerance.
+    assessment = models.ForeignKey(
+        "ras.Assessment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="support_plans",
+    )
+    money_management = models.CharField(
+        max_length=20, choices=MoneyManagement.choices, default=MoneyManagement.UNDECIDED
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    agreed_at = models.DateTimeField(null=True, blank=True)
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SupportPlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Support plan for {self.person_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("plans:plan", kwargs={"uuid": self.uuid})
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class PlanLine(models.Model):
+    """A line of support: a catalogue service at one of its prices and a quantity a week, or a
+    no-cost / informal support. The price is copied when the line is added, so a plan keeps
+    what it was costed at; the plan page says when the provider's price has changed since."""
+
+    class Kind(models.TextChoices):
+        SERVICE = "service", "Catalogue service"
+        INFORMAL = "informal", "No-cost or informal support"
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.SET_NULL, related_name="plan_lines"
+    )
+    price_option = models.ForeignKey(
+        PriceOption, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    description = models.CharField(max_length=200)
+    provided_by = models.CharField(max_length=200, blank=True)
+    option_label = models.CharField(max_length=100, blank=True)
+    unit_amount = models.DecimalField(**MONEY, default=Decimal("0.00"))
+    unit = models.CharField(max_length=10, blank=True)
+    quantity = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal("0.00"))
+    notes = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="plan_line_quantity"),
+            models.CheckConstraint(condition=Q(unit_amount__gte=0), name="plan_line_amount"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def weekly_cost(self) -> Decimal:
+        if self.kind == self.Kind.INFORMAL:
+            return Decimal("0.00")
+        return costing.line_weekly_cost(self.unit_amount, self.unit, self.quantity)
+
+    @property
+    def unit_words(self) -> str:
+        singular, plural = costing.UNIT_WORDS.get(self.unit, ("unit", "units"))
+        return singular if self.quantity == 1 else plural
+
+
+class PlanShare(models.Model):
+    """An invitation for a named helper to see (or also change) a plan, sent by e-mail."""
+
+    class Access(models.TextChoices):
+        VIEW = "view", "See the plan"
+        EDIT = "edit", "See and change the plan"
+
+    token = models.UUIDField(default=uuid4, unique=True, editable=False)
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="shares")
+    name = models.CharField(max_length=100)
+    email = models.EmailField()
+    access = models.CharField(max_length=10, choices=Access.choices, default=Access.VIEW)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="plan_shares",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} shared with {self.email}"
+
+    @property
+    def accept_path(self) -> str:
+        return reverse("plans:share_accept", kwargs={"token": self.token})
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+# --- usage figures ----------------------------------------------------------------------------
+
+
+class ListingWeek(models.Model):
+    """How often a listing was viewed, shortlisted and enquired about in one week (Monday)."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="usage_weeks")
+    week = models.DateField(help_text="The Monday the week starts on.")
+    views = models.PositiveIntegerField(default=0)
+    shortlists = models.PositiveIntegerField(default=0)
+    enquiries = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-week"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "week"], name="listing_week_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} in the week of {self.week}"

@@ -1,0 +1,98 @@
+"""Who may see and do what with enquiries and support plans. Services and views call these.
+
+- An enquiry is seen by the person who sent it and by the staff of the organisation it went to;
+  nobody else (not moderators, not other providers it was also sent to).
+- A plan is seen by its owner and by the helpers it is shared with; helpers with edit access and
+  the owner change it; a practitioner it is shared with (never the owner) agrees it.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from catalogue.models import Membership
+from marketplace.accounts.roles import Role
+
+from .models import Enquiry, PlanShare, SupportPlan
+
+OWNER = "owner"
+EDIT = PlanShare.Access.EDIT.value
+VIEW = PlanShare.Access.VIEW.value
+
+
+def _signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def is_enquiry_sender(user, enquiry: Enquiry) -> bool:
+    return _signed_in(user) and enquiry.sender_id is not None and enquiry.sender_id == user.pk
+
+
+def is_enquiry_provider(user, enquiry: Enquiry) -> bool:
+    return (
+        _signed_in(user)
+        and Membership.objects.filter(user=user, organisation_id=enquiry.organisation_id).exists()
+    )
+
+
+def require_enquiry_sender(user, enquiry: Enquiry) -> None:
+    if not is_enquiry_sender(user, enquiry):
+        raise PermissionDenied("Only the person who sent the enquiry can do that.")
+
+
+def require_enquiry_provider(user, enquiry: Enquiry) -> None:
+    if not is_enquiry_provider(user, enquiry):
+        raise PermissionDenied("Only staff of the provider the enquiry went to can do that.")
+
+
+def plan_access(user, plan: SupportPlan) -> str | None:
+    """'owner', 'edit', 'view' or None: what `user` may do with `plan`."""
+    if not _signed_in(user):
+        return None
+    if plan.owner_id == user.pk:
+        return OWNER
+    accesses = set(
+        PlanShare.objects.filter(plan=plan, user=user, revoked_at__isnull=True).values_list(
+            "access", flat=True
+        )
+    )
+    if EDIT in accesses:
+        return EDIT
+    if VIEW in accesses:
+        return VIEW
+    return None
+
+
+def can_view_plan(user, plan: SupportPlan) -> bool:
+    return plan_access(user, plan) is not None
+
+
+def can_edit_plan(user, plan: SupportPlan) -> bool:
+    return plan_access(user, plan) in (OWNER, EDIT)
+
+
+def is_practitioner(user) -> bool:
+    return _signed_in(user) and (
+        user.is_superuser or user.groups.filter(name=Role.PRACTITIONER.value).exists()
+    )
+
+
+def can_agree_plan(user, plan: SupportPlan) -> bool:
+    """A practitioner the plan is shared with; never its owner, who cannot sign off their own."""
+    access = plan_access(user, plan)
+    return access in (EDIT, VIEW) and is_practitioner(user)
+
+
+def require_plan_viewer(user, plan: SupportPlan) -> None:
+    if not can_view_plan(user, plan):
+        raise PermissionDenied("This plan has not been shared with you.")
+
+
+def require_plan_editor(user, plan: SupportPlan) -> None:
+    if not can_edit_plan(user, plan):
+        raise PermissionDenied("Only the plan's owner and helpers who may change it can do that.")
+
+
+def require_plan_owner(user, plan: SupportPlan) -> None:
+    if plan_access(user, plan) != OWNER:
+        raise PermissionDenied("Only the plan's owner can do that.")

@@ -1,0 +1,355 @@
+"""Reads that span models: the shortlist and its comparison, a plan with its totals and notices,
+the provider's inbox figures and their listings' usage by week."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from catalogue import rules
+from catalogue.models import Category, Organisation, Postcode, PriceOption, Service
+
+from . import costing
+from .models import Enquiry, ListingWeek, PlanLine, PlanShare, SupportPlan
+from .services import week_start
+
+# --- shortlist and compare --------------------------------------------------------------------
+
+
+def shortlist_services(ids: list[int]) -> list[Service]:
+    """The shortlisted services in the order they were added, with what the shortlist and
+    compare pages show loaded in a fixed number of queries. Each has `is_visible`: False when
+    the listing has since been hidden (suspended, archived, stale), so the page can say so."""
+    if not ids:
+        return []
+    visible = set(Service.objects.visible().filter(pk__in=ids).values_list("pk", flat=True))
+    services = {
+        service.pk: service
+        for service in Service.objects.filter(pk__in=ids)
+        .select_related("organisation", "locality")
+        .prefetch_related(
+            Prefetch("categories", queryset=Category.objects.select_related("parent")),
+            "funding_accepted",
+            "localities_served",
+            Prefetch(
+                "price_options",
+                queryset=PriceOption.objects.current().order_by("sort_order", "pk"),
+                to_attr="current_prices",
+            ),
+        )
+    }
+    ordered: list[Service] = [services[pk] for pk in ids if pk in services]
+    for service in ordered:
+        service.is_visible = service.pk in visible  # type: ignore[attr-defined]
+    return ordered
+
+
+@dataclass(frozen=True)
+class UnitPrice:
+    unit: str
+    unit_label: str
+    lowest: Decimal | None
+    options: int
+
+
+def reference_unit(service: Service) -> str:
+    """The unit the service's first category compares prices in (e.g. per hour for home care)."""
+    for category in service.categories.all():
+        unit = category.reference_unit or (
+            category.parent.reference_unit if category.parent else ""
+        )
+        if unit:
+            return unit
+    return ""
+
+
+def price_per_reference_unit(service: Service) -> UnitPrice | None:
+    """The lowest current price of the service in its reference unit, and how many it has."""
+    unit = reference_unit(service)
+    if not unit:
+        return None
+    from catalogue.models import Unit
+
+    amounts = [o.amount for o in getattr(service, "current_prices", []) if o.unit == unit]
+    return UnitPrice(
+        unit=unit,
+        unit_label=Unit(unit).label,
+        lowest=min(amounts) if amounts else None,
+        options=len(amounts),
+    )
+
+
+def distance_km(service: Service, postcode: Postcode | None) -> float | int | None:
+    """Straight-line distance on the grid; rounded to whole km when the address is hidden."""
+    if postcode is None or service.easting is None or service.northing is None:
+        return None
+    km = rules.grid_distance_km(
+        service.easting, service.northing, postcode.easting, postcode.northing
+    )
+    return round(km) if service.hide_exact_address else km
+
+
+@dataclass
+class CompareColumn:
+    service: Service
+    price: UnitPrice | None
+    distance: float | int | None
+    areas: list[str]
+
+
+def compare_columns(services: list[Service], postcode: Postcode | None) -> list[CompareColumn]:
+    """One column per shortlisted service, for the side-by-side comparison."""
+    columns = []
+    for service in services:
+        areas = [locality.name for locality in service.localities_served.all()]
+        columns.append(
+            CompareColumn(
+                service=service,
+                price=price_per_reference_unit(service),
+                distance=distance_km(service, postcode),
+                areas=areas,
+            )
+        )
+    return columns
+
+
+# --- support plans ----------------------------------------------------------------------------
+
+
+@dataclass
+class LineView:
+    line: PlanLine
+    weekly_cost: Decimal
+    notices: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Verdict:
+    """The tolerance verdict, or why there is none (`verdict` None and `reason` set)."""
+
+    verdict: Any = None
+    reason: str = ""
+
+
+@dataclass
+class PlanSummary:
+    plan: SupportPlan
+    lines: list[LineView]
+    weekly: Decimal
+    annual: Decimal
+    difference: Decimal | None
+    tolerance: Verdict
+
+    @property
+    def over_budget(self) -> bool:
+        return self.difference is not None and self.difference < 0
+
+
+def _line_notices(line: PlanLine, visible_ids: set[int], today: date) -> list[str]:
+    """What the person should know about a line: the listing is hidden now, or its price moved."""
+    if line.kind != PlanLine.Kind.SERVICE:
+        return []
+    notices = []
+    service = line.service
+    if service is None:
+        return ["This service has been removed from the catalogue. Check with the provider."]
+    if service.pk not in visible_ids:
+        if service.status == Service.Status.SUSPENDED:
+            notices.append(
+                "The council has suspended this listing since it was added to the plan. "
+                "Check with the provider, or choose another service."
+            )
+        elif service.organisation.status != Organisation.Status.ACTIVE:
+            notices.append(
+                "The provider's listings are not shown at the moment. Check with the provider."
+            )
+        else:
+            notices.append(
+                "This listing is no longer shown in the catalogue. Check with the provider."
+            )
+    option = line.price_option
+    if option is None:
+        notices.append("The provider has withdrawn this price. Ask them what it costs now.")
+    else:
+        expired = (option.valid_to is not None and option.valid_to < today) or (
+            option.valid_from is not None and option.valid_from > today
+        )
+        if expired:
+            notices.append("This price is not valid today. Ask the provider what it costs now.")
+        elif option.amount != line.unit_amount or option.unit != line.unit:
+            notices.append(
+                f"The provider's price has changed to £{option.amount} since this line was "
+                "added. The plan still uses the price it was costed at."
+            )
+    return notices
+
+
+def tolerance_for(plan: SupportPlan, weekly: Decimal) -> Verdict:
+    """The RAS verdict on the plan's weekly cost against its budget, or why there is none."""
+    if plan.budget is None:
+        return Verdict(reason="Add the indicative budget to see whether the plan is within it.")
+    try:
+        from marketplace.ras.selectors import plan_tolerance
+    except ImportError:  # pragma: no cover - the RAS app is part of the product
+        return Verdict(reason="The council's budget rules are not available.")
+    assessment = getattr(plan, "assessment", None)
+    verdict = plan_tolerance(budget=plan.budget, weekly_cost=weekly, assessment=assessment)
+    if verdict is None:
+        return Verdict(
+            reason="The council has not published its budget tolerance rules yet, so we "
+            "cannot say whether this plan could be agreed without a panel."
+        )
+    return Verdict(verdict=verdict)
+
+
+def plan_summary(plan: SupportPlan, *, today: date | None = None) -> PlanSummary:
+    """A plan's lines with their weekly costs and notices, its totals (costing.plan_totals),
+    what is left of the budget and the tolerance verdict."""
+    today = today or timezone.localdate()
+    lines = list(
+        plan.lines.select_related("service__organisation", "price_option").order_by(
+            "created_at", "pk"
+        )
+    )
+    service_ids = [line.service_id for line in lines if line.service_id]
+    visible = set(Service.objects.visible().filter(pk__in=service_ids).values_list("pk", flat=True))
+    views = [
+        LineView(line, line.weekly_cost, _line_notices(line, visible, today)) for line in lines
+    ]
+    totals = costing.plan_totals(view.weekly_cost for view in views)
+    return PlanSummary(
+        plan=plan,
+        lines=views,
+        weekly=totals.weekly,
+        annual=totals.annual,
+        difference=costing.budget_difference(plan.budget, totals.weekly),
+        tolerance=tolerance_for(plan, totals.weekly),
+    )
+
+
+def plans_for(user) -> QuerySet[SupportPlan]:
+    """A person's own plans and those shared with them, each with its line count."""
+    return (
+        SupportPlan.objects.visible_to(user)
+        .select_related("owner")
+        .annotate(line_count=Count("lines", distinct=True))
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def shares_of(plan: SupportPlan) -> QuerySet[PlanShare]:
+    return plan.shares.filter(revoked_at__isnull=True).select_related("user")
+
+
+# --- provider inbox and usage -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InboxFigures:
+    """A provider's own inbox over the last `days` days."""
+
+    days: int
+    received: int
+    replied: int
+    waiting: int
+    median_hours: float | None
+    within_two_days: int
+
+    @property
+    def replied_percent(self) -> int | None:
+        return round(100 * self.replied / self.received) if self.received else None
+
+
+def inbox_figures(organisations, *, days: int = 90, now=None) -> InboxFigures:
+    """Response times of the organisations' inbox: enquiries received in the last `days` days,
+    how many have a reply, how many wait for one, the median hours to the first reply and how
+    many were answered within 48 hours."""
+    now = now or timezone.now()
+    rows = list(
+        Enquiry.objects.filter(
+            organisation__in=organisations, created_at__gte=now - timedelta(days=days)
+        ).values_list("created_at", "first_replied_at", "status")
+    )
+    hours = [(replied - created).total_seconds() / 3600 for created, replied, _ in rows if replied]
+    return InboxFigures(
+        days=days,
+        received=len(rows),
+        replied=len(hours),
+        waiting=sum(1 for _, _, status in rows if status == Enquiry.Status.NEW),
+        median_hours=round(statistics.median(hours), 1) if hours else None,
+        within_two_days=sum(1 for h in hours if h <= 48),
+    )
+
+
+def inbox_counts_by_organisation(organisations) -> dict[int, dict[str, int]]:
+    """New (waiting for a reply) and open enquiries of each organisation, in one query."""
+    rows = (
+        Enquiry.objects.filter(organisation__in=organisations)
+        .values("organisation")
+        .annotate(
+            new=Count("pk", filter=Q(status=Enquiry.Status.NEW)),
+            open=Count("pk", filter=~Q(status=Enquiry.Status.CLOSED)),
+        )
+    )
+    return {row["organisation"]: {"new": row["new"], "open": row["open"]} for row in rows}
+
+
+@dataclass
+class UsageRow:
+    service: Service
+    weeks: list[tuple[date, int, int, int]]
+    views: int
+    shortlists: int
+    enquiries: int
+
+
+def listings_usage(
+    listings: dict[int, list[Service]], *, weeks: int = 8, today: date | None = None
+) -> dict[int, list[UsageRow]]:
+    """For each key (an organisation), the views, shortlists and enquiries of each of its
+    listings in each of the last `weeks` weeks (Monday to Sunday, this week last). One query."""
+    today = today or timezone.localdate()
+    first = week_start(today) - timedelta(weeks=weeks - 1)
+    mondays = [first + timedelta(weeks=i) for i in range(weeks)]
+    ids = [service.pk for services in listings.values() for service in services]
+    counts = {
+        (row.service_id, row.week): row
+        for row in ListingWeek.objects.filter(service_id__in=ids, week__gte=first)
+    }
+    result: dict[int, list[UsageRow]] = {}
+    for key, services in listings.items():
+        rows = []
+        for service in services:
+            cells = []
+            for monday in mondays:
+                row = counts.get((service.pk, monday))
+                cells.append(
+                    (monday, row.views, row.shortlists, row.enquiries) if row else (monday, 0, 0, 0)
+                )
+            rows.append(
+                UsageRow(
+                    service=service,
+                    weeks=cells,
+                    views=sum(c[1] for c in cells),
+                    shortlists=sum(c[2] for c in cells),
+                    enquiries=sum(c[3] for c in cells),
+                )
+            )
+        result[key] = rows
+    return result
+
+
+def listing_usage(organisation: Organisation, *, weeks: int = 8, today=None) -> list[UsageRow]:
+    """One organisation's listings (not archived) and their usage by week."""
+    services = list(
+        Service.objects.filter(organisation=organisation)
+        .exclude(status=Service.Status.ARCHIVED)
+        .order_by("name")
+    )
+    return listings_usage({organisation.pk: services}, weeks=weeks, today=today)[organisation.pk]

@@ -1,0 +1,699 @@
+"""Writes for shortlists, enquiries and support plans. One function per use case: keyword-only,
+permission-checked, validated (full_clean) and atomic; e-mails go out after commit.
+
+Rules (issue 6):
+- Anyone may shortlist a listing the public can find; an anonymous visitor's shortlist lives in
+  their session and joins their account's when they sign in. At most SHORTLIST_MAX services.
+- An enquiry needs a signed-in sender, a listing the public can find, what they need (at most
+  MESSAGE_MAX_LENGTH characters) and at least one way to reply (an e-mail address or a phone
+  number). Sent to several services, it becomes one enquiry each. Providers reply and close;
+  the sender follows up; nobody writes to a closed enquiry.
+- A plan line is a visible service with one of its own current prices and a quantity a week
+  (costing.check_quantity), or a no-cost support. Only draft plans change. Plans go draft ->
+  submitted -> agreed; a practitioner the plan is shared with agrees it; the owner (or an
+  editing helper) may take a submitted plan back to draft; a practitioner may reopen an agreed
+  one. A listing suspended after it was added stays on the plan (the plan page says so).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, MutableMapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from catalogue.models import PriceOption, Service
+
+from . import costing, notifications
+from .models import (
+    MESSAGE_MAX_LENGTH,
+    Enquiry,
+    EnquiryMessage,
+    ListingWeek,
+    PlanLine,
+    PlanShare,
+    Shortlist,
+    ShortlistItem,
+    SupportPlan,
+)
+from .permissions import (
+    can_agree_plan,
+    is_practitioner,
+    plan_access,
+    require_enquiry_provider,
+    require_enquiry_sender,
+    require_plan_editor,
+    require_plan_owner,
+    require_plan_viewer,
+)
+
+SESSION_KEY = "plans:shortlist"
+SHORTLIST_MAX = 30
+ENQUIRY_MAX_SERVICES = 10
+OUTCOMES_MAX = 20
+OUTCOME_MAX_LENGTH = 300
+PLAN_LINES_MAX = 50
+BUDGET_MAX = Decimal("10000.00")
+
+Session = MutableMapping[str, Any]
+
+
+# --- usage figures ----------------------------------------------------------------------------
+
+
+def week_start(day: date) -> date:
+    return date.fromordinal(day.toordinal() - day.weekday())
+
+
+def listing_usage_record(*, service_id: int, kind: str, count: int = 1, on=None) -> None:
+    """Add to a listing's weekly counter (`views`, `shortlists` or `enquiries`). Safe when two
+    requests count at once: the increment happens in the database."""
+    if kind not in ("views", "shortlists", "enquiries"):
+        raise ValueError(f"Unknown usage counter {kind!r}.")
+    week = week_start(timezone.localdate(on))
+    with transaction.atomic():
+        updated = ListingWeek.objects.filter(service_id=service_id, week=week).update(
+            **{kind: F(kind) + count}
+        )
+        if updated:
+            return
+        try:
+            with transaction.atomic():
+                ListingWeek.objects.create(service_id=service_id, week=week, **{kind: count})
+        except IntegrityError:  # another request created this week's row first
+            ListingWeek.objects.filter(service_id=service_id, week=week).update(
+                **{kind: F(kind) + count}
+            )
+
+
+# --- shortlists -------------------------------------------------------------------------------
+
+
+def _session_ids(session: Session) -> list[int]:
+    value = session.get(SESSION_KEY) or []
+    return [int(pk) for pk in value if str(pk).isdigit()]
+
+
+def shortlist_service_ids(*, user, session: Session) -> list[int]:
+    """The service ids on the current shortlist, in the order they were added: the signed-in
+    person's, or the anonymous session's."""
+    if getattr(user, "is_authenticated", False):
+        return list(
+            ShortlistItem.objects.filter(shortlist__user=user)
+            .order_by("added_at", "pk")
+            .values_list("service_id", flat=True)
+        )
+    return _session_ids(session)
+
+
+def _require_shortlistable(service: Service) -> None:
+    if not Service.objects.visible().filter(pk=service.pk).exists():
+        raise ValidationError("This service is not listed at the moment, so it cannot be added.")
+
+
+@transaction.atomic
+def shortlist_add(*, user, session: Session, service: Service) -> bool:
+    """Add a listing the public can find to the shortlist; True if it was not there already."""
+    _require_shortlistable(service)
+    if getattr(user, "is_authenticated", False):
+        shortlist, _ = Shortlist.objects.get_or_create(user=user)
+        if shortlist.items.filter(service=service).exists():
+            return False
+        if shortlist.items.count() >= SHORTLIST_MAX:
+            raise ValidationError(
+                f"Your shortlist is full ({SHORTLIST_MAX} services). Remove one to add another."
+            )
+        ShortlistItem.objects.create(shortlist=shortlist, service=service)
+    else:
+        ids = _session_ids(session)
+        if service.pk in ids:
+            return False
+        if len(ids) >= SHORTLIST_MAX:
+            raise ValidationError(
+                f"Your shortlist is full ({SHORTLIST_MAX} services). Remove one to add another."
+            )
+        session[SESSION_KEY] = [*ids, service.pk]
+    listing_usage_record(service_id=service.pk, kind="shortlists")
+    return True
+
+
+@transaction.atomic
+def shortlist_remove(*, user, session: Session, service_id: int) -> bool:
+    """Take a service off the shortlist; True if it was there."""
+    if getattr(user, "is_authenticated", False):
+        deleted, _ = ShortlistItem.objects.filter(
+            shortlist__user=user, service_id=service_id
+        ).delete()
+        return bool(deleted)
+    ids = _session_ids(session)
+    if service_id not in ids:
+        return False
+    session[SESSION_KEY] = [pk for pk in ids if pk != service_id]
+    return True
+
+
+@transaction.atomic
+def shortlist_clear(*, user, session: Session) -> None:
+    """Empty the shortlist."""
+    if getattr(user, "is_authenticated", False):
+        ShortlistItem.objects.filter(shortlist__user=user).delete()
+    session.pop(SESSION_KEY, None)
+
+
+@transaction.atomic
+def shortlist_merge(*, user, session: Session) -> int:
+    """On sign-in, move what the visitor shortlisted before signing in into their account's
+    shortlist (no repeats, up to SHORTLIST_MAX, listings the public can still find); the
+    session's list is then emptied. Returns how many were added. Not counted again as usage."""
+    ids = _session_ids(session)
+    session.pop(SESSION_KEY, None)
+    if not ids:
+        return 0
+    shortlist, _ = Shortlist.objects.get_or_create(user=user)
+    existing = set(shortlist.items.values_list("service_id", flat=True))
+    visible = set(Service.objects.visible().filter(pk__in=ids).values_list("pk", flat=True))
+    room = SHORTLIST_MAX - len(existing)
+    new = [pk for pk in ids if pk in visible and pk not in existing][: max(room, 0)]
+    ShortlistItem.objects.bulk_create(
+        [ShortlistItem(shortlist=shortlist, service_id=pk) for pk in new]
+    )
+    return len(new)
+
+
+# --- enquiries --------------------------------------------------------------------------------
+
+
+def _check_message(body: str, field: str = "body") -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({field: "Enter your message."})
+    if len(body) > MESSAGE_MAX_LENGTH:
+        raise ValidationError(
+            {
+                field: f"Your message must be {MESSAGE_MAX_LENGTH:,} characters or fewer. "
+                f"It has {len(body):,}."
+            }
+        )
+    return body
+
+
+@transaction.atomic
+def enquiry_send(
+    *,
+    user,
+    services: Sequence[Service],
+    sender_name: str,
+    contact_email: str,
+    contact_phone: str,
+    for_whom: str,
+    needs: str,
+    person_name: str = "",
+    start: str = Enquiry.Start.UNSURE,
+    start_date: date | None = None,
+    today: date | None = None,
+) -> list[Enquiry]:
+    """Send an enquiry to one or more listings the public can find: one Enquiry each, sharing a
+    group. The providers are told by e-mail, and so is the sender (after commit)."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied("Sign in to send an enquiry.")
+    errors: dict[str, list[str]] = {}
+    chosen = list(dict.fromkeys(services))
+    if not chosen:
+        errors.setdefault("services", []).append("Choose at least one service to ask.")
+    if len(chosen) > ENQUIRY_MAX_SERVICES:
+        errors.setdefault("services", []).append(
+            f"You can ask up to {ENQUIRY_MAX_SERVICES} services at once."
+        )
+    visible = set(
+        Service.objects.visible().filter(pk__in=[s.pk for s in chosen]).values_list("pk", flat=True)
+    )
+    hidden = [s.name for s in chosen if s.pk not in visible]
+    if hidden:
+        errors.setdefault("services", []).append(
+            f"{', '.join(hidden)} cannot take enquiries at the moment. Remove it to send."
+        )
+    if not (contact_email or "").strip() and not (contact_phone or "").strip():
+        errors.setdefault("contact_email", []).append(
+            "Give an email address or a phone number, so the provider can reply to you."
+        )
+    try:
+        needs = _check_message(needs, "needs")
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if start == Enquiry.Start.DATE:
+        if start_date is None:
+            errors.setdefault("start_date", []).append("Enter the date you would like to start.")
+        elif start_date < (today or timezone.localdate()):
+            errors.setdefault("start_date", []).append("The start date must be today or later.")
+    else:
+        start_date = None
+    if errors:
+        raise ValidationError(errors)
+
+    group = None
+    enquiries = []
+    for service in chosen:
+        enquiry = Enquiry(
+            service=service,
+            organisation_id=service.organisation_id,
+            sender=user,
+            sender_name=sender_name.strip(),
+            contact_email=contact_email.strip(),
+            contact_phone=contact_phone.strip(),
+            for_whom=for_whom,
+            person_name=person_name.strip(),
+            needs=needs,
+            start=start,
+            start_date=start_date,
+        )
+        if group is not None:
+            enquiry.group = group
+        enquiry.full_clean()
+        enquiry.save()
+        group = enquiry.group
+        enquiries.append(enquiry)
+        listing_usage_record(service_id=service.pk, kind="enquiries")
+        notifications.email(
+            template="enquiry_received",
+            to=notifications.provider_addresses(enquiry),
+            context={"enquiry": enquiry},
+        )
+    notifications.email(
+        template="enquiry_sent",
+        to=notifications.sender_addresses(enquiries[0]),
+        context={
+            "enquiries": enquiries,
+            "count": len(enquiries),
+            "sender_name": enquiries[0].sender_name,
+        },
+    )
+    return enquiries
+
+
+def _require_open(enquiry: Enquiry) -> None:
+    if enquiry.status == Enquiry.Status.CLOSED:
+        raise ValidationError({"body": "This enquiry is closed, so no more messages can be sent."})
+
+
+@transaction.atomic
+def enquiry_reply(*, user, enquiry: Enquiry, body: str) -> EnquiryMessage:
+    """The provider's staff reply; the first reply sets the response time. The person is told."""
+    require_enquiry_provider(user, enquiry)
+    _require_open(enquiry)
+    message = EnquiryMessage(
+        enquiry=enquiry, author=user, from_provider=True, body=_check_message(body)
+    )
+    message.full_clean()
+    message.save()
+    enquiry.status = Enquiry.Status.REPLIED
+    if enquiry.first_replied_at is None:
+        enquiry.first_replied_at = message.created_at
+    enquiry.save(update_fields=["status", "first_replied_at"])
+    notifications.email(
+        template="enquiry_replied",
+        to=notifications.sender_addresses(enquiry),
+        context={"enquiry": enquiry},
+    )
+    return message
+
+
+@transaction.atomic
+def enquiry_follow_up(*, user, enquiry: Enquiry, body: str) -> EnquiryMessage:
+    """The sender writes again; the enquiry waits for the provider ('new') and they are told."""
+    require_enquiry_sender(user, enquiry)
+    _require_open(enquiry)
+    message = EnquiryMessage(
+        enquiry=enquiry, author=user, from_provider=False, body=_check_message(body)
+    )
+    message.full_clean()
+    message.save()
+    enquiry.status = Enquiry.Status.NEW
+    enquiry.save(update_fields=["status"])
+    notifications.email(
+        template="enquiry_follow_up",
+        to=notifications.provider_addresses(enquiry),
+        context={"enquiry": enquiry},
+    )
+    return message
+
+
+@transaction.atomic
+def enquiry_close(*, user, enquiry: Enquiry) -> Enquiry:
+    """The provider closes an enquiry (answered, or nothing more to do); the person is told."""
+    require_enquiry_provider(user, enquiry)
+    if enquiry.status == Enquiry.Status.CLOSED:
+        raise ValidationError("This enquiry is already closed.")
+    enquiry.status = Enquiry.Status.CLOSED
+    enquiry.closed_at = timezone.now()
+    enquiry.save(update_fields=["status", "closed_at"])
+    notifications.email(
+        template="enquiry_closed",
+        to=notifications.sender_addresses(enquiry),
+        context={"enquiry": enquiry},
+    )
+    return enquiry
+
+
+@transaction.atomic
+def enquiries_anonymise_sender(*, user) -> int:
+    """When a person deletes their account the provider keeps the enquiry, without who sent it:
+    name, contact details and the person's name are removed, and their messages are kept as
+    written but no longer linked to them."""
+    enquiries = Enquiry.objects.filter(sender=user)
+    EnquiryMessage.objects.filter(enquiry__in=enquiries, author=user).update(author=None)
+    return enquiries.update(
+        sender=None,
+        sender_name="Deleted account",
+        contact_email="",
+        contact_phone="",
+        person_name="",
+        anonymised_at=timezone.now(),
+    )
+
+
+# --- support plans ----------------------------------------------------------------------------
+
+PLAN_FIELDS = (
+    "person_name",
+    "budget",
+    "budget_source",
+    "budget_source_detail",
+    "money_management",
+)
+
+
+def _check_budget(plan: SupportPlan) -> None:
+    if plan.budget is not None:
+        if plan.budget < 0:
+            raise ValidationError({"budget": "The budget cannot be less than £0."})
+        if plan.budget > BUDGET_MAX:
+            raise ValidationError({"budget": f"The weekly budget must be £{BUDGET_MAX:,} or less."})
+        if plan.budget != costing.to_penny(plan.budget):
+            raise ValidationError({"budget": "Enter the budget in pounds and pence, like 373.53."})
+        if not plan.budget_source:
+            raise ValidationError({"budget_source": "Say where the budget figure comes from."})
+
+
+def _require_draft(plan: SupportPlan) -> None:
+    if plan.status != SupportPlan.Status.DRAFT:
+        raise ValidationError(
+            "This plan has been submitted, so it cannot be changed. Take it back to draft first."
+        )
+
+
+@transaction.atomic
+def plan_create(*, user, person_name: str, **fields: Any) -> SupportPlan:
+    """A signed-in person starts a draft plan for themselves or someone they help."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied("Sign in to make a support plan.")
+    plan = SupportPlan(owner=user, person_name=person_name.strip())
+    for name, value in fields.items():
+        if name not in (*PLAN_FIELDS, "assessment"):
+            raise ValueError(f"{name} cannot be set here.")
+        setattr(plan, name, value)
+    _check_budget(plan)
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, user, plan: SupportPlan, **fields: Any) -> SupportPlan:
+    """The owner or an editing helper changes a draft plan's details."""
+    require_plan_editor(user, plan)
+    _require_draft(plan)
+    for name, value in fields.items():
+        if name not in PLAN_FIELDS:
+            raise ValueError(f"{name} cannot be changed here.")
+        setattr(plan, name, value)
+    _check_budget(plan)
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def plan_set_outcomes(*, user, plan: SupportPlan, outcomes: Iterable[str]) -> SupportPlan:
+    """What matters to the person, in their words: a list of up to OUTCOMES_MAX short items."""
+    require_plan_editor(user, plan)
+    _require_draft(plan)
+    cleaned = [" ".join(item.split()) for item in outcomes]
+    cleaned = [item for item in cleaned if item]
+    if len(cleaned) > OUTCOMES_MAX:
+        raise ValidationError({"outcomes": f"List up to {OUTCOMES_MAX} outcomes."})
+    too_long = [i for i, item in enumerate(cleaned, 1) if len(item) > OUTCOME_MAX_LENGTH]
+    if too_long:
+        raise ValidationError(
+            {
+                "outcomes": f"Outcome {too_long[0]} is too long: keep each one to "
+                f"{OUTCOME_MAX_LENGTH} characters or fewer."
+            }
+        )
+    plan.outcomes = cleaned
+    plan.save(update_fields=["outcomes", "updated_at"])
+    return plan
+
+
+def _check_line_room(plan: SupportPlan) -> None:
+    if plan.lines.count() >= PLAN_LINES_MAX:
+        raise ValidationError(f"A plan can have up to {PLAN_LINES_MAX} lines.")
+
+
+def _checked_quantity(quantity: Decimal, unit: str) -> Decimal:
+    try:
+        return costing.check_quantity(quantity, unit)
+    except costing.QuantityError as error:
+        raise ValidationError({"quantity": str(error)}) from error
+
+
+@transaction.atomic
+def plan_add_service_line(
+    *,
+    user,
+    plan: SupportPlan,
+    service: Service,
+    price_option: PriceOption,
+    quantity: Decimal,
+    notes: str = "",
+) -> PlanLine:
+    """Add a listing the public can find, at one of its own current prices, `quantity` a week.
+    The price is copied onto the line."""
+    require_plan_editor(user, plan)
+    _require_draft(plan)
+    _check_line_room(plan)
+    if not Service.objects.visible().filter(pk=service.pk).exists():
+        raise ValidationError(
+            {"service": f"{service.name} is not listed at the moment, so it cannot be added."}
+        )
+    if price_option.service_id != service.pk:
+        raise ValidationError({"price_option": f"Choose one of the prices of {service.name}."})
+    if not PriceOption.objects.current().filter(pk=price_option.pk).exists():
+        raise ValidationError(
+            {"price_option": "That price is not valid today. Choose a current price."}
+        )
+    quantity = _checked_quantity(quantity, price_option.unit)
+    line = PlanLine(
+        plan=plan,
+        kind=PlanLine.Kind.SERVICE,
+        service=service,
+        price_option=price_option,
+        description=service.name,
+        provided_by=service.organisation.name,
+        option_label=price_option.label,
+        unit_amount=price_option.amount,
+        unit=price_option.unit,
+        quantity=quantity,
+        notes=notes.strip(),
+    )
+    line.full_clean()
+    line.save()
+    plan.save(update_fields=["updated_at"])
+    return line
+
+
+@transaction.atomic
+def plan_add_informal_line(
+    *, user, plan: SupportPlan, description: str, provided_by: str = "", notes: str = ""
+) -> PlanLine:
+    """Add a no-cost support (family, a friend, a community group); it costs nothing."""
+    require_plan_editor(user, plan)
+    _require_draft(plan)
+    _check_line_room(plan)
+    if not description.strip():
+        raise ValidationError({"description": "Say what the support is."})
+    line = PlanLine(
+        plan=plan,
+        kind=PlanLine.Kind.INFORMAL,
+        description=description.strip(),
+        provided_by=provided_by.strip(),
+        notes=notes.strip(),
+    )
+    line.full_clean()
+    line.save()
+    plan.save(update_fields=["updated_at"])
+    return line
+
+
+@transaction.atomic
+def plan_update_line(
+    *, user, line: PlanLine, quantity: Decimal | None = None, notes: str | None = None
+) -> PlanLine:
+    """Change a line's quantity a week (service lines) or its notes. The copied price stays."""
+    require_plan_editor(user, line.plan)
+    _require_draft(line.plan)
+    if quantity is not None:
+        if line.kind != PlanLine.Kind.SERVICE:
+            raise ValidationError({"quantity": "A no-cost support has no quantity to change."})
+        line.quantity = _checked_quantity(quantity, line.unit)
+    if notes is not None:
+        line.notes = notes.strip()
+    line.full_clean()
+    line.save()
+    line.plan.save(update_fields=["updated_at"])
+    return line
+
+
+@transaction.atomic
+def plan_remove_line(*, user, line: PlanLine) -> None:
+    """Take a line off a draft plan."""
+    require_plan_editor(user, line.plan)
+    _require_draft(line.plan)
+    plan = line.plan
+    line.delete()
+    plan.save(update_fields=["updated_at"])
+
+
+@transaction.atomic
+def plan_submit(*, user, plan: SupportPlan) -> SupportPlan:
+    """Send a draft for agreement: it needs at least one outcome and one line of support."""
+    require_plan_editor(user, plan)
+    if plan.status != SupportPlan.Status.DRAFT:
+        raise ValidationError("Only a draft plan can be submitted.")
+    problems = []
+    if not plan.outcomes:
+        problems.append("Add at least one outcome: what matters to the person.")
+    if not plan.lines.exists():
+        problems.append("Add at least one line of support.")
+    if problems:
+        raise ValidationError(problems)
+    plan.status = SupportPlan.Status.SUBMITTED
+    plan.submitted_at = timezone.now()
+    plan.save(update_fields=["status", "submitted_at", "updated_at"])
+    return plan
+
+
+@transaction.atomic
+def plan_agree(*, user, plan: SupportPlan) -> SupportPlan:
+    """A practitioner the plan was shared with agrees a submitted plan (never its owner)."""
+    if not can_agree_plan(user, plan):
+        if plan_access(user, plan) == "owner" and is_practitioner(user):
+            raise PermissionDenied("You cannot agree your own plan: another practitioner must.")
+        raise PermissionDenied("Only a practitioner the plan is shared with can agree it.")
+    if plan.status != SupportPlan.Status.SUBMITTED:
+        raise ValidationError("Only a submitted plan can be agreed.")
+    plan.status = SupportPlan.Status.AGREED
+    plan.agreed_at = timezone.now()
+    plan.agreed_by = user
+    plan.save(update_fields=["status", "agreed_at", "agreed_by", "updated_at"])
+    return plan
+
+
+@transaction.atomic
+def plan_return_to_draft(*, user, plan: SupportPlan) -> SupportPlan:
+    """Reopen a plan for changes: a submitted one by its owner, an editing helper or the
+    practitioner; an agreed one only by a practitioner it is shared with (the agreement ends)."""
+    if plan.status == SupportPlan.Status.DRAFT:
+        raise ValidationError("The plan is already a draft.")
+    if plan.status == SupportPlan.Status.AGREED:
+        if not can_agree_plan(user, plan):
+            raise PermissionDenied("Only a practitioner can reopen an agreed plan.")
+    elif not can_agree_plan(user, plan):
+        require_plan_editor(user, plan)
+    plan.status = SupportPlan.Status.DRAFT
+    plan.submitted_at = None
+    plan.agreed_at = None
+    plan.agreed_by = None
+    plan.save(update_fields=["status", "submitted_at", "agreed_at", "agreed_by", "updated_at"])
+    return plan
+
+
+@transaction.atomic
+def plan_delete(*, user, plan: SupportPlan) -> None:
+    """The owner deletes a plan and its lines and shares."""
+    require_plan_owner(user, plan)
+    plan.delete()
+
+
+@transaction.atomic
+def plan_share(*, user, plan: SupportPlan, name: str, email: str, access: str) -> PlanShare:
+    """The owner invites a named helper by e-mail to see, or see and change, the plan."""
+    require_plan_owner(user, plan)
+    email = email.strip()
+    if email.lower() == user.email.lower():
+        raise ValidationError({"email": "That is your own email address."})
+    if plan.shares.filter(email__iexact=email, revoked_at__isnull=True).exists():
+        raise ValidationError({"email": f"The plan is already shared with {email}."})
+    share = PlanShare(plan=plan, name=name.strip(), email=email, access=access, invited_by=user)
+    share.full_clean()
+    share.save()
+    notifications.email(template="plan_shared", to=[email], context={"share": share})
+    return share
+
+
+def _addresses_of(user) -> set[str]:
+    from allauth.account.models import EmailAddress
+
+    addresses = {user.email.lower()}
+    addresses |= {
+        a.lower()
+        for a in EmailAddress.objects.filter(user=user, verified=True).values_list(
+            "email", flat=True
+        )
+    }
+    return addresses
+
+
+@transaction.atomic
+def plan_share_accept(*, user, share: PlanShare) -> PlanShare:
+    """The invited helper opens the link, signed in with the address it was sent to (so a
+    forwarded link is no use to anyone else)."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied("Sign in to open a shared plan.")
+    if share.revoked_at:
+        raise ValidationError("This invitation has been cancelled.")
+    if share.user_id and share.user_id != user.pk:
+        raise ValidationError("This invitation has already been used by someone else.")
+    if share.email.lower() not in _addresses_of(user):
+        raise ValidationError(
+            f"This invitation was sent to {share.email}. Sign in with that email address."
+        )
+    if share.plan.owner_id == user.pk:
+        raise ValidationError("This is your own plan.")
+    if share.user_id is None:
+        share.user = user
+        share.accepted_at = timezone.now()
+        share.save(update_fields=["user", "accepted_at"])
+    return share
+
+
+@transaction.atomic
+def plan_share_revoke(*, user, share: PlanShare) -> PlanShare:
+    """The owner stops sharing; the helper loses access at once. A helper may also leave."""
+    if share.user_id != getattr(user, "pk", None):
+        require_plan_owner(user, share.plan)
+    if share.revoked_at is None:
+        share.revoked_at = timezone.now()
+        share.save(update_fields=["revoked_at"])
+    return share
+
+
+def plan_for_viewer(*, user, plan: SupportPlan) -> SupportPlan:
+    """Raise PermissionDenied unless `user` may see `plan` (for callers outside views)."""
+    require_plan_viewer(user, plan)
+    return plan

@@ -1,0 +1,11 @@
+"""Background work for the plans app (django-tasks: in-process here, a worker in production)."""
+
+from django_tasks import task
+
+
+@task()
+def count_listing_view(*, service_id: int) -> None:
+    """Add one view to a listing's usage figures, off the page's own request path."""
+    from .services import listing_usage_record
+
+    listing_usage_record(service_id=service_id, kind="views")

@@ -1,0 +1,204 @@
+"""Enquiries: a person sends them and reads the replies; a provider answers them in its inbox."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from catalogue.models import Organisation, Service
+
+from .. import selectors, services
+from ..context_processors import current_shortlist_ids
+from ..forms import ConfirmForm, EnquiryForm, MessageForm
+from ..models import MESSAGE_MAX_LENGTH, Enquiry
+from .common import add_service_errors, enquiry_for_provider, enquiry_for_sender, posted
+
+PER_PAGE = 20
+
+
+def _chosen_ids(values) -> list[int]:
+    return list(dict.fromkeys(int(v) for v in values if str(v).isdigit()))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def enquiry_new(request):
+    """Ask one service (?service=<id>) or several (?service=1&service=2, from the shortlist)."""
+    offered = _chosen_ids(request.GET.getlist("service")) or list(current_shortlist_ids(request))
+    if request.method == "POST":
+        offered = list(dict.fromkeys([*offered, *_chosen_ids(request.POST.getlist("services"))]))
+    # Offer what was asked for, even a listing hidden since, so the person sees why it fails.
+    queryset = (
+        Service.objects.filter(pk__in=offered).select_related("organisation").order_by("name")
+    )
+    user = request.user
+    initial = {
+        "services": _chosen_ids(request.GET.getlist("service")) or offered,
+        "sender_name": user.get_full_name(),
+        "contact_email": user.email,
+    }
+    form = EnquiryForm(posted(request), services_queryset=queryset, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            enquiries = services.enquiry_send(
+                user=user,
+                services=list(data["services"]),
+                sender_name=data["sender_name"],
+                contact_email=data["contact_email"],
+                contact_phone=data["contact_phone"],
+                for_whom=data["for_whom"],
+                person_name=data["person_name"],
+                needs=data["needs"],
+                start=data["start"],
+                start_date=data["start_date"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            names = ", ".join(e.service.name for e in enquiries)
+            messages.success(request, f"Your enquiry has been sent to {names}.")
+            if len(enquiries) == 1:
+                return redirect(enquiries[0].get_absolute_url())
+            return redirect("plans:enquiries")
+    return render(
+        request,
+        "plans/enquiry_form.html",
+        {
+            "form": form,
+            "has_services": queryset.exists(),
+            "message_max_length": MESSAGE_MAX_LENGTH,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def enquiry_list(request):
+    enquiries = (
+        Enquiry.objects.sent_by(request.user)
+        .select_related("service", "organisation")
+        .annotate(reply_count=Count("messages"))
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(enquiries, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "plans/enquiry_list.html", {"page": page, "enquiries": page.object_list})
+
+
+def _thread(enquiry: Enquiry):
+    return list(enquiry.messages.select_related("author").order_by("created_at", "pk"))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def enquiry_detail(request, uuid):
+    """The person's view of one enquiry, its thread and a box to write again."""
+    enquiry = enquiry_for_sender(request, uuid)
+    form = MessageForm(posted(request), label="Send another message")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enquiry_follow_up(
+                user=request.user, enquiry=enquiry, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Your message has been sent to {enquiry.organisation.name}.")
+            return redirect(enquiry.get_absolute_url())
+    return render(
+        request,
+        "plans/enquiry_detail.html",
+        {
+            "enquiry": enquiry,
+            "thread": _thread(enquiry),
+            "form": form,
+            "provider_view": False,
+            "message_max_length": MESSAGE_MAX_LENGTH,
+        },
+    )
+
+
+# --- provider inbox ---------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def provider_inbox(request):
+    """Every enquiry to the person's organisations, newest first; filter by status."""
+    organisations = list(Organisation.objects.for_user(request.user).order_by("name"))
+    status = request.GET.get("status", "open")
+    enquiries = (
+        Enquiry.objects.filter(organisation__in=organisations)
+        .select_related("service", "organisation")
+        .annotate(message_count=Count("messages"))
+        .order_by("-created_at", "-pk")
+    )
+    if status == "open":
+        enquiries = enquiries.open()
+    elif status in Enquiry.Status.values:
+        enquiries = enquiries.filter(status=status)
+    else:
+        status = "all"
+    page = Paginator(enquiries, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "plans/provider_inbox.html",
+        {
+            "organisations": organisations,
+            "page": page,
+            "enquiries": page.object_list,
+            "status": status,
+            "statuses": [("open", "Open"), *Enquiry.Status.choices, ("all", "All")],
+            "figures": selectors.inbox_figures(organisations) if organisations else None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def provider_enquiry(request, uuid):
+    """The provider's view: the enquiry with the person's contact details, the thread, a reply
+    box and 'close'."""
+    enquiry = enquiry_for_provider(request, uuid)
+    form = MessageForm(posted(request), label="Your reply")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enquiry_reply(
+                user=request.user, enquiry=enquiry, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your reply has been sent.")
+            return redirect(enquiry.get_provider_url())
+    return render(
+        request,
+        "plans/enquiry_detail.html",
+        {
+            "enquiry": enquiry,
+            "thread": _thread(enquiry),
+            "form": form,
+            "provider_view": True,
+            "message_max_length": MESSAGE_MAX_LENGTH,
+        },
+    )
+
+
+@login_required
+@require_POST
+def provider_enquiry_close(request, uuid):
+    enquiry = enquiry_for_provider(request, uuid)
+    if ConfirmForm(request.POST).is_valid():
+        try:
+            services.enquiry_close(user=request.user, enquiry=enquiry)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "The enquiry has been closed.")
+    return redirect(reverse("plans:provider_inbox"))

@@ -1,0 +1,448 @@
+"""The support plan builder: details and budget, outcomes, lines, status, sharing, print, CSV."""
+
+from __future__ import annotations
+
+import csv
+import uuid as uuid_lib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_http_methods, require_POST
+
+from catalogue.models import Service
+
+from .. import selectors, services
+from ..context_processors import current_shortlist_ids
+from ..forms import (
+    InformalLineForm,
+    LineEditForm,
+    OutcomesForm,
+    PlanForm,
+    ServiceLineForm,
+    ShareForm,
+)
+from ..models import PlanLine, PlanShare, SupportPlan
+from ..permissions import can_agree_plan, can_edit_plan, plan_access
+from .common import add_service_errors, plan_for_editor, plan_for_viewer, posted
+
+TEMPLATES = "plans/"
+
+
+def _assessment_from(request):
+    """The RAS assessment named by ?assessment=<uuid>, if this person may use it."""
+    value = request.GET.get("assessment") or request.POST.get("assessment") or ""
+    if not value:
+        return None
+    try:
+        from marketplace.ras.models import Assessment
+    except ImportError:  # pragma: no cover
+        return None
+    try:
+        key = uuid_lib.UUID(value)
+    except ValueError:
+        return None
+    assessment = Assessment.objects.filter(uuid=key).first()
+    # The assessment's link is its secret (the RAS result page links here); one recorded by
+    # someone else is only usable by them.
+    if assessment is None or (
+        assessment.recorded_by_id and assessment.recorded_by_id != request.user.pk
+    ):
+        return None
+    return assessment
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def plan_list(request):
+    plans = list(selectors.plans_for(request.user))
+    own = [p for p in plans if p.owner_id == request.user.pk]
+    shared = [p for p in plans if p.owner_id != request.user.pk]
+    return render(request, TEMPLATES + "plan_list.html", {"own": own, "shared": shared})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_new(request):
+    assessment = _assessment_from(request)
+    initial = {"money_management": SupportPlan.MoneyManagement.UNDECIDED}
+    if assessment is not None:
+        initial.update(
+            person_name=assessment.person_name,
+            budget=str(assessment.weekly_budget),
+            budget_source=SupportPlan.BudgetSource.RAS,
+            budget_source_detail=f"Budget calculator result of {assessment.created_at:%-d %B %Y}",
+        )
+    form = PlanForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = form.plan_fields()
+        if assessment is not None:
+            fields["assessment"] = assessment
+        try:
+            plan = services.plan_create(user=request.user, **fields)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"The plan for {plan.person_name} has been started.")
+            return redirect(plan.get_absolute_url())
+    return render(
+        request,
+        TEMPLATES + "plan_form.html",
+        {"form": form, "assessment": assessment, "plan": None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def plan_detail(request, uuid):
+    plan = plan_for_viewer(request, uuid)
+    access = plan_access(request.user, plan)
+    return render(
+        request,
+        TEMPLATES + "plan_detail.html",
+        {
+            "plan": plan,
+            "summary": selectors.plan_summary(plan),
+            "access": access,
+            "can_edit": can_edit_plan(request.user, plan) and plan.is_draft,
+            "may_edit": can_edit_plan(request.user, plan),
+            "can_agree": can_agree_plan(request.user, plan),
+            "shares": list(selectors.shares_of(plan)) if access == "owner" else [],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def plan_print(request, uuid):
+    plan = plan_for_viewer(request, uuid)
+    return render(
+        request,
+        TEMPLATES + "plan_print.html",
+        {"plan": plan, "summary": selectors.plan_summary(plan), "printed_on": timezone.now()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def plan_csv(request, uuid):
+    plan = plan_for_viewer(request, uuid)
+    summary = selectors.plan_summary(plan)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = slugify(f"support plan {plan.person_name}") or "support-plan"
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["Support plan for", _cell(plan.person_name)])
+    writer.writerow(["Status", plan.get_status_display()])
+    writer.writerow(["Weekly budget", plan.budget if plan.budget is not None else ""])
+    writer.writerow(["Budget source", plan.get_budget_source_display()])
+    writer.writerow(["Money managed by", plan.get_money_management_display()])
+    writer.writerow([])
+    writer.writerow(["Outcome"])
+    for outcome in plan.outcomes:
+        writer.writerow([_cell(outcome)])
+    writer.writerow([])
+    writer.writerow(
+        [
+            "Support",
+            "Provided by",
+            "Price",
+            "Unit price",
+            "Unit",
+            "Quantity a week",
+            "Weekly cost",
+            "Notes",
+        ]
+    )
+    for view in summary.lines:
+        line = view.line
+        informal = line.kind == PlanLine.Kind.INFORMAL
+        writer.writerow(
+            [
+                _cell(line.description),
+                _cell(line.provided_by),
+                _cell(line.option_label) if not informal else "No cost",
+                "" if informal else line.unit_amount,
+                "" if informal else line.unit,
+                "" if informal else line.quantity,
+                view.weekly_cost,
+                _cell(" ".join([line.notes, *view.notices]).strip()),
+            ]
+        )
+    writer.writerow([])
+    writer.writerow(["Weekly total", summary.weekly])
+    writer.writerow(["Annual total (52 weeks)", summary.annual])
+    if summary.difference is not None:
+        writer.writerow(["Budget left each week", summary.difference])
+    return response
+
+
+def _cell(text: str) -> str:
+    """Text that a spreadsheet will not run as a formula (CSV injection)."""
+    text = str(text or "")
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_edit(request, uuid):
+    plan = plan_for_editor(request, uuid)
+    initial = {
+        "person_name": plan.person_name,
+        "budget": "" if plan.budget is None else str(plan.budget),
+        "budget_source": plan.budget_source,
+        "budget_source_detail": plan.budget_source_detail,
+        "money_management": plan.money_management,
+    }
+    form = PlanForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_update(user=request.user, plan=plan, **form.plan_fields())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The plan's details have been saved.")
+            return redirect(plan.get_absolute_url())
+    return render(
+        request, TEMPLATES + "plan_form.html", {"form": form, "plan": plan, "assessment": None}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_outcomes(request, uuid):
+    plan = plan_for_editor(request, uuid)
+    form = OutcomesForm(posted(request), initial={"outcomes": "\n".join(plan.outcomes)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_set_outcomes(user=request.user, plan=plan, outcomes=form.outcome_list())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The outcomes have been saved.")
+            return redirect(plan.get_absolute_url())
+    return render(request, TEMPLATES + "plan_outcomes.html", {"form": form, "plan": plan})
+
+
+def _choosable_services(request, plan: SupportPlan) -> list[Service]:
+    """Services to pick a line from: the shortlist, then services already on the plan."""
+    ids = list(current_shortlist_ids(request))
+    ids += [pk for pk in plan.lines.values_list("service_id", flat=True) if pk]
+    return list(
+        Service.objects.visible()
+        .filter(pk__in=set(ids))
+        .select_related("organisation")
+        .order_by("name")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_add_service(request, uuid):
+    """Step 1 (no ?service): choose a service; step 2: its price and how many a week."""
+    plan = plan_for_editor(request, uuid)
+    service_id = request.GET.get("service", "")
+    if not service_id.isdigit():
+        return render(
+            request,
+            TEMPLATES + "plan_choose_service.html",
+            {"plan": plan, "services": _choosable_services(request, plan)},
+        )
+    service = get_object_or_404(Service.objects.select_related("organisation"), pk=int(service_id))
+    form = ServiceLineForm(posted(request), service=service)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_add_service_line(
+                user=request.user,
+                plan=plan,
+                service=service,
+                price_option=form.cleaned_data["price_option"],
+                quantity=form.cleaned_data["quantity"],
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{service.name} has been added to the plan.")
+            return redirect(plan.get_absolute_url())
+    visible = Service.objects.visible().filter(pk=service.pk).exists()
+    return render(
+        request,
+        TEMPLATES + "plan_line_form.html",
+        {"plan": plan, "service": service, "form": form, "visible": visible},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_add_informal(request, uuid):
+    plan = plan_for_editor(request, uuid)
+    form = InformalLineForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_add_informal_line(user=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The support has been added to the plan.")
+            return redirect(plan.get_absolute_url())
+    return render(request, TEMPLATES + "plan_informal_form.html", {"plan": plan, "form": form})
+
+
+def _line(plan: SupportPlan, line_id: int) -> PlanLine:
+    return get_object_or_404(PlanLine.objects.select_related("plan"), plan=plan, pk=line_id)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_line_edit(request, uuid, line_id: int):
+    plan = plan_for_editor(request, uuid)
+    line = _line(plan, line_id)
+    if line.kind != PlanLine.Kind.SERVICE:
+        raise Http404("A no-cost support has nothing to change; remove it and add it again.")
+    form = LineEditForm(posted(request), initial={"quantity": line.quantity, "notes": line.notes})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_update_line(
+                user=request.user,
+                line=line,
+                quantity=form.cleaned_data["quantity"],
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{line.description} has been changed.")
+            return redirect(plan.get_absolute_url())
+    return render(
+        request, TEMPLATES + "plan_line_edit.html", {"plan": plan, "line": line, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def plan_line_remove(request, uuid, line_id: int):
+    plan = plan_for_editor(request, uuid)
+    line = _line(plan, line_id)
+    try:
+        services.plan_remove_line(user=request.user, line=line)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{line.description} has been removed from the plan.")
+    return redirect(plan.get_absolute_url())
+
+
+def _status_change(request, uuid, action, done: str):
+    plan = plan_for_viewer(request, uuid)
+    try:
+        action(user=request.user, plan=plan)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect(plan.get_absolute_url())
+
+
+@login_required
+@require_POST
+def plan_submit(request, uuid):
+    return _status_change(
+        request, uuid, services.plan_submit, "The plan has been submitted for agreement."
+    )
+
+
+@login_required
+@require_POST
+def plan_agree(request, uuid):
+    return _status_change(request, uuid, services.plan_agree, "You have agreed the plan.")
+
+
+@login_required
+@require_POST
+def plan_reopen(request, uuid):
+    return _status_change(
+        request,
+        uuid,
+        services.plan_return_to_draft,
+        "The plan is a draft again and can be changed.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_delete(request, uuid):
+    plan = plan_for_viewer(request, uuid)
+    if plan_access(request.user, plan) != "owner":
+        raise PermissionDenied
+    if request.method == "POST":
+        services.plan_delete(user=request.user, plan=plan)
+        messages.success(request, f"The plan for {plan.person_name} has been deleted.")
+        return redirect("plans:plans")
+    return render(request, TEMPLATES + "plan_delete.html", {"plan": plan})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_share(request, uuid):
+    plan = plan_for_viewer(request, uuid)
+    if plan_access(request.user, plan) != "owner":
+        raise PermissionDenied
+    form = ShareForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            share = services.plan_share(user=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"We have emailed {share.name} a link to the plan.")
+            return redirect(plan.get_absolute_url())
+    return render(
+        request,
+        TEMPLATES + "plan_share.html",
+        {"plan": plan, "form": form, "shares": list(selectors.shares_of(plan))},
+    )
+
+
+@login_required
+@require_POST
+def plan_share_revoke(request, uuid, share_id: int):
+    plan = plan_for_viewer(request, uuid)
+    share = get_object_or_404(PlanShare.objects.select_related("plan"), plan=plan, pk=share_id)
+    services.plan_share_revoke(user=request.user, share=share)
+    if share.user_id == request.user.pk:
+        messages.success(request, "You no longer have access to the plan.")
+        return redirect("plans:plans")
+    messages.success(request, f"{share.name} can no longer see the plan.")
+    return redirect(plan.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def share_accept(request, token):
+    try:
+        key = uuid_lib.UUID(str(token))
+    except ValueError as error:
+        raise Http404 from error
+    share = PlanShare.objects.select_related("plan", "invited_by").filter(token=key).first()
+    if share is None:
+        return render(request, TEMPLATES + "share_invalid.html", {"reason": ""}, status=404)
+    if share.user_id == request.user.pk and share.is_active:
+        return redirect(share.plan.get_absolute_url())
+    try:
+        services.plan_share_accept(user=request.user, share=share)
+    except ValidationError as error:
+        return render(
+            request,
+            TEMPLATES + "share_invalid.html",
+            {"reason": " ".join(error.messages)},
+            status=403,
+        )
+    messages.success(
+        request, f"You can now {share.get_access_display().lower()} for {share.plan.person_name}."
+    )
+    return redirect(share.plan.get_absolute_url())

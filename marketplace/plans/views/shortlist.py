@@ -1,0 +1,95 @@
+"""The shortlist (no account needed) and the side-by-side comparison."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from catalogue.models import Service
+
+from .. import selectors, services
+from ..context_processors import current_shortlist_ids, forget_shortlist_ids
+from ..forms import ComparePostcodeForm
+from .common import safe_next
+
+
+def _service_id(request) -> int | None:
+    value = request.POST.get("service", "")
+    return int(value) if value.isdigit() else None
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def shortlist_add(request):
+    if request.method != "POST":  # an old bookmark or a typed address: show the shortlist
+        return shortlist_page(request)
+    service_id = _service_id(request)
+    if service_id is None:
+        return HttpResponseBadRequest("Choose a service to add.")
+    service = get_object_or_404(Service, pk=service_id)
+    back = safe_next(request, reverse("plans:shortlist"))
+    try:
+        added = services.shortlist_add(user=request.user, session=request.session, service=service)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    forget_shortlist_ids(request)
+    if added:
+        messages.success(request, f"{service.name} has been added to your shortlist.")
+    return redirect(back)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def shortlist_remove(request):
+    if request.method != "POST":
+        return shortlist_page(request)
+    service_id = _service_id(request)
+    if service_id is None:
+        return HttpResponseBadRequest("Choose a service to remove.")
+    removed = services.shortlist_remove(
+        user=request.user, session=request.session, service_id=service_id
+    )
+    forget_shortlist_ids(request)
+    if removed:
+        name = Service.objects.filter(pk=service_id).values_list("name", flat=True).first()
+        messages.success(request, f"{name or 'The service'} has been removed from your shortlist.")
+    return redirect(safe_next(request, reverse("plans:shortlist")))
+
+
+@require_http_methods(["GET", "HEAD"])
+def shortlist_page(request):
+    shortlisted = selectors.shortlist_services(list(current_shortlist_ids_ordered(request)))
+    return render(
+        request,
+        "plans/shortlist.html",
+        {
+            "services": shortlisted,
+            "visible_ids": [s.pk for s in shortlisted if s.is_visible],
+            "max_services": services.SHORTLIST_MAX,
+        },
+    )
+
+
+def current_shortlist_ids_ordered(request) -> list[int]:
+    """The ids in the order they were added (the context processor's set has no order)."""
+    current_shortlist_ids(request)  # fills the request cache for the header count
+    return services.shortlist_service_ids(user=request.user, session=request.session)
+
+
+@require_http_methods(["GET", "HEAD"])
+def compare(request):
+    shortlisted = list(selectors.shortlist_services(current_shortlist_ids_ordered(request)))
+    form = ComparePostcodeForm(request.GET if "postcode" in request.GET else None)
+    postcode = form.cleaned_data["postcode"] if form.is_bound and form.is_valid() else None
+    return render(
+        request,
+        "plans/compare.html",
+        {
+            "form": form,
+            "postcode": postcode,
+            "columns": selectors.compare_columns(shortlisted, postcode),
+        },
+    )

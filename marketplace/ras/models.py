@@ -1,0 +1,373 @@
+"""The Resource Allocation System: scheme versions, their questions, assessments, historic cases.
+
+A scheme version is a draft while commissioners edit it; activating it retires the one before.
+Active and retired versions are frozen: an assessment keeps its version and the rate it used,
+so it always re-computes to the same figure. The rules are in ras/calculator.py (pure) and the
+writes in ras/services.py.
+"""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+
+from catalogue.models import Category, Locality, Unit
+
+MONEY = {"max_digits": 10, "decimal_places": 2}
+POINTS = {"max_digits": 8, "decimal_places": 2}
+PERCENT = {
+    "max_digits": 5,
+    "decimal_places": 2,
+    "validators": [MinValueValidator(0), MaxValueValidator(100)],
+}
+
+
+def next_version() -> int:
+    """Versions are numbered 1, 2, 3... in the order they are created."""
+    last = SchemeVersion.objects.order_by("-version").values_list("version", flat=True).first()
+    return (last or 0) + 1
+
+
+class SchemeVersionQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=SchemeVersion.Status.ACTIVE)
+
+    def drafts(self):
+        return self.filter(status=SchemeVersion.Status.DRAFT)
+
+
+class SchemeVersion(ClusterableModel):
+    """One dated version of the council's RAS: its questions, rate and tolerances."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "Active"
+        RETIRED = "retired", "Retired"
+
+    class RateMode(models.TextChoices):
+        MARKET = "market", "Follow market prices"
+        FROZEN = "frozen", "Frozen at a figure"
+        MANUAL = "manual", "Set by hand"
+
+    name = models.CharField(max_length=120)
+    version = models.PositiveIntegerField(unique=True, editable=False, default=next_version)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    notes = models.TextField(blank=True, help_text="What changed in this version and why.")
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    floor = models.DecimalField(
+        **MONEY,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0)],
+        help_text="The smallest weekly budget for anyone with eligible needs (£).",
+    )
+    ceiling = models.DecimalField(
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="The largest indicative weekly budget (£); blank for none.",
+    )
+    carer_rate = models.DecimalField(
+        **MONEY,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0)],
+        help_text="Money per carer point a week (£).",
+    )
+    tolerance_below_percent = models.DecimalField(
+        **PERCENT, default=Decimal("5"), help_text="How far under budget a plan may be (%)."
+    )
+    tolerance_above_percent = models.DecimalField(
+        **PERCENT, default=Decimal("5"), help_text="How far over budget a plan may be (%)."
+    )
+    tolerance_cap = models.DecimalField(
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="The most a plan may be over budget in pounds a week; blank for no cap.",
+    )
+    rate_mode = models.CharField(max_length=10, choices=RateMode.choices, default=RateMode.MARKET)
+    fixed_rate = models.DecimalField(
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="Money per point when the rate is frozen or set by hand (£).",
+    )
+    rate_reason = models.TextField(
+        blank=True, help_text="Why the rate is frozen or set by hand (required then)."
+    )
+    min_locality_prices = models.PositiveSmallIntegerField(
+        default=10, help_text="A locality gets its own rate only with at least this many prices."
+    )
+    iqr_multiple = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.5"),
+        validators=[MinValueValidator(0)],
+        help_text="Prices beyond this many interquartile ranges outside the quartiles are "
+        "dropped as outliers (0 keeps them all).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    activated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    retired_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = SchemeVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = "RAS scheme version"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=models.Q(status="active"),
+                name="ras_one_active_scheme",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (version {self.version}, {self.get_status_display().lower()})"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    def clean(self):
+        if (
+            self.pk
+            and SchemeVersion.objects.filter(pk=self.pk).exclude(status=self.Status.DRAFT).exists()
+        ):
+            raise ValidationError(
+                "This scheme version is in use; copy it to a new draft to change it."
+            )
+        errors = {}
+        if self.rate_mode != self.RateMode.MARKET:
+            if self.fixed_rate is None:
+                errors["fixed_rate"] = "Give the money per point when it is frozen or set by hand."
+            if not self.rate_reason.strip():
+                errors["rate_reason"] = "Say why the rate is frozen or set by hand."
+        if self.ceiling is not None and self.floor is not None and self.ceiling < self.floor:
+            errors["ceiling"] = "The ceiling must not be below the floor."
+        if errors:
+            raise ValidationError(errors)
+
+
+class FrozenWithScheme(models.Model):
+    """Parts of a scheme can change only while their version is a draft."""
+
+    class Meta:
+        abstract = True
+
+    def scheme_version(self) -> SchemeVersion | None:
+        raise NotImplementedError
+
+    def clean(self):
+        super().clean()
+        scheme = self.scheme_version()
+        if scheme is not None and scheme.pk and not scheme.is_editable:
+            raise ValidationError(
+                "This scheme version is in use; copy it to a new draft to change it."
+            )
+
+
+class Domain(FrozenWithScheme, models.Model):
+    """A group of questions shown on one page (personal care, mobility ... or the carer)."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "The person's needs"
+        CARER = "carer", "The carer's needs"
+
+    scheme = ParentalKey(SchemeVersion, on_delete=models.CASCADE, related_name="domains")
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PERSON)
+    intro = models.TextField(blank=True, help_text="Plain-English text shown above the questions.")
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["scheme", "sort_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "slug"], name="ras_domain_unique_slug")
+        ]
+
+    def __str__(self) -> str:
+        # Shown in the admin's domain chooser, where every version's domains are listed.
+        return f"{self.name} (version {self.scheme.version})" if self.scheme_id else self.name
+
+    def scheme_version(self):
+        return self.scheme if self.scheme_id else None
+
+
+class Question(FrozenWithScheme, ClusterableModel):
+    """A question with its answers; informal support removes a share of its points."""
+
+    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="questions")
+    key = models.SlugField(max_length=60, help_text="Stable id of the question in stored answers.")
+    text = models.CharField(max_length=300)
+    hint = models.CharField(max_length=300, blank=True)
+    informal_reduction_percent = models.DecimalField(
+        **PERCENT,
+        default=Decimal("0"),
+        help_text="Share of this question's points removed when family or friends meet the "
+        "need and the carer agrees (%).",
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["domain__sort_order", "sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def scheme_version(self):
+        return self.domain.scheme if self.domain_id else None
+
+    def clean(self):
+        super().clean()
+        if self.domain_id and (
+            Question.objects.filter(domain__scheme=self.domain.scheme_id, key=self.key)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            raise ValidationError({"key": "Another question in this scheme has this key."})
+
+
+class AnswerOption(FrozenWithScheme, models.Model):
+    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="options")
+    key = models.SlugField(max_length=60)
+    label = models.CharField(max_length=200)
+    points = models.DecimalField(**POINTS, validators=[MinValueValidator(0)])
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "key"], name="ras_option_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.points} points)"
+
+    def scheme_version(self):
+        return self.question.domain.scheme if self.question_id else None
+
+
+class ReferenceService(FrozenWithScheme, models.Model):
+    """A catalogue category priced in a unit; `weight` units of it a week buy one point."""
+
+    scheme = ParentalKey(SchemeVersion, on_delete=models.CASCADE, related_name="reference_services")
+    name = models.CharField(max_length=100, help_text="e.g. Home care per hour.")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    unit = models.CharField(max_length=10, choices=Unit.choices)
+    weight = models.DecimalField(
+        max_digits=8,
+        decimal_places=4,
+        validators=[MinValueValidator(0)],
+        help_text="How many units one point buys a week (its calibration weight).",
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def scheme_version(self):
+        return self.scheme if self.scheme_id else None
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def recorded_by(self, user):
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(recorded_by=user)
+
+
+class Assessment(models.Model):
+    """One scored questionnaire: its inputs and the figures, kept so it re-computes the same."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    scheme_version = models.ForeignKey(
+        SchemeVersion, on_delete=models.PROTECT, related_name="assessments"
+    )
+    answers = models.JSONField(
+        default=dict,
+        help_text="{'choices': {question key: option key}, 'informal': [question keys], "
+        "'carer_agrees': bool}",
+    )
+    points_by_domain = models.JSONField(default=dict, help_text="{domain name: points}")
+    points = models.DecimalField(**POINTS)
+    carer_points = models.DecimalField(**POINTS, default=Decimal("0"))
+    money_per_point = models.DecimalField(**MONEY)
+    carer_rate = models.DecimalField(**MONEY, default=Decimal("0"))
+    rate_source = models.TextField(blank=True)
+    locality = models.ForeignKey(
+        Locality, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    weekly_budget = models.DecimalField(**MONEY)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ras_assessments",
+    )
+    person_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        who = self.person_name or "Anonymous estimate"
+        return f"{who}: £{self.weekly_budget} a week"
+
+
+class CaseImport(models.Model):
+    """One CSV upload of historic cases for calibration."""
+
+    name = models.CharField(max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    row_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.row_count} cases)"
+
+
+class HistoricCase(models.Model):
+    case_import = models.ForeignKey(CaseImport, on_delete=models.CASCADE, related_name="cases")
+    client_group = models.CharField(max_length=100)
+    points = models.DecimalField(**POINTS, validators=[MinValueValidator(0)])
+    weekly_cost = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.client_group}: {self.points} points, £{self.weekly_cost}"

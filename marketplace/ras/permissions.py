@@ -1,0 +1,40 @@
+"""Who may do what in the RAS. Services call these; views never re-implement them.
+
+Commissioners (and superusers) edit schemes, see market rates and run calibration.
+Practitioners record assessments for named people. Anyone may estimate their own budget.
+"""
+
+from django.core.exceptions import PermissionDenied
+
+from marketplace.accounts.roles import Role
+
+
+def has_role(user, role: Role) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    # Cached per user object: permission checks run several times per admin request.
+    cache = getattr(user, "_ras_roles", None)
+    if cache is None:
+        cache = set(user.groups.values_list("name", flat=True))
+        user._ras_roles = cache
+    return role.value in cache
+
+
+def is_commissioner(user) -> bool:
+    return has_role(user, Role.COMMISSIONER)
+
+
+def is_practitioner(user) -> bool:
+    return has_role(user, Role.PRACTITIONER)
+
+
+def require_commissioner(user) -> None:
+    if not is_commissioner(user):
+        raise PermissionDenied("Only commissioners can do that.")
+
+
+def require_practitioner(user) -> None:
+    if not is_practitioner(user):
+        raise PermissionDenied("Only practitioners can record an assessment for someone else.")

@@ -1,0 +1,32 @@
+"""What the RAS holds about a signed-in person, for "download my data" and "delete my account".
+
+A person's own estimates (made while signed in, no name) are theirs: exported, and deleted
+with the account. Assessments a practitioner recorded for someone else are the council's record
+about that person: exported to the practitioner as their work, and kept when the practitioner's
+account goes (recorded_by becomes empty through on_delete=SET_NULL).
+"""
+
+from typing import Any
+
+from .models import Assessment
+
+
+def export_assessments(user) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": a.uuid,
+            "created_at": a.created_at,
+            "for": a.person_name or "yourself",
+            "scheme_version": a.scheme_version.version,
+            "points": a.points,
+            "carer_points": a.carer_points,
+            "money_per_point": a.money_per_point,
+            "weekly_budget": a.weekly_budget,
+            "answers": a.answers,
+        }
+        for a in Assessment.objects.filter(recorded_by=user).select_related("scheme_version")
+    ]
+
+
+def erase_assessments(user) -> None:
+    Assessment.objects.filter(recorded_by=user, person_name="").delete()

@@ -1,0 +1,287 @@
+"""Reads of the RAS that span models: the active scheme, market rates from the catalogue,
+a plan's tolerance verdict, price movement over time and the calibration cases.
+
+The maths is in ras/calculator.py; these functions fetch the inputs and hand them over.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+
+from catalogue.models import Category, Locality, PriceOption, PriceRecord, Service
+
+from . import calculator
+from .calculator import CalculatorError, RateSummary, Tolerance, ToleranceVerdict
+from .models import Assessment, Domain, HistoricCase, Question, ReferenceService, SchemeVersion
+
+
+def active_scheme() -> SchemeVersion | None:
+    """The scheme version in force (at most one is active: a database constraint)."""
+    return SchemeVersion.objects.active().first()
+
+
+def scheme_tolerance(scheme: SchemeVersion) -> Tolerance:
+    return Tolerance(
+        below_percent=scheme.tolerance_below_percent,
+        above_percent=scheme.tolerance_above_percent,
+        cap=scheme.tolerance_cap,
+    )
+
+
+def plan_tolerance(
+    *, budget: Decimal, weekly_cost: Decimal, assessment: Assessment | None = None
+) -> ToleranceVerdict | None:
+    """A support plan's verdict: within tolerance of its budget (sign-off without panel) or not.
+
+    Uses the tolerance settings of the scheme version the assessment was scored with, so an
+    old plan keeps the rules it was made under; without an assessment, the active scheme's.
+    None when there is no scheme to judge by.
+    """
+    scheme = assessment.scheme_version if assessment is not None else active_scheme()
+    if scheme is None:
+        return None
+    return calculator.tolerance_verdict(
+        budget=budget, weekly_cost=weekly_cost, tolerance=scheme_tolerance(scheme)
+    )
+
+
+# --- questions --------------------------------------------------------------------------------
+
+
+def scheme_domains(scheme: SchemeVersion) -> list[Domain]:
+    """The scheme's domains in order, each with its questions and their options loaded."""
+    return list(
+        scheme.domains.order_by("sort_order", "pk").prefetch_related(
+            "questions__options",
+        )
+    )
+
+
+def scheme_questions(scheme: SchemeVersion) -> tuple[calculator.Question, ...]:
+    """The scheme's questions as the calculator sees them (carer questions flagged)."""
+    questions = (
+        Question.objects.filter(domain__scheme=scheme)
+        .select_related("domain")
+        .prefetch_related("options")
+        .order_by("domain__sort_order", "domain__pk", "sort_order", "pk")
+    )
+    return tuple(
+        calculator.Question(
+            key=q.key,
+            domain=q.domain.name,
+            options=tuple(calculator.Option(key=o.key, points=o.points) for o in q.options.all()),
+            informal_reduction_percent=q.informal_reduction_percent,
+            carer=q.domain.kind == Domain.Kind.CARER,
+        )
+        for q in questions
+    )
+
+
+# --- market rates -----------------------------------------------------------------------------
+
+
+def _category_family(category: Category) -> list[int]:
+    return [category.pk, *Category.objects.filter(parent=category).values_list("pk", flat=True)]
+
+
+def current_prices(
+    reference: ReferenceService, *, locality: Locality | None = None, on=None
+) -> list[Decimal]:
+    """Amounts of the published, currently valid price options of the reference service's
+    category (and its sub-categories) in its unit, from services the public can find;
+    optionally only services serving `locality`."""
+    services = Service.objects.visible().filter(categories__in=_category_family(reference.category))
+    if locality is not None:
+        services = services.filter(localities_served=locality)
+    return list(
+        PriceOption.objects.current(on=on)
+        .filter(unit=reference.unit, service__in=services.values("pk"))
+        .values_list("amount", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class ReferenceRate:
+    reference: ReferenceService
+    overall: RateSummary | None
+    local: RateSummary | None
+    used: RateSummary | None
+    used_local: bool
+
+    @property
+    def amount(self) -> Decimal | None:
+        return None if self.used is None else self.reference.weight * self.used.rate
+
+
+@dataclass(frozen=True)
+class SchemeRate:
+    """The money per point a scheme gives now, with what it rests on and any problem."""
+
+    scheme: SchemeVersion
+    references: tuple[ReferenceRate, ...]
+    market_rate: Decimal | None
+    money_per_point: Decimal | None
+    source: str
+    problems: tuple[str, ...] = field(default=())
+    locality: Locality | None = None
+
+
+def reference_rate(
+    reference: ReferenceService, *, scheme: SchemeVersion, locality: Locality | None = None
+) -> ReferenceRate:
+    """One reference service's market rate: the locality's median when it has at least the
+    scheme's minimum number of prices, else the median of all prices (outliers trimmed)."""
+    overall = calculator.market_rate(current_prices(reference), iqr_multiple=scheme.iqr_multiple)
+    local = None
+    if locality is not None:
+        local = calculator.market_rate(
+            current_prices(reference, locality=locality), iqr_multiple=scheme.iqr_multiple
+        )
+    used, used_local = calculator.local_or_overall(
+        overall, local, min_prices=scheme.min_locality_prices
+    )
+    return ReferenceRate(
+        reference=reference, overall=overall, local=local, used=used, used_local=used_local
+    )
+
+
+def scheme_rate(scheme: SchemeVersion, *, locality: Locality | None = None) -> SchemeRate:
+    """Money per point = sum(weight x market rate) over the scheme's reference services, or
+    the frozen / hand-set figure. With no reference prices there is no rate (and a message),
+    never a zero."""
+    references = tuple(
+        reference_rate(r, scheme=scheme, locality=locality)
+        for r in scheme.reference_services.select_related("category").order_by("sort_order", "pk")
+    )
+    problems: list[str] = []
+    market: Decimal | None = None
+    try:
+        market = calculator.money_per_point(
+            [
+                calculator.RateComponent(
+                    name=r.reference.name,
+                    weight=r.reference.weight,
+                    rate=r.used.rate if r.used else None,
+                )
+                for r in references
+            ]
+        )
+    except CalculatorError as error:
+        problems.extend(error.messages)
+    rate = calculator.effective_rate(mode=scheme.rate_mode, market=market, fixed=scheme.fixed_rate)
+    if scheme.rate_mode == SchemeVersion.RateMode.MARKET:
+        parts = [
+            f"{r.reference.weight.normalize():f} x {r.reference.name} at £{r.used.rate} "
+            f"({'local' if r.used_local else 'median of'} {r.used.count} prices)"
+            for r in references
+            if r.used
+        ]
+        source = "Market prices in the catalogue: " + "; ".join(parts) if parts else ""
+    else:
+        source = f"{scheme.get_rate_mode_display()} by the council: {scheme.rate_reason}"
+        problems = []
+    return SchemeRate(
+        scheme=scheme,
+        references=references,
+        market_rate=market,
+        money_per_point=rate,
+        source=source,
+        problems=tuple(problems) if rate is None else (),
+        locality=locality,
+    )
+
+
+# --- price movement ---------------------------------------------------------------------------
+
+
+def month_ends(*, months: int, today: datetime.date | None = None) -> list[datetime.date]:
+    """The last day of each of the past `months` months, oldest first, ending with today."""
+    day = today or timezone.localdate()
+    points = [day]
+    first = day.replace(day=1)
+    for _ in range(months - 1):
+        last = first - datetime.timedelta(days=1)
+        points.append(last)
+        first = last.replace(day=1)
+    return sorted(points)
+
+
+def rate_history(
+    reference: ReferenceService,
+    *,
+    iqr_multiple: Decimal | None,
+    months: int = 12,
+    today: datetime.date | None = None,
+) -> list[tuple[datetime.date, RateSummary | None]]:
+    """The reference service's market rate at each month end, rebuilt from the append-only
+    price history: at each date, the latest record of every price option recorded by then
+    (withdrawals have no amount), if valid that day."""
+    tz = timezone.get_current_timezone()
+    categories = _category_family(reference.category)
+    records = list(
+        PriceRecord.objects.filter(
+            Q(category__in=categories) | Q(service__categories__in=categories),
+            unit=reference.unit,
+        )
+        .distinct()
+        .order_by("recorded_at", "pk")
+        .values_list("option_uuid", "amount", "valid_from", "valid_to", "recorded_at")
+    )
+    history = []
+    index = 0
+    latest: dict = {}
+    for day in month_ends(months=months, today=today):
+        cutoff = datetime.datetime.combine(day, datetime.time.max, tzinfo=tz)
+        while index < len(records) and records[index][4] <= cutoff:
+            option, amount, valid_from, valid_to, _ = records[index]
+            latest[option] = (amount, valid_from, valid_to)
+            index += 1
+        amounts = [
+            amount
+            for amount, valid_from, valid_to in latest.values()
+            if amount is not None
+            and (valid_from is None or valid_from <= day)
+            and (valid_to is None or valid_to >= day)
+        ]
+        history.append((day, calculator.market_rate(amounts, iqr_multiple=iqr_multiple)))
+    return history
+
+
+def locality_rates(reference: ReferenceService, *, scheme: SchemeVersion) -> list[tuple]:
+    """(locality, summary, enough prices for a local rate?) for every locality with a price,
+    by name, from one query (a service serving several localities counts in each)."""
+    services = Service.objects.visible().filter(categories__in=_category_family(reference.category))
+    rows = (
+        PriceOption.objects.current()
+        .filter(unit=reference.unit, service__in=services.values("pk"))
+        .filter(service__localities_served__isnull=False)
+        .values_list("service__localities_served", "amount")
+    )
+    by_locality: dict[int, list[Decimal]] = {}
+    for locality_id, amount in rows:
+        by_locality.setdefault(locality_id, []).append(amount)
+    result = []
+    for locality in Locality.objects.filter(pk__in=by_locality).order_by("name"):
+        summary = calculator.market_rate(by_locality[locality.pk], iqr_multiple=scheme.iqr_multiple)
+        if summary is not None:
+            result.append((locality, summary, summary.count >= scheme.min_locality_prices))
+    return result
+
+
+# --- calibration ------------------------------------------------------------------------------
+
+
+def calibration_cases(*, case_import=None) -> list[calculator.Case]:
+    """Historic cases as the calculator sees them: all of them, or one upload's."""
+    cases = HistoricCase.objects.all()
+    if case_import is not None:
+        cases = cases.filter(case_import=case_import)
+    return [
+        calculator.Case(client_group=group, points=points, weekly_cost=cost)
+        for group, points, cost in cases.values_list("client_group", "points", "weekly_cost")
+    ]

@@ -1,0 +1,494 @@
+"""Writes of the RAS: scheme versions, assessments, historic cases, adopting a rate.
+
+Each function is keyword-only, checks who may act, validates and saves in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from catalogue.models import Locality
+
+from . import calculator, selectors
+from .models import (
+    AnswerOption,
+    Assessment,
+    CaseImport,
+    Domain,
+    HistoricCase,
+    Question,
+    ReferenceService,
+    SchemeVersion,
+)
+from .permissions import require_commissioner, require_practitioner
+
+# --- scheme versions --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def scheme_version_create(*, user, name: str, **settings: Any) -> SchemeVersion:
+    """A commissioner starts a new, empty draft version."""
+    require_commissioner(user)
+    scheme = SchemeVersion(name=name, created_by=user if user.is_authenticated else None)
+    for field_name, value in settings.items():
+        setattr(scheme, field_name, value)
+    scheme.full_clean()
+    scheme.save()
+    return scheme
+
+
+@transaction.atomic
+def scheme_version_copy(
+    *, user, source: SchemeVersion, name: str = "", **changes: Any
+) -> SchemeVersion:
+    """A new draft that repeats `source` (its settings, domains, questions, answers and
+    reference services), with `changes` to its settings. The source is not touched, so the
+    assessments scored with it still re-compute the same."""
+    require_commissioner(user)
+    copy = SchemeVersion(
+        name=name or source.name,
+        based_on=source,
+        created_by=user if user.is_authenticated else None,
+        notes=changes.pop("notes", f"Copied from version {source.version}."),
+    )
+    for field_name in (
+        "floor",
+        "ceiling",
+        "carer_rate",
+        "tolerance_below_percent",
+        "tolerance_above_percent",
+        "tolerance_cap",
+        "rate_mode",
+        "fixed_rate",
+        "rate_reason",
+        "min_locality_prices",
+        "iqr_multiple",
+    ):
+        setattr(copy, field_name, changes.pop(field_name, getattr(source, field_name)))
+    if changes:
+        raise ValueError(f"Cannot set {', '.join(changes)} on a scheme copy.")
+    copy.full_clean()
+    copy.save()
+    for reference in source.reference_services.all():
+        ReferenceService.objects.create(
+            scheme=copy,
+            name=reference.name,
+            category_id=reference.category_id,
+            unit=reference.unit,
+            weight=reference.weight,
+            sort_order=reference.sort_order,
+        )
+    for domain in source.domains.prefetch_related("questions__options"):
+        new_domain = Domain.objects.create(
+            scheme=copy,
+            name=domain.name,
+            slug=domain.slug,
+            kind=domain.kind,
+            intro=domain.intro,
+            sort_order=domain.sort_order,
+        )
+        for question in domain.questions.all():
+            new_question = Question.objects.create(
+                domain=new_domain,
+                key=question.key,
+                text=question.text,
+                hint=question.hint,
+                informal_reduction_percent=question.informal_reduction_percent,
+                sort_order=question.sort_order,
+            )
+            AnswerOption.objects.bulk_create(
+                AnswerOption(
+                    question=new_question,
+                    key=o.key,
+                    label=o.label,
+                    points=o.points,
+                    sort_order=o.sort_order,
+                )
+                for o in question.options.all()
+            )
+    return copy
+
+
+@transaction.atomic
+def domain_add(
+    *,
+    user,
+    scheme: SchemeVersion,
+    name: str,
+    slug: str,
+    kind: str = Domain.Kind.PERSON,
+    intro: str = "",
+) -> Domain:
+    """A commissioner adds a page of questions to a draft version (drafts only: clean())."""
+    require_commissioner(user)
+    domain = Domain(
+        scheme=scheme,
+        name=name,
+        slug=slug,
+        kind=kind,
+        intro=intro,
+        sort_order=scheme.domains.count(),
+    )
+    domain.full_clean()
+    domain.save()
+    return domain
+
+
+@transaction.atomic
+def question_add(
+    *,
+    user,
+    domain: Domain,
+    key: str,
+    text: str,
+    answers: Sequence[tuple[str, str, Decimal | int | str]],
+    hint: str = "",
+    informal_reduction_percent: Decimal = Decimal(0),
+) -> Question:
+    """A commissioner adds a question with its answers (key, label, points) to a draft."""
+    require_commissioner(user)
+    if not answers:
+        raise ValidationError("A question needs at least one answer.")
+    question = Question(
+        domain=domain,
+        key=key,
+        text=text,
+        hint=hint,
+        informal_reduction_percent=Decimal(informal_reduction_percent),
+        sort_order=domain.questions.count(),
+    )
+    question.full_clean()
+    question.save()
+    for order, (option_key, label, points) in enumerate(answers):
+        option = AnswerOption(
+            question=question,
+            key=option_key,
+            label=label,
+            points=Decimal(str(points)),
+            sort_order=order,
+        )
+        option.full_clean()
+        option.save()
+    return question
+
+
+@transaction.atomic
+def reference_service_add(
+    *, user, scheme: SchemeVersion, name: str, category, unit: str, weight: Decimal
+) -> ReferenceService:
+    """A commissioner names a catalogue category priced in a unit as part of the rate."""
+    require_commissioner(user)
+    reference = ReferenceService(
+        scheme=scheme,
+        name=name,
+        category=category,
+        unit=unit,
+        weight=weight,
+        sort_order=scheme.reference_services.count(),
+    )
+    reference.full_clean()
+    reference.save()
+    return reference
+
+
+def scheme_problems(scheme: SchemeVersion) -> list[str]:
+    """What stops a version being used: no questions, a question without answers, no rate."""
+    problems = []
+    questions = list(
+        Question.objects.filter(domain__scheme=scheme)
+        .select_related("domain")
+        .prefetch_related("options")
+    )
+    if not any(q.domain.kind == Domain.Kind.PERSON for q in questions):
+        problems.append("The scheme has no questions about the person's needs.")
+    problems.extend(
+        f"The question '{q.text}' has no answers to choose from."
+        for q in questions
+        if not q.options.all()
+    )
+    rate = selectors.scheme_rate(scheme)
+    if rate.money_per_point is None:
+        problems.extend(rate.problems or ["The scheme has no money per point."])
+    return problems
+
+
+@transaction.atomic
+def scheme_version_activate(*, user, scheme: SchemeVersion) -> SchemeVersion:
+    """A commissioner puts a draft into force; the version in force before is retired (and
+    kept, with its assessments). Only a complete draft with a rate can be activated."""
+    require_commissioner(user)
+    scheme = SchemeVersion.objects.select_for_update().get(pk=scheme.pk)
+    if scheme.status != SchemeVersion.Status.DRAFT:
+        raise ValidationError("Only a draft version can be activated.")
+    problems = scheme_problems(scheme)
+    if problems:
+        raise ValidationError(problems)
+    now = timezone.now()
+    SchemeVersion.objects.active().update(status=SchemeVersion.Status.RETIRED, retired_at=now)
+    scheme.status = SchemeVersion.Status.ACTIVE
+    scheme.activated_at = now
+    scheme.save(update_fields=["status", "activated_at"])
+    return scheme
+
+
+@transaction.atomic
+def scheme_rate_freeze(*, user, scheme: SchemeVersion, reason: str) -> SchemeVersion:
+    """A commissioner freezes a draft's money per point at today's market figure (so later
+    price changes do not move it), saying why. Only drafts; the market must give a figure."""
+    require_commissioner(user)
+    if not scheme.is_editable:
+        raise ValidationError("Only a draft version can be changed; copy this one first.")
+    if not reason.strip():
+        raise ValidationError("Say why the rate is frozen.")
+    market = selectors.scheme_rate(scheme).market_rate
+    if market is None:
+        raise ValidationError("There is no market rate to freeze at.")
+    scheme.rate_mode = SchemeVersion.RateMode.FROZEN
+    scheme.fixed_rate = market
+    scheme.rate_reason = reason.strip()
+    scheme.full_clean()
+    scheme.save()
+    return scheme
+
+
+# --- assessments ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    """Raw answers as a form or session holds them."""
+
+    choices: Mapping[str, str]
+    informal: Sequence[str] = ()
+    carer_agrees: bool = False
+
+    def for_calculator(self) -> calculator.Answers:
+        return calculator.Answers(
+            choices=dict(self.choices),
+            informal_support=frozenset(self.informal),
+            carer_agrees=self.carer_agrees,
+        )
+
+    def as_json(self) -> dict:
+        return {
+            "choices": dict(self.choices),
+            "informal": sorted(set(self.informal)),
+            "carer_agrees": bool(self.carer_agrees),
+        }
+
+
+@transaction.atomic
+def assessment_create(
+    *,
+    user,
+    answers: AnswerInput,
+    scheme: SchemeVersion | None = None,
+    person_name: str = "",
+    locality: Locality | None = None,
+) -> Assessment:
+    """Score the answers under the scheme (the active one by default) at today's rate and
+    keep the inputs, the rate and the figure.
+
+    Anyone may estimate for themselves (no name kept); only a practitioner records for a
+    named person. Incomplete answers, or a scheme with no rate, are refused with the reason
+    (never a zero budget)."""
+    person_name = person_name.strip()
+    if person_name:
+        require_practitioner(user)
+    scheme = scheme or selectors.active_scheme()
+    if scheme is None:
+        raise ValidationError("There is no resource allocation scheme in force yet.")
+    if scheme.status == SchemeVersion.Status.RETIRED:
+        raise ValidationError("That scheme version is retired.")
+    rate = selectors.scheme_rate(scheme, locality=locality)
+    if rate.money_per_point is None:
+        raise ValidationError(["The budget cannot be worked out at the moment.", *rate.problems])
+    rules = calculator.Rules(
+        questions=selectors.scheme_questions(scheme),
+        money_per_point=rate.money_per_point,
+        carer_rate=scheme.carer_rate,
+        floor=scheme.floor,
+        ceiling=scheme.ceiling,
+    )
+    try:
+        result = calculator.assess(rules, answers.for_calculator())
+    except calculator.CalculatorError as error:
+        raise ValidationError(list(error.messages)) from error
+    assessment = Assessment(
+        scheme_version=scheme,
+        answers=answers.as_json(),
+        points_by_domain={name: str(points) for name, points in result.score.points_by_domain},
+        points=result.score.points,
+        carer_points=result.score.carer_points,
+        money_per_point=result.money_per_point,
+        carer_rate=result.carer_rate,
+        rate_source=rate.source,
+        locality=locality,
+        weekly_budget=result.budget.weekly,
+        recorded_by=user if getattr(user, "is_authenticated", False) else None,
+        person_name=person_name,
+    )
+    assessment.full_clean()
+    assessment.save()
+    return assessment
+
+
+def assessment_recompute(assessment: Assessment) -> calculator.Result:
+    """The assessment scored again from its stored answers, under its own scheme version and
+    the rate it used: gives the stored figure whatever has changed since."""
+    scheme = assessment.scheme_version
+    stored = assessment.answers or {}
+    rules = calculator.Rules(
+        questions=selectors.scheme_questions(scheme),
+        money_per_point=assessment.money_per_point,
+        carer_rate=assessment.carer_rate,
+        floor=scheme.floor,
+        ceiling=scheme.ceiling,
+    )
+    return calculator.assess(
+        rules,
+        calculator.Answers(
+            choices=stored.get("choices", {}),
+            informal_support=frozenset(stored.get("informal", [])),
+            carer_agrees=bool(stored.get("carer_agrees")),
+        ),
+    )
+
+
+# --- calibration ------------------------------------------------------------------------------
+
+CSV_COLUMNS = ("client_group", "points", "weekly_cost")
+MAX_CASE_ROWS = 200_000
+
+
+class CaseImportError(ValidationError):
+    """A CSV that cannot be imported: `row_errors` is [(row number, message)]; nothing saved."""
+
+    def __init__(self, row_errors: list[tuple[int, str]]):
+        self.row_errors = row_errors
+        super().__init__([f"Row {row}: {message}" for row, message in row_errors[:50]])
+
+
+def _decimal(value: str, *, name: str, places: int) -> Decimal:
+    text = value.strip().lstrip("£").replace(",", "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"{name} '{value}' is not a number.") from None
+    if not number.is_finite():
+        raise ValueError(f"{name} '{value}' is not a number.")
+    if number < 0:
+        raise ValueError(f"{name} must not be negative.")
+    if number >= Decimal(10) ** (8 - places):
+        raise ValueError(f"{name} '{value}' is too large.")
+    if number != number.quantize(Decimal(1).scaleb(-places)):
+        raise ValueError(f"{name} '{value}' has more than {places} decimal places.")
+    return number
+
+
+def parse_cases(text: str) -> list[calculator.Case]:
+    """Historic cases from CSV text with a header row `client_group,points,weekly_cost`.
+
+    Every row is checked; CaseImportError lists each bad row (numbered as in a spreadsheet,
+    the header being row 1)."""
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip().lower().replace(" ", "_") for h in next(reader, [])]
+    if tuple(header[:3]) != CSV_COLUMNS:
+        raise CaseImportError([(1, "The first row must be: client_group,points,weekly_cost")])
+    cases, errors = [], []
+    for number, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) < 3:
+            errors.append((number, "Give a client group, points and a weekly cost."))
+            continue
+        group = row[0].strip()
+        problems = []
+        if not group:
+            problems.append("The client group is missing.")
+        elif len(group) > 100:
+            problems.append("The client group is longer than 100 characters.")
+        try:
+            points = _decimal(row[1], name="Points", places=2)
+        except ValueError as error:
+            problems.append(str(error))
+        try:
+            cost = _decimal(row[2], name="Weekly cost", places=2)
+        except ValueError as error:
+            problems.append(str(error))
+        if problems:
+            errors.append((number, " ".join(problems)))
+        else:
+            cases.append(calculator.Case(client_group=group, points=points, weekly_cost=cost))
+        if len(cases) + len(errors) > MAX_CASE_ROWS:
+            errors.append((number, f"The file has more than {MAX_CASE_ROWS:,} rows."))
+            break
+    if errors:
+        raise CaseImportError(errors)
+    if not cases:
+        raise CaseImportError([(2, "The file has no cases.")])
+    return cases
+
+
+@transaction.atomic
+def cases_import(*, user, name: str, text: str) -> CaseImport:
+    """A commissioner uploads historic cases. All rows are valid or none is saved."""
+    require_commissioner(user)
+    cases = parse_cases(text)
+    case_import = CaseImport(
+        name=name.strip() or "Historic cases", uploaded_by=user, row_count=len(cases)
+    )
+    case_import.full_clean()
+    case_import.save()
+    HistoricCase.objects.bulk_create(
+        (
+            HistoricCase(
+                case_import=case_import,
+                client_group=c.client_group,
+                points=c.points,
+                weekly_cost=c.weekly_cost,
+            )
+            for c in cases
+        ),
+        batch_size=2000,
+    )
+    return case_import
+
+
+@transaction.atomic
+def case_import_delete(*, user, case_import: CaseImport) -> None:
+    """A commissioner removes an upload and its cases."""
+    require_commissioner(user)
+    case_import.delete()
+
+
+@transaction.atomic
+def calibration_adopt_rate(
+    *, user, proposed_rate: Decimal, reason: str = "", source: SchemeVersion | None = None
+) -> SchemeVersion:
+    """Adopting a proposed money per point makes a new draft version (a copy of the active
+    one, or of `source`) with the rate set by hand; it takes effect only once activated."""
+    require_commissioner(user)
+    if proposed_rate is None or proposed_rate <= 0:
+        raise ValidationError("The proposed rate must be more than zero.")
+    source = source or selectors.active_scheme()
+    if source is None:
+        raise ValidationError("There is no scheme in force to base a new version on.")
+    reason = reason.strip() or f"Adopted from calibration on {timezone.localdate():%d %B %Y}."
+    return scheme_version_copy(
+        user=user,
+        source=source,
+        rate_mode=SchemeVersion.RateMode.MANUAL,
+        fixed_rate=calculator.to_pennies(proposed_rate),
+        rate_reason=reason,
+        notes=f"Money per point £{calculator.to_pennies(proposed_rate)} from calibration. {reason}",
+    )

@@ -1,0 +1,89 @@
+"""Practitioner mode: record an assessment for a named person, and list one's own.
+
+Only practitioners (the Practitioners group, or superusers) reach these pages: anyone else who
+is signed in gets the 403 page, and anonymous visitors are asked to sign in. A practitioner
+sees only the assessments they recorded.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import path
+
+from .. import selectors, services
+from ..forms import DomainAnswersForm, PersonForm
+from ..models import Assessment
+from ..permissions import is_practitioner
+from .public import asks_informal
+
+PER_PAGE = 25
+
+
+def _require_practitioner(request) -> None:
+    if not is_practitioner(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def assessment_list(request):
+    _require_practitioner(request)
+    assessments = (
+        Assessment.objects.recorded_by(request.user)
+        .exclude(person_name="")
+        .select_related("scheme_version", "locality")
+    )
+    page_obj = Paginator(assessments, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "ras/assessment_list.html", {"page_obj": page_obj})
+
+
+@login_required
+def assessment_new(request):
+    _require_practitioner(request)
+    scheme = selectors.active_scheme()
+    if scheme is None:
+        return render(request, "ras/estimate_unavailable.html")
+    domains = selectors.scheme_domains(scheme)
+    data = request.POST or None
+    person_form = PersonForm(data)
+    answers_form = DomainAnswersForm(data, domains=domains, ask_informal=asks_informal(domains))
+    errors: list[str] = []
+    if request.method == "POST":
+        person_ok, answers_ok = person_form.is_valid(), answers_form.is_valid()
+        if person_ok and answers_ok:
+            choices, informal_yes, _, agrees = answers_form.answers()
+            try:
+                assessment = services.assessment_create(
+                    user=request.user,
+                    scheme=scheme,
+                    person_name=person_form.cleaned_data["person_name"],
+                    locality=person_form.cleaned_data["locality"],
+                    answers=services.AnswerInput(
+                        choices=choices, informal=sorted(informal_yes), carer_agrees=bool(agrees)
+                    ),
+                )
+            except ValidationError as error:
+                errors = error.messages
+            else:
+                return redirect("ras:estimate_result", uuid=assessment.uuid)
+    sections = [
+        (domain, [answers_form[name] for name in answers_form.fields_of(domain)])
+        for domain in domains
+    ]
+    return render(
+        request,
+        "ras/assessment_new.html",
+        {
+            "person_form": person_form,
+            "form": answers_form,
+            "sections": sections,
+            "errors": errors,
+            "has_errors": bool(errors or person_form.errors or answers_form.errors),
+        },
+    )
+
+
+urlpatterns = [
+    path("budget/assessments/", assessment_list, name="assessment_list"),
+    path("budget/assessments/new/", assessment_new, name="assessment_new"),
+]

@@ -1,0 +1,199 @@
+"""The public "estimate my personal budget" questionnaire: a page a domain, no account needed.
+
+Answers wait in the session (keyed to the scheme version, so a newly activated version starts
+afresh); the result is stored as an anonymous Assessment so a support plan can start from it.
+A result is shown only to the browser session that made it, or to the practitioner who recorded
+it: its link carries a random UUID, but answers about someone's needs are personal.
+"""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+
+from .. import calculator, selectors, services
+from ..forms import DomainAnswersForm
+from ..models import Assessment, Domain, SchemeVersion
+
+STATE_KEY = "ras-estimate"
+RESULTS_KEY = "ras-results"
+MAX_RESULTS_IN_SESSION = 20
+
+
+def _scheme_and_domains(request) -> tuple[SchemeVersion | None, list[Domain]]:
+    scheme = selectors.active_scheme()
+    return scheme, (selectors.scheme_domains(scheme) if scheme else [])
+
+
+def _unavailable(request):
+    return render(request, "ras/estimate_unavailable.html")
+
+
+def _state(request, scheme: SchemeVersion) -> dict:
+    state = request.session.get(STATE_KEY)
+    if not isinstance(state, dict) or state.get("scheme") != scheme.pk:
+        state = {"scheme": scheme.pk, "choices": {}, "informal": [], "carer_agrees": False}
+    return state
+
+
+def asks_informal(domains: list[Domain]) -> bool:
+    """Informal support only counts with a carer's agreement, asked on the carer page."""
+    return any(d.kind == Domain.Kind.CARER for d in domains)
+
+
+def remember_result(request, assessment: Assessment) -> None:
+    results = [u for u in request.session.get(RESULTS_KEY, []) if u != str(assessment.uuid)]
+    request.session[RESULTS_KEY] = [*results, str(assessment.uuid)][-MAX_RESULTS_IN_SESSION:]
+
+
+def may_see(request, assessment: Assessment) -> bool:
+    if str(assessment.uuid) in request.session.get(RESULTS_KEY, []):
+        return True
+    user = request.user
+    return bool(user.is_authenticated and assessment.recorded_by_id == user.pk)
+
+
+def estimate_start(request):
+    scheme, domains = _scheme_and_domains(request)
+    if scheme is None or not domains:
+        return _unavailable(request)
+    return render(
+        request,
+        "ras/estimate_start.html",
+        {"scheme": scheme, "domains": domains, "first": domains[0]},
+    )
+
+
+def estimate_domain(request, slug: str):
+    scheme, domains = _scheme_and_domains(request)
+    if scheme is None or not domains:
+        return _unavailable(request)
+    index = next((i for i, d in enumerate(domains) if d.slug == slug), None)
+    if index is None:
+        raise Http404("No such page in the questionnaire.")
+    domain = domains[index]
+    state = _state(request, scheme)
+    informal = asks_informal(domains)
+    initial = {
+        **state["choices"],
+        **{f"informal-{key}": True for key in state["informal"]},
+        "carer_agrees": "yes" if state.get("carer_agrees") else None,
+    }
+    form = DomainAnswersForm(
+        request.POST or None, domains=[domain], ask_informal=informal, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        choices, informal_yes, informal_no, agrees = form.answers()
+        state["choices"].update(choices)
+        state["informal"] = sorted((set(state["informal"]) - informal_no) | informal_yes)
+        if agrees is not None:
+            state["carer_agrees"] = agrees
+        request.session[STATE_KEY] = state
+        if request.GET.get("change") or index + 1 == len(domains):
+            return redirect("ras:estimate_check")
+        return redirect("ras:estimate_domain", slug=domains[index + 1].slug)
+    back = (
+        reverse("ras:estimate_domain", kwargs={"slug": domains[index - 1].slug})
+        if index
+        else reverse("ras:estimate_start")
+    )
+    return render(
+        request,
+        "ras/estimate_domain.html",
+        {
+            "form": form,
+            "domain": domain,
+            "step": index + 1,
+            "steps": len(domains),
+            "back_url": back,
+        },
+    )
+
+
+def answer_rows(domains: list[Domain], state: dict) -> list[dict]:
+    """Each question with the answer given (or None), for the check-your-answers page."""
+    rows = []
+    informal = set(state.get("informal", []))
+    for domain in domains:
+        for question in domain.questions.all():
+            chosen = state["choices"].get(question.key)
+            option = next((o for o in question.options.all() if o.key == chosen), None)
+            rows.append(
+                {
+                    "domain": domain,
+                    "question": question,
+                    "answer": option.label if option else None,
+                    "informal": question.key in informal,
+                }
+            )
+    return rows
+
+
+def estimate_check(request):
+    scheme, domains = _scheme_and_domains(request)
+    if scheme is None or not domains:
+        return _unavailable(request)
+    state = _state(request, scheme)
+    rows = answer_rows(domains, state)
+    missing = next((row for row in rows if row["answer"] is None), None)
+    if missing is not None:
+        # Someone who skips ahead (or whose session expired) goes back to the first gap.
+        return redirect("ras:estimate_domain", slug=missing["domain"].slug)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            assessment = services.assessment_create(
+                user=request.user,
+                scheme=scheme,
+                answers=services.AnswerInput(
+                    choices=state["choices"],
+                    informal=state["informal"],
+                    carer_agrees=bool(state.get("carer_agrees")),
+                ),
+            )
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            remember_result(request, assessment)
+            return redirect("ras:estimate_result", uuid=assessment.uuid)
+    return render(
+        request,
+        "ras/estimate_check.html",
+        {
+            "rows": rows,
+            "errors": errors,
+            "carer_agrees": state.get("carer_agrees"),
+            "asks_informal": asks_informal(domains),
+        },
+    )
+
+
+def estimate_result(request, uuid):
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("scheme_version", "locality"), uuid=uuid
+    )
+    if not may_see(request, assessment):
+        raise Http404("No such estimate.")
+    recomputed = services.assessment_recompute(assessment)
+    return render(
+        request,
+        "ras/estimate_result.html",
+        {
+            "assessment": assessment,
+            "scheme": assessment.scheme_version,
+            "points_by_domain": recomputed.score.points_by_domain,
+            "budget": recomputed.budget,
+            "annual": assessment.weekly_budget * 52,
+            "needs_amount": calculator.to_pennies(assessment.points * assessment.money_per_point),
+            "carer_amount": calculator.to_pennies(assessment.carer_points * assessment.carer_rate),
+            "plan_url": f"/plans/new/?assessment={assessment.uuid}",
+        },
+    )
+
+
+urlpatterns = [
+    path("budget/estimate/", estimate_start, name="estimate_start"),
+    path("budget/estimate/check/", estimate_check, name="estimate_check"),
+    path("budget/estimate/result/<uuid:uuid>/", estimate_result, name="estimate_result"),
+    path("budget/estimate/<slug:slug>/", estimate_domain, name="estimate_domain"),
+]

@@ -1,0 +1,30 @@
+"""The database search backend: the SQLite or PostgreSQL implementation, chosen from the
+connection's vendor like django-modelsearch's backends/database/__init__.py.
+
+The shared SQL (index writes, filters, disjunctive facets, sorting, paging) is in sql.py; the
+vendor modules only swap the full-text parts (match, rank, highlights, text writes).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+
+from .sql import SQLSearchBackend
+
+
+def DatabaseSearchBackend() -> SQLSearchBackend:  # noqa: N802 (named like the class it returns)
+    if connection.vendor == "sqlite":
+        from .sqlite import SQLiteSearchBackend
+
+        return SQLiteSearchBackend()
+    if connection.vendor == "postgresql":
+        from .postgres import PostgresSearchBackend
+
+        return PostgresSearchBackend()
+    raise ImproperlyConfigured(
+        f"The database search backend supports SQLite and PostgreSQL, not {connection.vendor}."
+    )
+
+
+__all__ = ["DatabaseSearchBackend", "SQLSearchBackend"]

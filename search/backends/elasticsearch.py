@@ -1,0 +1,673 @@
+"""The Elasticsearch catalogue search backend (production at scale), built on elasticsearch-dsl.
+
+Three parts, so that everything but the network call can be tested without a cluster:
+
+- `build_search(query, now=...)` turns a `SearchQuery` into a request body (a pure function);
+- `ElasticsearchSearchBackend._execute(body)` is the one network call of a search;
+- `parse_response(raw, query, prepared)` turns an Elasticsearch 8 response into `SearchResults`.
+
+Rules the request enforces (the same contract as the database backend):
+
+- Only visible services: the index holds only published services of active organisations
+  (`search.indexing`), and every query also keeps `last_confirmed_at >= stale_cutoff(now)`,
+  because staleness depends on the clock, not on when the service was indexed.
+- User text is never query syntax: its words (`search_terms`, shared with the database
+  backend, so both require the same words) go into a `multi_match`, which parses nothing, with
+  every word required somewhere in name, summary, description or organisation name. BM25
+  saturates term frequency (k1 = 1.2), so repeating a keyword in a description gains almost
+  nothing; the name and summary weigh more than the description.
+- Facets are disjunctive: the filters that have a facet go in `post_filter`, and each facet's
+  aggregation sits in a `filter` aggregation holding every other facet filter but not its own.
+  Filters without a facet (distance, area served, price, staleness) narrow the query itself,
+  so they narrow every count too. Facet values are ordered by key, zero counts left out.
+- Relevance is the text score multiplied by 1 + 0.1 x review score (0 to 0.5) + nearness (a
+  Gaussian decay on the geo_point: 1 within 1 km of the origin, 0.5 at 11 km), so a good, near
+  match beats a poor, far one without a rating or distance ever outweighing the words.
+  Relevance ties go to the higher review count; every sort ends with the service id, so pages
+  never overlap (the database backend's tie-breaks).
+- Distances are metres on the British National Grid, as everywhere else in the catalogue: the
+  radius filter is an indexed `geo_distance` (on the `geo_point` converted from the grid
+  reference) narrowed by the exact grid distance, and each hit's distance is computed from
+  its grid reference. Sorting by distance uses `_geo_distance`, whose order matches the grid's.
+- Pages: from + size may not pass the index's max_result_window (10,000). A page beyond it
+  comes back with the true total and facets but no hits (a page that straddles it is cut
+  short); nobody pages through 10,000 care services, and deep paging by search_after is not
+  worth its cost here.
+
+If the cluster cannot be reached (or answers with an error) the search is answered by the
+database backend and a warning is logged, and for RETRY_AFTER seconds searches go straight to
+the database instead of waiting on a dead cluster. `index_services()` and `rebuild()` keep the
+database backend's index up to date as well, so that the fallback never answers from stale data.
+
+A rebuild loads a new index while searches and updates keep using the old one; an update that
+lands during the rebuild, after its service was copied, is lost when the alias moves, so run
+rebuilds when the catalogue is quiet (or run `index_services` again for what changed).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import math
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+from elastic_transport import TransportError
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
+from elasticsearch_dsl import A, Q, Search
+
+from catalogue.rules import stale_cutoff
+from search.documents import (
+    MAX_RESULT_WINDOW,
+    PRICE_UNITS,
+    from_service_document,
+    grid_to_wgs84,
+    price_field,
+    service_index,
+)
+from search.query import (
+    FACETS,
+    RATING_THRESHOLDS,
+    FacetValue,
+    GridPoint,
+    Hit,
+    SearchQuery,
+    SearchResults,
+    Sort,
+)
+
+from .base import BaseSearchBackend
+from .database.terms import search_terms
+
+logger = logging.getLogger(__name__)
+
+# What "the cluster cannot answer" looks like: connection refused or reset, timeouts, TLS and
+# serialisation failures (TransportError), and any HTTP error reply (ApiError), for example a
+# missing index or a red cluster. The person searching sees database results instead.
+UNAVAILABLE = (TransportError, ApiError)
+
+RETRY_AFTER = 30.0  # seconds during which searches skip a cluster that just failed
+DEFAULT_TIMEOUT = 5.0  # seconds; ELASTICSEARCH_TIMEOUT overrides
+FACET_SIZE = 500  # more buckets than a council has categories, localities or client groups
+BULK_CHUNK = 500
+
+MAX_RADIUS_KM = 2_000  # further than Great Britain is long: a bigger radius changes nothing
+MAX_PRICE = Decimal("10000000000")  # a ceiling above this is the same as this one
+
+# Text fields and their weight: the name says most about a service, the description least.
+TEXT_FIELDS = ("name^3", "summary^2", "organisation_name^2", "description")
+HIGHLIGHT_FIELDS = {
+    "name": {"number_of_fragments": 0},
+    "summary": {"number_of_fragments": 0},
+    "description": {"fragment_size": 160, "number_of_fragments": 1},
+}
+HIGHLIGHT_SEPARATOR = " … "
+
+# url -> monotonic time until which that cluster is considered down.
+_unavailable_until: dict[str, float] = {}
+
+
+def alias_name(prefix: str) -> str:
+    """The alias every search and update goes through; a rebuild moves it atomically."""
+    return f"{prefix}-services"
+
+
+# --- building the request ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreparedSearch:
+    """A request body and what the parser needs to know about it."""
+
+    body: dict[str, Any]
+    origin: GridPoint | None = None  # distances are measured from here, on the grid
+    window_capped: bool = False  # the requested page lies (partly) beyond max_result_window
+
+
+def _origin(query: SearchQuery) -> dict[str, float] | None:
+    if query.origin is None:
+        return None
+    lat, lon = grid_to_wgs84(query.origin.easting, query.origin.northing)
+    return {"lat": round(lat, 7), "lon": round(lon, 7)}
+
+
+def _decimal_string(value: Decimal) -> str:
+    # Money and scores go to Elasticsearch as decimal strings, never via a binary float.
+    return format(value, "f")
+
+
+def _text_query(terms: list[str]) -> Q:
+    # The words of the text only (search_terms, shared with the database backend, so both
+    # require the same words), in a multi_match, which parses no syntax anyway.
+    # cross_fields + and: every word must appear, in any of the fields.
+    return Q(
+        "multi_match",
+        query=" ".join(terms),
+        fields=list(TEXT_FIELDS),
+        type="cross_fields",
+        operator="and",
+        zero_terms_query="all",
+    )
+
+
+def _price_filter(max_price: Decimal, unit: str | None) -> Q:
+    if max_price < 0:
+        return Q("match_none")
+    bound = _decimal_string(min(max_price, MAX_PRICE))
+    if unit:
+        if unit not in PRICE_UNITS:
+            return Q("match_none")
+        return Q("range", **{f"prices.{price_field(unit)}": {"lte": bound}})
+    return Q(
+        "bool",
+        should=[Q("range", **{f"prices.{price_field(u)}": {"lte": bound}}) for u in PRICE_UNITS],
+        minimum_should_match=1,
+    )
+
+
+# Squared grid distance from the origin (params.e, params.n) to the premises, in exact integer
+# arithmetic like the database backend; documents without premises are never within reach.
+_GRID_DISTANCE_SQ = (
+    "if (doc['easting'].size() == 0 || doc['northing'].size() == 0) { return false; } "
+    "long de = doc['easting'].value - params.e; long dn = doc['northing'].value - params.n; "
+)
+WITHIN_RADIUS_SCRIPT = _GRID_DISTANCE_SQ + "return de * de + dn * dn <= params.r2;"
+WITHIN_OWN_RADIUS_SCRIPT = (
+    _GRID_DISTANCE_SQ
+    + "if (doc['radius_m'].size() == 0) { return false; } "
+    + "long r = doc['radius_m'].value; return de * de + dn * dn <= r * r;"
+)
+
+
+def _within_radius_filters(
+    origin: GridPoint, location: dict[str, float], radius_km: Decimal
+) -> list[Q]:
+    """Services whose premises lie within radius_km of origin, on the British National Grid.
+
+    Two clauses: a geo_distance filter, which uses the geo_point index but measures on the
+    ellipsoid, widened to be sure it keeps everything the grid keeps (the grid's scale factor is
+    within 0.04% of 1 across Great Britain; the datum shift is good to ~5 m); then the exact
+    grid distance, a script that runs only on what the first clause kept. So "exactly 2 km
+    away" counts on both backends, and the distances agree with the service pages.
+    """
+    radius_m = int(min(max(radius_km, Decimal(0)), Decimal(MAX_RADIUS_KM)) * 1000)
+    return [
+        Q(
+            "geo_distance",
+            distance=f"{math.ceil(radius_m * 1.001) + 50}m",
+            distance_type="arc",
+            location=location,
+        ),
+        Q(
+            "script",
+            script={
+                "source": WITHIN_RADIUS_SCRIPT,
+                "params": {"e": origin.easting, "n": origin.northing, "r2": radius_m * radius_m},
+            },
+        ),
+    ]
+
+
+def _serves_origin_filter(query: SearchQuery) -> Q:
+    """Services whose area served covers the origin: the origin's locality is among their
+    localities served, or the origin lies within their own radius of their premises."""
+    ways: list[Q] = []
+    if query.origin_locality:
+        ways.append(Q("term", localities_served=query.origin_locality))
+    if query.origin is not None:
+        ways.append(
+            Q(
+                "script",
+                script={
+                    "source": WITHIN_OWN_RADIUS_SCRIPT,
+                    "params": {"e": query.origin.easting, "n": query.origin.northing},
+                },
+            )
+        )
+    if not ways:
+        return Q("match_none")
+    return Q("bool", should=ways, minimum_should_match=1)
+
+
+def _facet_filters(query: SearchQuery) -> dict[str, Q]:
+    """The filter of each facet the query uses, keyed by facet name (search.query.FACETS)."""
+    filters: dict[str, Q] = {}
+    if query.categories:
+        filters["category"] = Q("terms", categories=list(query.categories))
+    if query.client_groups:
+        filters["client_group"] = Q("terms", client_groups=list(query.client_groups))
+    if query.funding:
+        filters["funding"] = Q("terms", funding=list(query.funding))
+    if query.locality:
+        filters["locality"] = Q("term", localities=query.locality)
+    if query.cqc_ratings:
+        filters["cqc"] = Q("terms", cqc=list(query.cqc_ratings))
+    if query.min_rating is not None:
+        filters["rating"] = Q("range", review_score={"gte": _decimal_string(query.min_rating)})
+    if query.accepting_new_clients:
+        filters["accepting"] = Q("term", accepting_new_clients=True)
+    return filters
+
+
+def _facet_aggregation(name: str) -> A:
+    # rating: "4" counts services scoring 4 and up (cumulative, like SearchQuery.min_rating);
+    # accepting: "yes" counts services taking new clients.
+    if name == "rating":
+        return A(
+            "filters",
+            filters={
+                str(t): Q("range", review_score={"gte": t}).to_dict() for t in RATING_THRESHOLDS
+            },
+        )
+    if name == "accepting":
+        return A("filters", filters={"yes": Q("term", accepting_new_clients=True).to_dict()})
+    field = {
+        "category": "categories",
+        "client_group": "client_groups",
+        "funding": "funding",
+        "locality": "localities",
+        "cqc": "cqc",
+    }[name]
+    return A("terms", field=field, size=FACET_SIZE)
+
+
+def _page_window(query: SearchQuery) -> tuple[int, int, bool]:
+    """(from, size, capped): the page, cut to Elasticsearch's max_result_window."""
+    start, size = query.offset, query.per_page
+    if start + size <= MAX_RESULT_WINDOW:
+        return start, size, False
+    if start >= MAX_RESULT_WINDOW:
+        return 0, 0, True
+    return start, MAX_RESULT_WINDOW - start, True
+
+
+def build_search(query: SearchQuery, *, now: datetime) -> PreparedSearch:
+    """The Elasticsearch request for a SearchQuery (see the module docstring for the rules)."""
+    origin = _origin(query)
+    terms = search_terms(query.text)
+
+    # Filters without a facet narrow the query (and so every facet count).
+    narrowing: list[Q] = [Q("range", last_confirmed_at={"gte": stale_cutoff(now).isoformat()})]
+    if query.origin is not None and origin is not None and query.radius_km is not None:
+        narrowing.extend(_within_radius_filters(query.origin, origin, Decimal(query.radius_km)))
+    if query.serves_origin:
+        narrowing.append(_serves_origin_filter(query))
+    if query.max_price is not None:
+        narrowing.append(_price_filter(query.max_price, query.price_unit))
+
+    matching = Q(
+        "bool",
+        must=[_text_query(terms) if terms else Q("match_all")],
+        filter=narrowing,
+    )
+
+    sort_by = query.sort
+    if sort_by == Sort.DISTANCE and origin is None:
+        sort_by = Sort.RELEVANCE
+
+    if sort_by == Sort.RELEVANCE:
+        functions: list[dict[str, Any]] = [
+            {"weight": 1},
+            {"field_value_factor": {"field": "review_score", "factor": 0.1, "missing": 0}},
+        ]
+        if origin is not None:
+            functions.append(
+                {
+                    "gauss": {
+                        "location": {
+                            "origin": origin,
+                            "scale": "10km",
+                            "offset": "1km",
+                            "decay": 0.5,
+                        }
+                    }
+                }
+            )
+        matching = Q(
+            "function_score",
+            query=matching,
+            functions=functions,
+            score_mode="sum",
+            boost_mode="multiply",
+        )
+
+    sort: list[Any]
+    if sort_by == Sort.DISTANCE:
+        # Indexed and fast; its order is the grid's except between services whose distances
+        # differ by under 0.1%. Premises-less services sort last (at "Infinity").
+        sort = [
+            {
+                "_geo_distance": {
+                    "location": origin,
+                    "order": "asc",
+                    "unit": "m",
+                    "distance_type": "arc",
+                    "ignore_unmapped": True,
+                }
+            }
+        ]
+    elif sort_by == Sort.PRICE:
+        field = (
+            f"prices.{price_field(query.price_unit)}"
+            if query.price_unit in PRICE_UNITS
+            else "headline_price"
+        )
+        sort = [{field: {"order": "asc", "missing": "_last"}}]
+    elif sort_by == Sort.RATING:
+        sort = [
+            {"review_score": {"order": "desc", "missing": "_last"}},
+            {"review_count": {"order": "desc"}},
+        ]
+    else:
+        sort = ["_score", {"review_count": {"order": "desc"}}]
+    sort.append({"service_id": {"order": "asc"}})  # a stable order across pages
+
+    start, size, capped = _page_window(query)
+    if capped:
+        logger.info(
+            "Search page %s is beyond max_result_window (%s): answering with %s hits",
+            query.page,
+            MAX_RESULT_WINDOW,
+            size,
+        )
+
+    search = Search().query(matching).extra(from_=start, size=size, track_total_hits=True)
+    # The grid reference comes back only when there is a distance to compute from it.
+    search = search.source(["easting", "northing"] if origin is not None else False).sort(*sort)
+
+    facet_filters = _facet_filters(query)
+    if facet_filters:
+        search = search.post_filter(Q("bool", filter=list(facet_filters.values())))
+    for name in FACETS:
+        others = [f for key, f in facet_filters.items() if key != name]
+        scope = Q("bool", filter=others) if others else Q("match_all")
+        search.aggs.bucket(name, "filter", filter=scope).bucket("values", _facet_aggregation(name))
+
+    if terms:
+        search = search.highlight_options(
+            pre_tags=["<mark>"], post_tags=["</mark>"], encoder="html"
+        )
+        for field_name, options in HIGHLIGHT_FIELDS.items():
+            search = search.highlight(field_name, **options)
+
+    return PreparedSearch(body=search.to_dict(), origin=query.origin, window_capped=capped)
+
+
+# --- reading the response ------------------------------------------------------------------------
+
+
+def _grid_distance(origin: GridPoint | None, source: dict[str, Any] | None) -> float | None:
+    """Metres on the British National Grid, as the database backend and the service pages
+    measure, from the premises' grid reference returned in _source."""
+    if origin is None or not source:
+        return None
+    easting, northing = source.get("easting"), source.get("northing")
+    if easting is None or northing is None:
+        return None
+    return math.hypot(easting - origin.easting, northing - origin.northing)
+
+
+def _facet_values(aggregation: dict[str, Any]) -> list[FacetValue]:
+    """A facet's values with a count, ordered by key (search.query's contract)."""
+    buckets = aggregation["values"]["buckets"]
+    if isinstance(buckets, dict):  # a keyed "filters" aggregation (rating, accepting)
+        pairs = [(key, bucket["doc_count"]) for key, bucket in buckets.items()]
+    else:  # a terms aggregation
+        pairs = [(b.get("key_as_string", b["key"]), b["doc_count"]) for b in buckets]
+    return sorted(
+        (FacetValue(key=str(key), count=int(count)) for key, count in pairs if count),
+        key=lambda value: value.key,
+    )
+
+
+def parse_response(
+    raw: dict[str, Any], query: SearchQuery, prepared: PreparedSearch
+) -> SearchResults:
+    """SearchResults from an Elasticsearch 8 search response to build_search()'s request."""
+    hits: list[Hit] = []
+    for item in raw["hits"]["hits"]:
+        distance = _grid_distance(prepared.origin, item.get("_source"))
+        highlights = {
+            name: HIGHLIGHT_SEPARATOR.join(fragments)
+            for name, fragments in (item.get("highlight") or {}).items()
+            if fragments
+        }
+        hits.append(
+            Hit(
+                service_id=int(item["_id"]),
+                score=float(item.get("_score") or 0.0),
+                distance_m=distance,
+                highlights=highlights,
+            )
+        )
+    total = raw["hits"]["total"]
+    aggregations = raw.get("aggregations") or {}
+    return SearchResults(
+        hits=hits,
+        total=int(total["value"] if isinstance(total, dict) else total),
+        facets={name: _facet_values(aggregations[name]) for name in FACETS if name in aggregations},
+        took_ms=float(raw.get("took", 0)),
+        page=query.page,
+        per_page=query.per_page,
+        backend=ElasticsearchSearchBackend.name,
+    )
+
+
+# --- the backend ---------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=8)
+def _client(url: str, timeout: float) -> Elasticsearch:
+    # One client (and connection pool) per process: get_backend() makes a backend per call.
+    return Elasticsearch(url, request_timeout=timeout, max_retries=1, retry_on_timeout=False)
+
+
+Progress = Callable[[int, int], None]
+
+
+class ElasticsearchSearchBackend(BaseSearchBackend):
+    """Catalogue search on an Elasticsearch 8 cluster, through the `<prefix>-services` alias.
+
+    The database backend answers whenever the cluster cannot (see the module docstring)."""
+
+    name = "elasticsearch"
+
+    def __init__(
+        self,
+        *,
+        url: str | None = None,
+        prefix: str | None = None,
+        timeout: float | None = None,
+        client: Elasticsearch | None = None,
+        fallback: bool = True,
+    ) -> None:
+        configured_url = url or settings.ELASTICSEARCH_URL
+        if not configured_url:
+            raise ImproperlyConfigured("The elasticsearch search backend needs ELASTICSEARCH_URL.")
+        self.url: str = configured_url
+        self.prefix: str = prefix or settings.ELASTICSEARCH_INDEX_PREFIX or "caremarket"
+        self.timeout = float(
+            timeout or getattr(settings, "ELASTICSEARCH_TIMEOUT", None) or DEFAULT_TIMEOUT
+        )
+        self.client = client or _client(self.url, self.timeout)
+        # fallback=False lets errors through: for tests that must know Elasticsearch answered.
+        self.fallback = fallback
+
+    @property
+    def alias(self) -> str:
+        return alias_name(self.prefix)
+
+    # searching
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        """Visible services matching query; the database backend answers if the cluster cannot."""
+        if self.fallback and _unavailable_until.get(self.url, 0.0) > time.monotonic():
+            return self._fallback(query)
+        prepared = build_search(query, now=timezone.now())
+        try:
+            raw = self._execute(prepared.body)
+        except UNAVAILABLE as error:
+            if not self.fallback:
+                raise
+            _unavailable_until[self.url] = time.monotonic() + RETRY_AFTER
+            logger.warning(
+                "Elasticsearch at %s could not answer a catalogue search (%s: %s); "
+                "answering with the database backend for the next %.0f s",
+                self.url,
+                type(error).__name__,
+                error,
+                RETRY_AFTER,
+            )
+            return self._fallback(query)
+        try:
+            return parse_response(raw, query, prepared)
+        except (KeyError, TypeError, ValueError):
+            if not self.fallback:
+                raise
+            # A bug or a proxy's answer, not an outage: log it loudly, still show results.
+            logger.exception(
+                "Elasticsearch at %s answered a catalogue search in an unexpected shape; "
+                "answering with the database backend",
+                self.url,
+            )
+            return self._fallback(query)
+
+    def _execute(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The one network call of a search."""
+        return self.client.search(index=self.alias, body=body).body
+
+    def _fallback(self, query: SearchQuery) -> SearchResults:
+        from search.backends import get_backend
+
+        return get_backend("database").search(query)
+
+    # indexing
+
+    def index_services(self, service_ids: Iterable[int]) -> None:
+        """Index the services that are visible, delete the others; the changes are searchable
+        when this returns (refresh=wait_for), and the database fallback index follows too."""
+        from search.backends import get_backend
+        from search.indexing import service_documents
+
+        ids = sorted({int(pk) for pk in service_ids})
+        if not ids:
+            return
+        get_backend("database").index_services(ids)
+        self.ensure_index()
+        documents = list(service_documents(ids))
+        present = {doc.service_id for doc in documents}
+        actions: list[dict[str, Any]] = [self._index_action(doc) for doc in documents]
+        actions += [
+            {"_op_type": "delete", "_index": self.alias, "_id": pk}
+            for pk in ids
+            if pk not in present
+        ]
+        # require_alias: never let a write auto-create a concrete index under the alias's name.
+        helpers.bulk(
+            self.client,
+            actions,
+            chunk_size=BULK_CHUNK,
+            refresh="wait_for",
+            require_alias=True,
+            ignore_status=(404,),  # deleting what was never indexed is fine
+        )
+
+    def _index_action(self, doc, index: str | None = None) -> dict[str, Any]:
+        source = from_service_document(doc).to_dict()
+        return {
+            "_op_type": "index",
+            "_index": index or self.alias,
+            "_id": doc.service_id,
+            "_source": source,
+        }
+
+    def ensure_index(self) -> None:
+        """Create an empty index behind the alias if there is none yet (first deploy)."""
+        if self.client.indices.exists_alias(name=self.alias):
+            return
+        name = self._new_index_name()
+        service_index(name).create(using=self.client)
+        self._swap_alias(name)
+
+    def _new_index_name(self) -> str:
+        return f"{self.alias}-{timezone.now():%Y%m%d%H%M%S%f}"
+
+    def _aliased_indices(self) -> list[str]:
+        try:
+            return sorted(self.client.indices.get_alias(name=self.alias).body)
+        except NotFoundError:
+            return []
+
+    def _swap_alias(self, new_index: str) -> list[str]:
+        """Point the alias at new_index in one atomic update_aliases call; returns the indices
+        it pointed at before. A concrete index squatting on the alias's name is removed in the
+        same call."""
+        old = self._aliased_indices()
+        actions: list[dict[str, Any]] = [
+            {"remove": {"index": index, "alias": self.alias}} for index in old
+        ]
+        if not old and self.client.indices.exists(index=self.alias):
+            actions.append({"remove_index": {"index": self.alias}})
+        actions.append({"add": {"index": new_index, "alias": self.alias}})
+        self.client.indices.update_aliases(actions=actions)
+        return old
+
+    def rebuild(self, *, progress: Progress | None = None) -> int:
+        """Zero-downtime rebuild: index every visible service into a new timestamped index,
+        swap the alias to it atomically, then delete the old index. Searches keep using the old
+        index until the swap; if anything fails, the new index is dropped and the alias is left
+        as it was. The database fallback index is rebuilt first, so it is current even when
+        the cluster is down. Returns how many services Elasticsearch indexed."""
+        from search.backends import get_backend
+        from search.indexing import indexable_services, service_documents
+
+        get_backend("database").rebuild()
+        total = indexable_services().count()
+        name = self._new_index_name()
+        index = service_index(name)
+        # No refreshes while loading: the new index is invisible until the alias moves.
+        index.settings(refresh_interval="-1")
+        index.create(using=self.client)
+        done = 0
+        try:
+            for _ok, _item in helpers.streaming_bulk(
+                self.client,
+                (self._index_action(doc, index=name) for doc in service_documents()),
+                chunk_size=BULK_CHUNK,
+                raise_on_error=True,
+            ):
+                done += 1
+                if progress is not None and done % BULK_CHUNK == 0:
+                    progress(done, max(total, done))
+            if progress is not None and (done == 0 or done % BULK_CHUNK):
+                progress(done, max(total, done))  # the last, partial chunk (or nothing at all)
+            self.client.indices.put_settings(index=name, settings={"refresh_interval": None})
+            self.client.indices.refresh(index=name)
+            old = self._swap_alias(name)
+        except Exception:
+            try:
+                self.client.indices.delete(index=name, ignore_unavailable=True)
+            except UNAVAILABLE:
+                logger.warning("Could not delete the half-built index %s; delete it by hand", name)
+            raise
+        for old_index in old:
+            self.client.indices.delete(index=old_index, ignore_unavailable=True)
+        return done
+
+    # for tests and operators
+
+    def refresh(self) -> None:
+        """Make every write so far searchable (index_services already waits for this)."""
+        self.client.indices.refresh(index=self.alias)
+
+    def delete_indices(self) -> None:
+        """Delete the alias and every index behind it (the test suites' clean-up)."""
+        for index in self._aliased_indices():
+            self.client.indices.delete(index=index, ignore_unavailable=True)

@@ -1,0 +1,129 @@
+"""Catalogue search data: the demand signal of searches that found little, and the database
+backend's denormalised index (see search/backends/database/)."""
+
+from django.db import models
+from django.utils import timezone
+
+
+class LowResultSearch(models.Model):
+    """A search that returned few or no results: a demand signal for the market position
+    statement. It holds no personal data: the free text, a category slug, a locality slug
+    (never a full postcode) and the other filter values, with how many results it found."""
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    text = models.CharField(max_length=200, blank=True)
+    category = models.CharField(max_length=100, blank=True, help_text="A category slug.")
+    locality = models.CharField(
+        max_length=100, blank=True, help_text="A locality slug; never a full postcode."
+    )
+    filters = models.JSONField(default=dict, blank=True, help_text="The other filter values.")
+    total = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "low-result search"
+
+    def __str__(self) -> str:
+        where = f"{self.category or '-'} / {self.locality or '-'}"
+        return f"{self.text or '(no text)'} [{where}]: {self.total}"
+
+
+# --- the database backend's index (search/backends/database/) ---------------------------------
+# One narrow row per published service of an active organisation, holding only integers so a
+# query filters, counts facets and sorts without joining the catalogue tables. The free text
+# lives beside it in a vendor table created by migration 0002: an FTS5 table on SQLite, a table
+# with a tsvector and a GIN index on PostgreSQL.
+
+# Money in the index is whole pence and ratings hundredths of a star: exact integers compare and
+# sort faster than decimals and never round (the catalogue keeps the Decimal amounts).
+PRICE_UNITS = (
+    "hour", "visit", "session", "day", "night", "week", "month", "year", "one-off", "free",
+)  # fmt: skip
+
+
+def price_column(unit: str) -> str:
+    return "price_" + unit.replace("-", "_")
+
+
+class IndexedService(models.Model):
+    """The denormalised search row of one service (see search.backends.database)."""
+
+    # A plain "integer primary key" is SQLite's rowid itself: look-ups by service id go straight
+    # to the row, with no second index (PositiveIntegerField's "integer unsigned" is not).
+    service_id = models.IntegerField(primary_key=True)
+    # Stale services (unconfirmed 12 months) are filtered at query time: staleness moves with
+    # the clock while the row stays put.
+    last_confirmed_at = models.DateTimeField(db_index=True)
+    easting = models.PositiveIntegerField(null=True)
+    northing = models.PositiveIntegerField(null=True)
+    radius_m = models.PositiveIntegerField(null=True)  # the area it serves around its premises
+    # Multi-valued facets as bitmasks over FacetKey.bit (two 62-bit words where a council may
+    # have more values than fit one): membership is `(mask & bits) <> 0`, and one GROUP BY over
+    # the mask columns counts every value of the facet at once.
+    category_bits_0 = models.BigIntegerField(default=0)
+    category_bits_1 = models.BigIntegerField(default=0)
+    client_group_bits = models.BigIntegerField(default=0)
+    funding_bits = models.BigIntegerField(default=0)
+    locality_bits_0 = models.BigIntegerField(default=0)  # served or based there
+    locality_bits_1 = models.BigIntegerField(default=0)
+    served_bits_0 = models.BigIntegerField(default=0)  # localities served only
+    served_bits_1 = models.BigIntegerField(default=0)
+    cqc = models.PositiveSmallIntegerField(default=0)  # search.backends.database.CQC_CODES
+    review_score = models.PositiveSmallIntegerField(null=True)  # hundredths of a star
+    rating_floor = models.PositiveSmallIntegerField(null=True)  # whole stars, for the facet
+    review_count = models.PositiveIntegerField(default=0)
+    accepting = models.PositiveSmallIntegerField(null=True)  # 1 yes, 0 no, null unknown
+    # The lowest current price in each unit, in pence, plus the lowest of any unit and the
+    # headline price shown on the card.
+    price_hour = models.PositiveIntegerField(null=True)
+    price_visit = models.PositiveIntegerField(null=True)
+    price_session = models.PositiveIntegerField(null=True)
+    price_day = models.PositiveIntegerField(null=True)
+    price_night = models.PositiveIntegerField(null=True)
+    price_week = models.PositiveIntegerField(null=True)
+    price_month = models.PositiveIntegerField(null=True)
+    price_year = models.PositiveIntegerField(null=True)
+    price_one_off = models.PositiveIntegerField(null=True)
+    price_free = models.PositiveIntegerField(null=True)
+    min_price = models.PositiveIntegerField(null=True)
+    headline_price = models.PositiveIntegerField(null=True)
+    headline_unit = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["easting", "northing"], name="search_idx_grid"),
+            models.Index(fields=["northing"], name="search_idx_northing"),
+        ]
+
+    def __str__(self) -> str:
+        return f"index row of service {self.service_id}"
+
+
+class FacetKey(models.Model):
+    """The bit a facet value (a category, client group, funding or locality slug) has in the
+    index's bitmask columns; assigned once and kept, so index rows stay valid."""
+
+    facet = models.CharField(max_length=20)
+    key = models.CharField(max_length=100)
+    bit = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["facet", "key"], name="search_facetkey_unique_key"),
+            models.UniqueConstraint(fields=["facet", "bit"], name="search_facetkey_unique_bit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facet}:{self.key} = bit {self.bit}"
+
+
+class IndexState(models.Model):
+    """One row: a token that changes with every write to the database backend's index, so a
+    process can tell whether figures it computed earlier (the unfiltered facet counts) still
+    hold. A random token rather than a counter: a rolled-back write must not let a counter
+    value come round again for a different index."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token

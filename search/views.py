@@ -1,0 +1,259 @@
+"""The catalogue search page at /search/: the site's main page for the public.
+
+Every parameter is a plain GET value (see search/filters.py), so a search can be bookmarked and
+shared. A bad value never gives an error page: it gets a message in the GOV.UK error summary and
+that one filter is left out while the others still apply. Works without JavaScript (an "Apply
+filters" button); static/js/search.js fetches this same URL as filters change and swaps the
+results region in.
+
+With search words, the page also shows the advice pages that match (Wagtail's own search), top 5,
+with a link to all of them at /search/advice/.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+from wagtail.models import Page
+
+from catalogue.models import Category, PriceOption, Service
+from catalogue.templatetags.catalogue_tags import price_text
+from search.backends import get_backend
+from search.filters import RATING_CHOICES, Criteria, ServiceSearchFilter
+from search.forms import MAX_RADIUS_MILES, plain_words
+from search.query import Hit, SearchResults, Sort
+from search.services import search_record_demand
+
+ADVICE_RESULTS = 5
+# Far beyond any real catalogue; keeps the SQL OFFSET of a hand-edited page=10**30 in range.
+MAX_PAGE = 10_000
+# The parameters that say what was searched for (everything but paging).
+FILTER_PARAMS = (
+    "q",
+    "category",
+    "client_group",
+    "funding",
+    "postcode",
+    "radius",
+    "serves",
+    "locality",
+    "max_price",
+    "unit",
+    "min_rating",
+    "cqc",
+    "accepting",
+    "sort",
+)
+
+
+def page_number(raw: str | None) -> int:
+    """'3' -> 3; anything that is not a whole number from 1 up -> 1; huge -> MAX_PAGE."""
+    try:
+        number = int((raw or "").strip())
+    except ValueError:
+        return 1
+    return min(max(number, 1), MAX_PAGE)
+
+
+@dataclass(frozen=True)
+class ResultCard:
+    service: Service
+    hit: Hit
+
+    @property
+    def distance_km(self) -> float | None:
+        if self.hit.distance_m is None:
+            return None
+        return self.hit.distance_m / 1000
+
+
+@dataclass(frozen=True)
+class FilterLink:
+    """An active filter and the address of the same search without it."""
+
+    label: str
+    url: str
+
+
+def _url_without(params: QueryDict, *names: str, value: str | None = None) -> str:
+    """This search's address with parameters `names` removed (only `value` of a repeated
+    parameter when given), starting again at page 1."""
+    kept = params.copy()
+    kept.pop("page", None)
+    for name in names:
+        if value is None:
+            kept.pop(name, None)
+        else:
+            kept.setlist(name, [v for v in kept.getlist(name) if v != value])
+    # Empty parameters only lengthen the address.
+    for key in list(kept.keys()):
+        values = [v for v in kept.getlist(key) if v.strip()]
+        if values:
+            kept.setlist(key, values)
+        else:
+            kept.pop(key)
+    query = kept.urlencode()
+    return f"{reverse('site_search')}?{query}" if query else reverse("site_search")
+
+
+def _url_with(params: QueryDict, **changes: str) -> str:
+    changed = params.copy()
+    changed.pop("page", None)
+    for key, value in changes.items():
+        changed[key] = value
+    return f"{reverse('site_search')}?{changed.urlencode()}"
+
+
+def active_filters(filterset: ServiceSearchFilter, criteria: Criteria) -> list[FilterLink]:
+    """Each filter in use, with a link that drops it: the empty page's first suggestion."""
+    # The links leave out the values that failed validation, so they do not bring errors back.
+    params = filterset.data.copy()
+    for name in filterset.form.errors:
+        params.pop(name, None)
+    query = criteria.query
+    links: list[FilterLink] = []
+    if query.text:
+        links.append(FilterLink(f"Search words: {query.text}", _url_without(params, "q")))
+    if criteria.category:
+        links.append(
+            FilterLink(
+                f"Type of service: {criteria.category.name}", _url_without(params, "category")
+            )
+        )
+    for field, title, values in (
+        ("client_group", "Who it is for", query.client_groups),
+        ("funding", "How you will pay", query.funding),
+        ("cqc", "CQC rating", query.cqc_ratings),
+    ):
+        for value, name in zip(values, filterset.names(field, values), strict=True):
+            links.append(FilterLink(f"{title}: {name}", _url_without(params, field, value=value)))
+    if criteria.postcode:
+        links.append(
+            FilterLink(
+                f"Near {criteria.postcode.postcode}",
+                # Sorting by distance needs the postcode, so it goes with it.
+                _url_without(
+                    params,
+                    "postcode",
+                    "radius",
+                    "serves",
+                    *(["sort"] if query.sort == Sort.DISTANCE else []),
+                ),
+            )
+        )
+    if criteria.radius_miles:
+        links.append(
+            FilterLink(f"Within {criteria.radius_miles:f} miles", _url_without(params, "radius"))
+        )
+    if query.serves_origin:
+        links.append(FilterLink("Covers my area", _url_without(params, "serves")))
+    if criteria.locality:
+        links.append(
+            FilterLink(f"Area: {criteria.locality.name}", _url_without(params, "locality"))
+        )
+    if query.max_price is not None:
+        links.append(
+            FilterLink(
+                f"Maximum price: {price_text(query.max_price, criteria.price_unit)}",
+                _url_without(params, "max_price", "unit"),
+            )
+        )
+    if query.min_rating is not None:
+        text = dict(RATING_CHOICES).get(str(int(query.min_rating)), "")
+        links.append(FilterLink(f"Review score: {text}", _url_without(params, "min_rating")))
+    if query.accepting_new_clients:
+        links.append(FilterLink("Taking new clients", _url_without(params, "accepting")))
+    return links
+
+
+def wider_radius(filterset: ServiceSearchFilter, criteria: Criteria) -> FilterLink | None:
+    """A link to the same search with twice the distance (up to the furthest we search)."""
+    miles = criteria.radius_miles
+    if not miles or miles >= MAX_RADIUS_MILES:
+        return None
+    wider = min(max(miles * 2, Decimal(5)), MAX_RADIUS_MILES).normalize()
+    params = filterset.data.copy()
+    for name in filterset.form.errors:
+        params.pop(name, None)
+    return FilterLink(
+        f"Search within {wider:f} miles instead", _url_with(params, radius=f"{wider:f}")
+    )
+
+
+def load_cards(hits: list[Hit], *, price_unit: str) -> list[ResultCard]:
+    """The services of the hits in the backend's order, in a bounded number of queries (one
+    for the services with their organisations, one each for categories and current prices)."""
+    ids = [hit.service_id for hit in hits]
+    services = (
+        Service.objects.filter(pk__in=ids)
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch("categories", queryset=Category.objects.select_related("parent")),
+            Prefetch(
+                "price_options",
+                queryset=PriceOption.objects.current().order_by("sort_order", "pk"),
+                to_attr="current_prices",
+            ),
+        )
+    )
+    by_id = {service.pk: service for service in services}
+    # A hit whose service vanished since it was indexed is left out, not an error.
+    return [ResultCard(by_id[hit.service_id], hit) for hit in hits if hit.service_id in by_id]
+
+
+def advice_pages(text: str) -> tuple[list[Page], int]:
+    """The advice pages matching `text` (Wagtail's search): the first few and how many."""
+    words = plain_words(text)
+    if not words:
+        return [], 0
+    results = Page.objects.live().public().specific().search(words)
+    return list(results[:ADVICE_RESULTS]), results.count()
+
+
+def _search(criteria: Criteria) -> tuple[Criteria, SearchResults]:
+    backend = get_backend()
+    results = backend.search(criteria.query)
+    if not results.hits and results.total and criteria.query.page > results.num_pages:
+        # A page past the end (an old link, a hand-edited address) shows the last page.
+        query = replace(criteria.query, page=results.num_pages)
+        criteria = replace(criteria, query=query)
+        results = backend.search(query)
+    return criteria, results
+
+
+@require_http_methods(["GET", "HEAD"])
+def search_page(request: HttpRequest) -> HttpResponse:
+    filterset = ServiceSearchFilter(request.GET, request=request)
+    criteria, results = _search(filterset.criteria(page=page_number(request.GET.get("page"))))
+    query = criteria.query
+    filterset.label_with_counts(results, has_origin=query.origin is not None)
+    if request.method == "GET":
+        search_record_demand(query=query, total=results.total)
+
+    page_obj = Paginator(range(results.total), query.per_page).get_page(query.page)
+    advice, advice_total = advice_pages(query.text) if query.page == 1 else ([], 0)
+    context: dict[str, Any] = {
+        "filterset": filterset,
+        "form": filterset.form,
+        "criteria": criteria,
+        "query": query,
+        "results": results,
+        "cards": load_cards(results.hits, price_unit=criteria.price_unit),
+        "page_obj": page_obj,
+        "active_filters": active_filters(filterset, criteria),
+        "wider_radius": wider_radius(filterset, criteria),
+        "show_unit_select": filterset.show_unit_select(),
+        "category_tree": filterset.category_tree(),
+        "advice_pages": advice,
+        "advice_total": advice_total,
+        "clear_url": reverse("site_search"),
+    }
+    return render(request, "search/search_page.html", context)

@@ -1,0 +1,139 @@
+"""The plan and the RAS: a budget from an assessment, and the tolerance verdict on the plan."""
+
+from decimal import Decimal
+
+import pytest
+
+from marketplace.plans import selectors, services
+from marketplace.plans.models import SupportPlan
+from marketplace.ras.models import Assessment, SchemeVersion
+
+from .conftest import soup, text_of
+
+pytestmark = pytest.mark.django_db
+
+D = Decimal
+
+
+@pytest.fixture
+def scheme(db):
+    # Test data straight into the tables: the RAS's own tests cover building a scheme.
+    return SchemeVersion.objects.create(
+        name="Test RAS",
+        status=SchemeVersion.Status.ACTIVE,
+        tolerance_below_percent=D("10"),
+        tolerance_above_percent=D("5"),
+        tolerance_cap=D("15.00"),
+    )
+
+
+@pytest.fixture
+def assessment(scheme, person):
+    return Assessment.objects.create(
+        scheme_version=scheme,
+        points=D("24"),
+        money_per_point=D("15.56"),
+        weekly_budget=D("373.53"),
+        person_name="Pat",
+        recorded_by=person,
+    )
+
+
+def test_a_plan_starts_from_an_assessment(sign_in, home_page, person, assessment):
+    client = sign_in(person)
+    page = soup(client.get(f"/plans/new/?assessment={assessment.uuid}"))
+    assert page.select_one("input[name=budget]")["value"] == "373.53"
+    assert page.select_one("input[name=person_name]")["value"] == "Pat"
+    assert page.select_one("select[name=budget_source] option[selected]")["value"] == "ras"
+    assert "£373.53 a week" in text_of(page.select_one("#from-assessment"))
+
+    response = client.post(
+        "/plans/new/",
+        {
+            "assessment": str(assessment.uuid),
+            "person_name": "Pat",
+            "budget": "373.53",
+            "budget_source": "ras",
+            "money_management": "direct-payment",
+        },
+    )
+    plan = SupportPlan.objects.get()
+    assert response["Location"] == plan.get_absolute_url()
+    assert plan.assessment == assessment
+
+
+def test_someone_elses_assessment_is_not_used(sign_in, home_page, assessment, stranger):
+    page = soup(sign_in(stranger).get(f"/plans/new/?assessment={assessment.uuid}"))
+    assert page.select_one("#from-assessment") is None
+    assert not page.select_one("input[name=budget]").get("value")
+
+
+@pytest.mark.parametrize("value", ["nonsense", "00000000-0000-0000-0000-000000000000"])
+def test_a_bad_assessment_link_is_ignored(sign_in, home_page, person, value):
+    response = sign_in(person).get(f"/plans/new/?assessment={value}")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("hours", "within"),
+    [("24", True), ("21", False), ("25", False)],  # 373.44 / 326.76 / 389.00 against 373.53
+)
+def test_the_tolerance_verdict_uses_the_assessments_scheme(
+    person, assessment, service, hourly, hours, within
+):
+    plan = services.plan_create(
+        user=person,
+        person_name="Pat",
+        budget=D("373.53"),
+        budget_source="ras",
+        assessment=assessment,
+    )
+    services.plan_add_service_line(
+        user=person, plan=plan, service=service, price_option=hourly, quantity=D(hours)
+    )
+    verdict = selectors.plan_summary(plan).tolerance.verdict
+    assert verdict.within is within
+    assert verdict.lower == D("336.18") and verdict.upper == D("388.53")
+
+
+def test_the_plan_page_shows_the_verdict(sign_in, home_page, person, assessment, service, hourly):
+    plan = services.plan_create(
+        user=person,
+        person_name="Pat",
+        budget=D("373.53"),
+        budget_source="ras",
+        assessment=assessment,
+    )
+    services.plan_add_service_line(
+        user=person, plan=plan, service=service, price_option=hourly, quantity=D("24")
+    )
+    tolerance = text_of(soup(sign_in(person).get(plan.get_absolute_url())).select_one("#tolerance"))
+    assert "Within tolerance" in tolerance
+    assert "£336.18 to £388.53" in tolerance
+
+
+def test_without_a_scheme_the_page_says_why_there_is_no_verdict(sign_in, home_page, person):
+    plan = services.plan_create(
+        user=person, person_name="Pat", budget=D("100"), budget_source="own"
+    )
+    tolerance = text_of(soup(sign_in(person).get(plan.get_absolute_url())).select_one("#tolerance"))
+    assert "has not published its budget tolerance rules" in tolerance
+
+
+def test_without_a_budget_the_page_asks_for_one(sign_in, home_page, person, scheme):
+    plan = services.plan_create(user=person, person_name="Pat")
+    tolerance = text_of(soup(sign_in(person).get(plan.get_absolute_url())).select_one("#tolerance"))
+    assert "Add the indicative budget" in tolerance
+
+
+def test_deleting_the_assessment_keeps_the_plan(person, assessment):
+    plan = services.plan_create(
+        user=person,
+        person_name="Pat",
+        budget=D("373.53"),
+        budget_source="ras",
+        assessment=assessment,
+    )
+    assessment.delete()
+    plan.refresh_from_db()
+    assert plan.assessment is None and plan.budget == D("373.53")

@@ -1,0 +1,112 @@
+"""Reviews on the catalogue's pages: the service page section, the organisation summary and
+the provider dashboard."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from ratings import services
+from ratings.models import Review
+from ratings.selectors import organisation_review_summary, service_review_summary
+from tests.factories import ServiceFactory
+
+from .conftest import publish, write_review
+
+pytestmark = pytest.mark.django_db
+
+
+def test_service_page_shows_score_count_categories_and_reviews_newest_first(
+    client, service, moderator
+):
+    older = publish(write_review(service, overall=3, title="First one"), moderator)
+    Review.objects.filter(pk=older.pk).update(written_at=timezone.now() - timedelta(days=10))
+    publish(write_review(service, overall=5, title="Second one"), moderator)
+    write_review(service, title="Not yet moderated")
+    page = client.get(service.get_absolute_url()).content.decode()
+    # 3 and 5: mean 4; score (17.5 + 8) / 7 = 3.64.
+    assert "4 out of 5 stars" in page
+    assert "Based on 2 reviews from the last 24 months" in page
+    assert "Ranking score 3.64 out of 5" in page
+    assert "Dignity and respect" in page  # the category breakdown
+    assert page.index("Second one") < page.index("First one")
+    assert "Not yet moderated" not in page
+    assert "Sign in to write a review" in page
+
+
+def test_the_service_page_paginates_reviews(client, service, moderator):
+    for index in range(12):
+        publish(write_review(service, title=f"Review number {index:02d}"), moderator)
+    first = client.get(service.get_absolute_url()).content.decode()
+    second = client.get(service.get_absolute_url(), {"page": 2}).content.decode()
+    assert "Review number 11" in first and "Review number 01" not in first
+    assert "Review number 01" in second and "Review number 11" not in second
+    assert 'class="govuk-pagination"' in first
+    # A bad page number shows a page, never an error.
+    assert client.get(service.get_absolute_url(), {"page": "zz"}).status_code == 200
+
+
+def test_the_service_page_has_no_n_plus_one(
+    client, service, moderator, staff, django_assert_max_num_queries
+):
+    for index in range(10):
+        review = publish(write_review(service, title=f"R{index}"), moderator)
+        reply = services.reply_create(user=staff, review=review, text=f"Thanks {index}")
+        services.reply_approve(moderator=moderator, reply=reply)
+    client.get(service.get_absolute_url())  # warm caches (site, settings)
+    with django_assert_max_num_queries(40):
+        page = client.get(service.get_absolute_url()).content.decode()
+    assert page.count("Reply from Holly Homecare") == 10
+
+
+def test_a_signed_in_person_sees_write_or_their_own_review(client, service, author, staff):
+    client.force_login(author)
+    assert 'id="write-review"' in client.get(service.get_absolute_url()).content.decode()
+    write_review(service, author)
+    page = client.get(service.get_absolute_url()).content.decode()
+    assert "See or change your review" in page and "(waiting for moderation)" in page
+    client.force_login(staff)
+    assert 'id="write-review"' not in client.get(service.get_absolute_url()).content.decode()
+
+
+def test_organisation_summary_across_its_services(client, service, moderator):
+    second = ServiceFactory(organisation=service.organisation)
+    publish(write_review(service, overall=5), moderator)
+    publish(write_review(second, overall=3), moderator)
+    hidden = ServiceFactory(organisation=service.organisation, status="suspended")
+    Review.objects.create(
+        service=hidden,
+        relationship="self",
+        care_date=timezone.localdate(),
+        overall=1,
+        title="Hidden",
+        text="Not counted because the listing is not public.",
+        status=Review.Status.PUBLISHED,
+    )
+    summary = organisation_review_summary(service.organisation)
+    assert (summary.count, summary.mean, summary.service_count) == (2, Decimal("4.00"), 2)
+    page = client.get(service.organisation.get_absolute_url()).content.decode()
+    assert "Based on 2 reviews from the last 24 months across 2 services" in page
+
+
+def test_summary_counts_old_reviews_apart(service, moderator):
+    old = publish(write_review(service, overall=2), moderator)
+    Review.objects.filter(pk=old.pk).update(written_at=timezone.now() - timedelta(days=750))
+    summary = service_review_summary(service)
+    assert (summary.count, summary.older_count, summary.score) == (0, 1, None)
+
+
+def test_provider_dashboard_lists_new_reviews_with_a_reply_link(
+    client, published, staff, other_staff
+):
+    client.force_login(staff)
+    page = client.get(reverse("catalogue:dashboard")).content.decode()
+    assert "New reviews" in page
+    assert reverse("ratings:review_reply", args=[published.pk]) in page
+    services.reply_create(user=staff, review=published, text="Thank you.")
+    page = client.get(reverse("catalogue:dashboard")).content.decode()
+    assert "Reply waiting for moderation" in page
+    client.force_login(other_staff)
+    assert published.title not in client.get(reverse("catalogue:dashboard")).content.decode()
