@@ -21,6 +21,7 @@ install: $(STAMP)
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo_data
+	$(MANAGE) rebuild_search_index
 	@echo ""
 	@echo "Care Market is running at http://127.0.0.1:$(PORT)/ (press Ctrl+C to stop)"
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
