@@ -30,9 +30,8 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
+from catalogue.geo import grid_to_wgs84
 from catalogue.models import Category, ClientGroup, Organisation, PriceOption, Service, Unit
-
-from .geo import grid_to_wgs84
 
 VERSION = "HSDS-UK-3.0"
 PROFILE_URI = "https://github.com/openreferral/uk-profile"

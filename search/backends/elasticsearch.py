@@ -63,12 +63,12 @@ from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 from elasticsearch_dsl import A, Q, Search
 
+from catalogue.geo import grid_to_wgs84
 from catalogue.rules import stale_cutoff
 from search.documents import (
     MAX_RESULT_WINDOW,
     PRICE_UNITS,
     from_service_document,
-    grid_to_wgs84,
     price_field,
     service_index,
 )

@@ -7,14 +7,13 @@ from decimal import Decimal
 
 import pytest
 
+from catalogue.geo import grid_to_osgb36, grid_to_wgs84
 from catalogue.models import Unit
 from search.documents import (
     MAX_RESULT_WINDOW,
     PRICE_UNITS,
     ServiceSearchDocument,
     from_service_document,
-    grid_to_osgb36,
-    grid_to_wgs84,
     price_field,
     service_index,
 )

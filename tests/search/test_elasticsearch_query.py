@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 
+from catalogue.geo import grid_to_wgs84
 from catalogue.rules import stale_cutoff
 from search.backends.elasticsearch import (
     RATING_THRESHOLDS,
@@ -17,7 +18,7 @@ from search.backends.elasticsearch import (
     WITHIN_RADIUS_SCRIPT,
     build_search,
 )
-from search.documents import MAX_RESULT_WINDOW, PRICE_UNITS, grid_to_wgs84
+from search.documents import MAX_RESULT_WINDOW, PRICE_UNITS
 from search.query import FACETS, GridPoint, SearchQuery, Sort
 
 NOW = datetime(2026, 12, 2, 7, 30, tzinfo=UTC)

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from catalogue.geo import grid_to_wgs84
 from catalogue.models import Category, ClientGroup, Organisation, Postcode, Service
 from marketplace.openreferral import mapping
-from marketplace.openreferral.geo import grid_to_wgs84
 from marketplace.openreferral.selectors import api_services, with_premises
 
 from .oruk import errors, object_validator, response_validator

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from marketplace.openreferral.geo import grid_to_osgb36, grid_to_wgs84
+from catalogue.geo import grid_to_osgb36, grid_to_wgs84
 from marketplace.openreferral.reading import (
     parse_service,
     split_description,
