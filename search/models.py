@@ -58,8 +58,8 @@ class IndexedService(models.Model):
     northing = models.PositiveIntegerField(null=True)
     radius_m = models.PositiveIntegerField(null=True)  # the area it serves around its premises
     # Multi-valued facets as bitmasks over FacetKey.bit (two 62-bit words where a council may
-    # have more values than fit one): membership is `(mask & bits) <> 0`, and one GROUP BY over
-    # the mask columns counts every value of the facet at once.
+    # have more values than fit one); the backend turns them into one posting (bitset of
+    # service ids) per value when it reads the index (search/backends/database/postings.py).
     category_bits_0 = models.BigIntegerField(default=0)
     category_bits_1 = models.BigIntegerField(default=0)
     client_group_bits = models.BigIntegerField(default=0)
@@ -118,12 +118,27 @@ class FacetKey(models.Model):
 
 
 class IndexState(models.Model):
-    """One row: a token that changes with every write to the database backend's index, so a
-    process can tell whether figures it computed earlier (the unfiltered facet counts) still
-    hold. A random token rather than a counter: a rolled-back write must not let a counter
-    value come round again for a different index."""
+    """One row: the state of the database backend's index, changed by every write: a token
+    (random, so a rolled-back write can never make an old value come round again for a
+    different index) and a sequence number that counts the writes (see IndexChange)."""
 
     token = models.CharField(max_length=32)
+    sequence = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:
-        return self.token
+        return f"{self.sequence}: {self.token}"
+
+
+class IndexChange(models.Model):
+    """The log of index writes: which services the write with this sequence number changed
+    (null: the whole index was rebuilt) and the token it left. A process that holds the index
+    as postings at an older state patches in just these services
+    (search/backends/database/postings.py); the last KEEP_CHANGES are kept."""
+
+    sequence = models.PositiveBigIntegerField(primary_key=True)
+    token = models.CharField(max_length=32)
+    service_ids = models.JSONField(null=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"index change {self.sequence}"

@@ -516,6 +516,7 @@ def test_the_page_does_a_bounded_number_of_queries(
     client.get("/search/", params)  # warm the site-root cache
     with django_assert_max_num_queries(QUERY_BUDGET) as few:
         assert client.get("/search/", params).status_code == 200
+    budget = len(few.captured_queries)  # read now: a request clears the connection's log
 
     home_care = catalogue["ludlow"].categories.get()
     for n in range(15):
@@ -528,7 +529,8 @@ def test_the_page_does_a_bounded_number_of_queries(
         )
         PriceOptionFactory(service=made)
     reindex()
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    client.get("/search/", params)  # the first search after an index write reads the postings
+    with django_assert_max_num_queries(budget):
         page = soup(client.get("/search/", params))
     assert len(names(page)) >= 16  # more cards, the same number of queries
 

@@ -1,8 +1,9 @@
 """The database search backend: the SQLite or PostgreSQL implementation, chosen from the
 connection's vendor like django-modelsearch's backends/database/__init__.py.
 
-The shared SQL (index writes, filters, disjunctive facets, sorting, paging) is in sql.py; the
-vendor modules only swap the full-text parts (match, rank, highlights, text writes).
+Index writes are in sql.py; filters, disjunctive facets, sorting and paging run over the
+postings each process keeps of the index (postings.py); the vendor modules only swap the
+full-text parts (matches with their rank, highlights, text writes).
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from django.db import connection
 
 from search.indexing import ServiceDocument
 
-from .sql import SQLSearchBackend, _Sql
+from .sql import SQLSearchBackend, TextMatches
 from .terms import MARK_CLOSE, MARK_OPEN, marked_html, quoted
 
 TEXT = "search_text"
@@ -32,18 +32,14 @@ class PostgresSearchBackend(SQLSearchBackend):
     vendor = "postgresql"
     text_table = TEXT
 
-    def text_condition(self, terms: list[str]) -> _Sql:
-        return _Sql(
-            f"s.service_id IN (SELECT service_id FROM {TEXT} WHERE document @@ {TSQUERY})",
-            [quoted(terms)],
-        )
-
-    def ranked_text_join(self, terms: list[str]) -> tuple[_Sql, _Sql, _Sql]:
-        return (
-            _Sql(f"JOIN {TEXT} t ON t.service_id = s.service_id"),
-            _Sql(f"t.document @@ {TSQUERY}", [quoted(terms)]),
-            _Sql(f"ts_rank(t.document, {TSQUERY}, 1)", [quoted(terms)]),
-        )
+    def text_matches(self, terms: list[str], *, scored: bool) -> TextMatches:
+        score = "ts_rank(document, q, 1)" if scored else "0"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT service_id, {score} FROM {TEXT}, {TSQUERY} q WHERE document @@ q",
+                [quoted(terms)],
+            )
+            return [(pk, float(rank)) for pk, rank in cursor.fetchall()]
 
     def highlights(self, service_ids: list[int], terms: list[str]) -> dict[int, dict[str, str]]:
         if not service_ids:

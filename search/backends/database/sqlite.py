@@ -18,9 +18,11 @@ saturating, so heavy repetition in a light column can still catch up with a heav
 
 from __future__ import annotations
 
+from django.db import connection
+
 from search.indexing import ServiceDocument
 
-from .sql import SQLSearchBackend, _Sql
+from .sql import SQLSearchBackend, TextMatches
 from .terms import MARK_CLOSE, MARK_OPEN, marked_html, quoted
 
 FTS = "search_text_fts"
@@ -31,25 +33,27 @@ WEIGHTS = "10.0, 4.0, 1.0, 2.0"  # name, summary, description, organisation
 class SQLiteSearchBackend(SQLSearchBackend):
     vendor = "sqlite"
     text_table = FTS
-    unindexed = "+"  # SQLite's documented way to keep a term from using an index
 
-    def text_condition(self, terms: list[str]) -> _Sql:
-        return _Sql(
-            f"s.service_id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s)", [quoted(terms)]
-        )
-
-    def ranked_text_join(self, terms: list[str]) -> tuple[_Sql, _Sql, _Sql]:
-        return (
-            _Sql(f"JOIN {FTS} ON {FTS}.rowid = s.service_id"),
-            _Sql(f"{FTS} MATCH %s", [quoted(terms)]),
+    def text_matches(self, terms: list[str], *, scored: bool) -> TextMatches:
+        match = quoted(terms)
+        with connection.cursor() as cursor:
+            if not scored:
+                cursor.execute(f"SELECT rowid, 0 FROM {FTS} WHERE {FTS} MATCH %s", [match])
+                return cursor.fetchall()
             # bm25() is lower (more negative) for better matches, so -bm25 is the b above.
-            _Sql(
-                f"(2 * (s.service_id IN (SELECT rowid FROM {TITLES} WHERE {TITLES} MATCH %s))"
-                f" + (s.service_id IN (SELECT rowid FROM {TITLES} WHERE {TITLES} MATCH %s))"
-                f" + (-bm25({FTS}, {WEIGHTS})) / (1.0 - bm25({FTS}, {WEIGHTS})))",
-                [f"name : ({quoted(terms)})", f"summary : ({quoted(terms)})"],
-            ),
-        )
+            cursor.execute(
+                f"SELECT rowid, -bm25({FTS}, {WEIGHTS}) FROM {FTS} WHERE {FTS} MATCH %s", [match]
+            )
+            matches = cursor.fetchall()
+            cursor.execute(
+                f"SELECT rowid, 2 FROM {TITLES} WHERE {TITLES} MATCH %s UNION ALL "
+                f"SELECT rowid, 1 FROM {TITLES} WHERE {TITLES} MATCH %s",
+                [f"name : ({match})", f"summary : ({match})"],
+            )
+            tiers: dict[int, int] = {}
+            for pk, weight in cursor.fetchall():
+                tiers[pk] = tiers.get(pk, 0) + weight
+        return [(pk, tiers.get(pk, 0) + b / (1 + b)) for pk, b in matches]
 
     def highlights(self, service_ids: list[int], terms: list[str]) -> dict[int, dict[str, str]]:
         if not service_ids:
@@ -60,8 +64,6 @@ class SQLiteSearchBackend(SQLSearchBackend):
             f"snippet({FTS}, 2, {marks}, '…', 30) FROM {FTS} "
             f"WHERE {FTS} MATCH %s AND rowid IN ({', '.join(['%s'] * len(service_ids))})"
         )
-        from django.db import connection
-
         with connection.cursor() as cursor:
             cursor.execute(sql, [quoted(terms), *service_ids])
             rows = cursor.fetchall()
