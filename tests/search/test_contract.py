@@ -434,6 +434,19 @@ def test_an_edited_price_is_found_at_once(backend, catalogue, django_capture_on_
     assert ids(sorted_by_price)[:2] == [catalogue.d.pk, catalogue.a.pk]  # 18.00 < 19.00
 
 
+def test_an_edited_name_is_found_at_once(backend, catalogue, django_capture_on_commit_callbacks):
+    assert letters(catalogue, backend.search(SearchQuery(text="wheels"))) == {"C"}  # warmed
+    provider = make_provider(catalogue.c.organisation)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        catalogue_services.service_update(
+            user=provider, service=catalogue.c, name="Hot Dinners South"
+        )
+
+    assert letters(catalogue, backend.search(SearchQuery(text="wheels"))) == set()
+    assert letters(catalogue, backend.search(SearchQuery(text="dinner"))) == {"C"}
+
+
 def test_a_suspended_service_disappears_and_comes_back(
     backend, catalogue, django_capture_on_commit_callbacks
 ):

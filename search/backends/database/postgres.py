@@ -1,15 +1,11 @@
 """The database backend on PostgreSQL: a weighted English tsvector with a GIN index
-(migration 0003), queried with websearch_to_tsquery.
+(migration 0003): name A, summary B, organisation C, description D.
 
-The text reaches websearch_to_tsquery only as quoted words (terms.py), so its operators
-(OR, -, quotes) typed by a person are plain words, exactly as on SQLite.
-
-Relevance is ts_rank(document, query, 1) over a document weighted by field: name A (1.0),
-summary B (0.4), organisation C (0.2), description D (0.1). It cannot be gamed by repeating a
-keyword: ts_rank adds the i-th occurrence of a lexeme with weight 1/i^2, so any number of
-repetitions is worth at most pi^2/6 (about 1.64) times one occurrence, normalisation 1 divides
-by 1 + log(document length) so padding costs rank, and a match in the name outweighs any
-repetition in the description.
+Each search term is read once per state of the index (postings.text_postings): one statement
+gives the services whose document has the term's lexeme, with flags for weight A (in the name)
+and B (in the summary). A term is letters and digits only (terms.py), so nothing a person types
+reaches to_tsquery as an operator. Relevance ranks on those fields and then by review ranking
+score, exactly as on SQLite (see sqlite.py); repeating a keyword gains nothing.
 """
 
 # ruff: noqa: S608 (SQL is assembled from constant identifiers; every value is a parameter)
@@ -20,7 +16,8 @@ from django.db import connection
 
 from search.indexing import ServiceDocument
 
-from .sql import SQLSearchBackend, TextMatches
+from .postings import TermMatches
+from .sql import SQLSearchBackend
 from .terms import MARK_CLOSE, MARK_OPEN, marked_html, quoted
 
 TEXT = "search_text"
@@ -32,14 +29,26 @@ class PostgresSearchBackend(SQLSearchBackend):
     vendor = "postgresql"
     text_table = TEXT
 
-    def text_matches(self, terms: list[str], *, scored: bool) -> TextMatches:
-        score = "ts_rank(document, q, 1)" if scored else "0"
+    def term_matches(self, term: str) -> TermMatches:
+        # A term is letters and digits only (terms.py), so "term:A" is a plain lexeme with a
+        # weight label to to_tsquery: A is the name's weight, B the summary's.
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT service_id, {score} FROM {TEXT}, {TSQUERY} q WHERE document @@ q",
-                [quoted(terms)],
+                f"SELECT service_id, document @@ qa, document @@ qb "
+                f"FROM {TEXT}, to_tsquery('english', %s) q, to_tsquery('english', %s) qa, "
+                f"to_tsquery('english', %s) qb WHERE document @@ q",
+                [term, f"{term}:A", f"{term}:B"],
             )
-            return [(pk, float(rank)) for pk, rank in cursor.fetchall()]
+            rows = cursor.fetchall()
+            if not rows:
+                cursor.execute("SELECT numnode(to_tsquery('english', %s))", [term])
+                if not cursor.fetchone()[0]:
+                    return None  # a word the English configuration drops: no constraint
+        return (
+            [pk for pk, _, _ in rows],
+            [pk for pk, in_name, _ in rows if in_name],
+            [pk for pk, _, in_summary in rows if in_summary],
+        )
 
     def highlights(self, service_ids: list[int], terms: list[str]) -> dict[int, dict[str, str]]:
         if not service_ids:

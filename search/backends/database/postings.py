@@ -6,16 +6,21 @@ the whole relaxed result set once per facet group (a search with three filters t
 median and 150 ms at the 95th percentile on two cores; bench/search.py). Facet counting is set
 intersection, so it is done the way search engines do it: one bitset per facet value.
 
-A `Snapshot` is read from `IndexedService` (one SELECT of its integer columns, one of the ids
-in order of last confirmation) and kept per database while the index token
-(`IndexState`) stays the same; every index write gives a new token, so the next search reads a
-fresh snapshot and an edited price is found at once. Bitsets are Python ints with bit `i` set
-for service id `i`: AND, OR and `int.bit_count()` run in C over 100,000 bits in a few
-microseconds, so every facet value of every facet is counted in well under a millisecond.
+A `Snapshot` is read from `IndexedService` (one SELECT of its columns) and kept per database,
+labelled with the index state (`IndexState`: a random token and a write sequence number). Every
+index write moves the state and logs the services it changed (`IndexChange`), so the next
+search in each process patches just those services into a copy of its snapshot (`patched`)
+and an edited price is found at once; after a rebuild, or when the log no longer reaches back
+to the state held, the index is read whole again. Bitsets are Python ints with bit `i` set for
+service id `i`: AND, OR and `int.bit_count()` run in C over 100,000 bits in a few
+microseconds, so every value of every facet is counted in well under a millisecond.
 
-What stays in SQL at query time: the index token and the number of stale services (an index
-range count, so staleness follows the clock without rereading anything), the free-text match
-and its relevance score (FTS5 / tsvector, the vendor modules), and the highlights of one page.
+What stays in SQL at query time: the index state (one row), the services with each search word
+the snapshot has not met yet (FTS5 / tsvector, the vendor modules), and the highlights of one
+page. Staleness follows the clock without rereading anything: the snapshot keeps its services
+in order of last confirmation, and those before the cutoff are left out.
+
+Memory: about 50 MB per process at 100,000 services (bench/search.py), 2 MB at 5,000.
 
 Places: services with premises are bucketed in square cells of `CELL_M` metres. A radius
 filter reads the cells that meet the circle, and checks exact distances only in the cells the
@@ -32,10 +37,10 @@ import threading
 from array import array
 from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connections
@@ -51,7 +56,7 @@ from search.models import (
 from search.query import FACETS, RATING_THRESHOLDS, FacetValue, Hit, SearchQuery, Sort
 
 TABLE = IndexedService._meta.db_table
-CELL_M = 5_000
+CELL_M = 2_000
 MAX_RADIUS_M = 2_000_000  # further than Great Britain is long: a bigger radius changes nothing
 MAX_PENCE = 10**12  # a price ceiling above this is no ceiling at all
 WORD_BITS = 62  # bits used in each BigInteger mask word of IndexedService
@@ -75,7 +80,9 @@ COLUMNS = ("service_id", "last_confirmed_at", "cqc", *PER_ID, *MASKS)
 # Past this many changed services since the snapshot a process holds, it reads the index whole.
 PATCH_LIMIT = 2_000
 KEEP_CHANGES = 1_000  # IndexChange rows kept
+TERMS_KEPT = 256  # search terms whose postings a snapshot keeps (12.5 kB a bitset at 100,000)
 _ONE = [1 << k for k in range(8)]
+_terms_lock = threading.Lock()
 
 
 def bits_of(ids: Iterable[int], size: int = 0) -> int:
@@ -97,14 +104,10 @@ def membership(bits: int, size: int) -> bytes:
 
 def to_pence(amount: Decimal) -> int:
     """Pounds to whole pence, rounding half up (the index keeps money as exact integers)."""
-    from decimal import ROUND_HALF_UP
-
     return int(Decimal(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) * 100)
 
 
 def to_hundredths(score: Decimal) -> int:
-    from decimal import ROUND_HALF_UP
-
     return int(Decimal(score).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) * 100)
 
 
@@ -212,6 +215,12 @@ class Snapshot:
         for facet, lists in by_value.items():
             self.postings[facet] = {k: bits_of(m, top) for k, m in lists.items() if m}
         self.rating_keys = sorted(_rating_key(score[pk], count[pk], pk) for pk in self.ids)
+        self.prices = {
+            name: _Sorted(
+                [(v, pk) for pk, v in zip(ids, column.get(name, ()), strict=True) if v is not None]
+            )
+            for name in PRICE_COLUMNS
+        }
         self._derive()
 
     def _derive(self) -> None:
@@ -226,9 +235,24 @@ class Snapshot:
             for pk in cell
             if radius[pk] >= 0
         ]
-        self._prices: dict[str, _Sorted] = {}
-        self._price_orders: dict[str, list[int]] = {}
+        self._unpriced: dict[str, list[int]] = {}
         self._stale: tuple[int, int] = (-1, 0)
+        self._terms: dict[str, tuple[int, ...]] = {}
+
+    def term(self, term: str) -> tuple[int, ...] | None:
+        """The postings of a search term (anywhere, name, summary) if this snapshot has read
+        them; the most recently used TERMS_KEPT are kept."""
+        with _terms_lock:
+            bits = self._terms.pop(term, None)
+            if bits is not None:
+                self._terms[term] = bits  # most recently used last
+        return bits
+
+    def keep_term(self, term: str, bits: tuple[int, ...]) -> None:
+        with _terms_lock:
+            self._terms[term] = bits
+            while len(self._terms) > TERMS_KEPT:
+                self._terms.pop(next(iter(self._terms)))
 
     def patched(
         self, token: str, sequence: int, changed: set[int], rows: Sequence[Sequence[Any]], keys
@@ -290,6 +314,11 @@ class Snapshot:
         score, count = old["review_score"], old["review_count"]
         new.scores = self.scores.without((score[pk], pk) for pk in gone if score[pk] >= 0)
         new.scores.add(fresh.scores.pairs)
+        new.prices = {}
+        for name, held in self.prices.items():
+            values = old[name]
+            new.prices[name] = held.without((values[pk], pk) for pk in gone if values[pk] >= 0)
+            new.prices[name].add(fresh.prices[name].pairs)
         new.rating_keys = self.rating_keys[:]
         for pk in gone:
             del new.rating_keys[bisect_left(new.rating_keys, _rating_key(score[pk], count[pk], pk))]
@@ -300,8 +329,13 @@ class Snapshot:
 
     # --- filters ------------------------------------------------------------------------------
 
-    def fresh(self, stale_count: int) -> int:
-        """Every indexed service except the `stale_count` least recently confirmed."""
+    def fresh(self, cutoff: datetime) -> int:
+        """Every indexed service confirmed at or after `cutoff` (the others are stale). The
+        stale ones are the first of `confirmed`; their bitset is kept until one more goes
+        stale, which the clock does rarely."""
+        if self.confirmed and self.confirmed[0][0].tzinfo is None:  # SQLite: naive UTC
+            cutoff = cutoff.astimezone(UTC).replace(tzinfo=None)
+        stale_count = bisect_left(self.confirmed, (cutoff, -1))
         count, bits = self._stale
         if count != stale_count:
             bits = bits_of([pk for _, pk in self.confirmed[:stale_count]])
@@ -359,23 +393,18 @@ class Snapshot:
 
     def price(self, name: str) -> _Sorted:
         """The services with a price in this column (a unit's, min_price or headline_price),
-        cheapest first; sorted on first use, as most searches use no price column."""
-        found = self._prices.get(name)
-        if found is None:
-            values = self.values[name]
-            found = _Sorted([(values[pk], pk) for pk in self.ids if values[pk] >= 0])
-            self._prices[name] = found
-        return found
+        cheapest first."""
+        return self.prices[name]
 
-    def price_order(self, column: str) -> list[int]:
-        """Cheapest first, then id; services without a price in this column last, by id."""
-        order = self._price_orders.get(column)
-        if order is None:
-            priced = self.price(column).ids
-            known = set(priced)
-            order = priced + [i for i in self.ids if i not in known]
-            self._price_orders[column] = order
-        return order
+    def price_order(self, column: str) -> Iterator[int]:
+        """Cheapest first, then id; services without a price in this column last, by id (that
+        tail is listed only when a page reaches it)."""
+        yield from (pk for _, pk in self.prices[column].pairs)
+        unpriced = self._unpriced.get(column)
+        if unpriced is None:
+            values = self.values[column]
+            unpriced = self._unpriced[column] = [pk for pk in self.ids if values[pk] < 0]
+        yield from unpriced
 
     def nearest(
         self, member: bytes, easting: int, northing: int, count: int
@@ -434,21 +463,16 @@ _lock = threading.Lock()
 reads = {"whole": 0, "patched": 0}  # how this process got its snapshots (for tests and benches)
 
 
-def current(alias: str, cutoff: datetime) -> tuple[Snapshot, int]:
-    """The snapshot of this database at its present state, and how many indexed services are
-    stale at `cutoff`. One statement when this process is up to date; otherwise the changes
-    since its snapshot are read and patched in, or, after a rebuild or too many changes, the
-    whole index is read."""
-    table = IndexState._meta.db_table
+def current(alias: str) -> Snapshot:
+    """The snapshot of this database at its present state. One statement (a row read by its
+    key) when this process is up to date; otherwise the changes since its snapshot are read and
+    patched in, or, after a rebuild or too many changes, the whole index is read."""
     with connections[alias].cursor() as cursor:
         cursor.execute(
-            f"SELECT (SELECT token FROM {table} WHERE id = 1), "  # noqa: S608
-            f"(SELECT sequence FROM {table} WHERE id = 1), "
-            f"(SELECT COUNT(*) FROM {TABLE} WHERE last_confirmed_at < %s)",
-            [cutoff],
+            f"SELECT token, sequence FROM {IndexState._meta.db_table} WHERE id = 1"  # noqa: S608
         )
-        token, sequence, stale = cursor.fetchone()
-    token, sequence = token or "", int(sequence or 0)
+        row = cursor.fetchone()
+    token, sequence = (row[0] or "", int(row[1] or 0)) if row else ("", 0)
     held = _snapshots.get(alias)
     if held is None or held.token != token:
         with _lock:
@@ -456,7 +480,7 @@ def current(alias: str, cutoff: datetime) -> tuple[Snapshot, int]:
             if held is None or held.token != token:
                 held = _patch(alias, held, sequence) or _read(alias, token, sequence)
                 _snapshots[alias] = held
-    return held, int(stale)
+    return held
 
 
 def forget() -> None:
@@ -520,7 +544,36 @@ def _patch(alias: str, held: Snapshot | None, sequence: int) -> Snapshot | None:
 
 # --- one search -------------------------------------------------------------------------------
 
-TextMatches = list[tuple[int, float]]
+# A term's matches: (services with it anywhere, in the name, in the summary), as id lists from
+# the vendor's full-text index; None when the term is no constraint (a stop word to PostgreSQL).
+TermMatches = tuple[list[int], list[int], list[int]] | None
+
+
+@dataclass(frozen=True)
+class Text:
+    """The services matching every term of a search: anywhere, and in the name / summary (the
+    relevance tiers)."""
+
+    matched: int
+    name: int
+    summary: int
+
+
+def text_postings(snap: Snapshot, terms: list[str], read: Callable[[str], TermMatches]) -> Text:
+    """AND the postings of each term, read from the full-text index through `read` the first
+    time this snapshot meets the term and kept with it (a new snapshot starts afresh, so an
+    edited text is found at once)."""
+    matched, name, summary = snap.universe, snap.universe, snap.universe
+    for term in terms:
+        bits = snap.term(term)
+        if bits is None:
+            found = read(term)
+            if found is None:
+                continue  # no constraint: leaves every set as it is
+            bits = tuple(bits_of(ids, max(snap.top, max(ids, default=0) + 1)) for ids in found)
+            snap.keep_term(term, bits)
+        matched, name, summary = matched & bits[0], name & bits[1], summary & bits[2]
+    return Text(matched, name & matched, summary & matched)
 
 
 @dataclass
@@ -534,15 +587,14 @@ def evaluate(
     snap: Snapshot,
     query: SearchQuery,
     *,
-    stale: int,
-    text: TextMatches | None,
+    cutoff: datetime,
+    text: Text | None,
 ) -> Evaluation:
     """Filters, disjunctive facet counts, the total and the page of hits (without highlights).
-    `text` is the services matching the free text with their relevance scores (None: no text
-    filter)."""
-    base = snap.fresh(stale)
+    `text`: the services matching the free text (None: no words)."""
+    base = snap.fresh(cutoff)
     if text is not None:
-        base &= bits_of([pk for pk, _ in text])
+        base &= text.matched
     origin = query.origin
     if origin is not None:
         e, n = int(origin.easting), int(origin.northing)
@@ -606,20 +658,34 @@ def _facet_filters(snap: Snapshot, query: SearchQuery) -> dict[str, int]:
     return filters
 
 
-def _page(snap: Snapshot, query: SearchQuery, matched: int, text: TextMatches | None) -> list[Hit]:
+def _page(snap: Snapshot, query: SearchQuery, matched: int, text: Text | None) -> list[Hit]:
     start, stop = query.offset, query.offset + query.per_page
     member = membership(matched, snap.top)
-    top = snap.top
     origin = query.origin
     ids: list[int]
     scores: dict[int, float] = {}
     if text is not None and query.sort == Sort.RELEVANCE:
-        ranked = heapq.nsmallest(
-            stop,
-            ((-score, pk) for pk, score in text if pk < top and member[pk >> 3] >> (pk & 7) & 1),
-        )
-        ids = [pk for _, pk in ranked[start:stop]]
-        scores = {pk: -score for score, pk in ranked[start:stop]}
+        # Relevance tiers: every word in the name and the summary (3), in the name (2), in the
+        # summary (1), elsewhere (0); inside a tier, the review ranking order.
+        ids = []
+        skip, wanted = start, stop - start
+        for tier, bits in (
+            (3, text.name & text.summary),
+            (2, text.name & ~text.summary),
+            (1, text.summary & ~text.name),
+            (0, ~(text.name | text.summary)),
+        ):
+            members = matched & bits
+            count = members.bit_count()
+            if skip >= count:
+                skip -= count
+                continue
+            found = _in_rating_order(snap, members, count, skip, skip + wanted)
+            ids += found
+            scores.update((pk, float(tier)) for pk in found)
+            skip, wanted = 0, wanted - len(found)
+            if not wanted:
+                break
     elif query.sort == Sort.DISTANCE and origin is not None:
         e, n = int(origin.easting), int(origin.northing)
         ordered = [pk for _, pk in snap.nearest(member, e, n, stop)]
@@ -630,9 +696,14 @@ def _page(snap: Snapshot, query: SearchQuery, matched: int, text: TextMatches | 
         column = (
             price_column(query.price_unit) if query.price_unit in PRICE_UNITS else "headline_price"
         )
-        ids = _walk(snap.price_order(column), member, start, stop)
+        if _sparse(snap, matched):
+            values = snap.values[column]
+            ids = sorted(_members(matched), key=lambda pk: (values[pk] < 0, values[pk], pk))
+            ids = ids[start:stop]
+        else:
+            ids = _walk(snap.price_order(column), member, start, stop)
     else:  # relevance without words, or review score
-        ids = _walk(snap.rating_order, member, start, stop)
+        ids = _in_rating_order(snap, matched, matched.bit_count(), start, stop)
     hits = []
     for pk in ids:
         distance = None
@@ -643,7 +714,34 @@ def _page(snap: Snapshot, query: SearchQuery, matched: int, text: TextMatches | 
     return hits
 
 
-def _walk(order: Sequence[int], member: bytes, start: int, stop: int) -> list[int]:
+def _sparse(snap: Snapshot, bits: int, count: int | None = None) -> bool:
+    """Few enough members that sorting them beats walking a whole order past the others."""
+    return (bits.bit_count() if count is None else count) * 32 < snap.size
+
+
+def _members(bits: int) -> list[int]:
+    """The ids in a bitset, in ascending order (for small sets: it costs the set's size plus
+    one pass in C over the bits)."""
+    digits = bin(bits)  # "0b" then the highest bit first
+    last = len(digits) - 1
+    found = []
+    position = digits.rfind("1")
+    while position > 1:
+        found.append(last - position)
+        position = digits.rfind("1", 0, position)
+    return found
+
+
+def _in_rating_order(snap: Snapshot, bits: int, count: int, start: int, stop: int) -> list[int]:
+    """Members at positions start..stop of the review ranking order."""
+    if _sparse(snap, bits, count):
+        score, reviews = snap.values["review_score"], snap.values["review_count"]
+        members = sorted(_members(bits), key=lambda pk: _rating_key(score[pk], reviews[pk], pk))
+        return members[start:stop]
+    return _walk(snap.rating_order, membership(bits, snap.top), start, stop)
+
+
+def _walk(order: Iterable[int], member: bytes, start: int, stop: int) -> list[int]:
     """The members at positions start..stop of `order`."""
     out: list[int] = []
     seen = 0

@@ -3,14 +3,16 @@
 The index is one narrow row per visible service in `IndexedService` (integers only: bitmasks for
 the multi-valued facets, pence, hundredths of a star, grid metres) plus a vendor text table (see
 migration 0003). The vendor subclasses (sqlite.py, postgres.py) only supply the free-text parts:
-the matches with their relevance score, the highlights and the text writes.
+each term's matches, the highlights and the text writes.
 
-How one search runs (three statements, four with highlights; see postings.py):
+How one search runs (one statement, two with highlights, plus one per new word; see
+postings.py):
 
-1. The index token and the number of stale services, in one statement. The process keeps the
-   index as postings (a bitset per facet value, sorted columns, grid cells) per token; a new
-   token (any index write) means reading them again first.
-2. With search words: the services matching them, with their score (FTS5 / tsvector).
+1. The index state (one row). The process keeps the index as postings (a bitset per facet
+   value, sorted columns, grid cells) labelled with the state; after an index write it patches
+   in the services the write changed (IndexChange), after a rebuild it reads them whole.
+2. With search words: for each word this process has not looked up since the last index
+   write, the services with it anywhere / in the name / in the summary (FTS5 / tsvector).
 3. Filters, disjunctive facet counts, the total and the page of hits over the postings, with
    no statement at all.
 4. Highlights for the hits of the page only (vendor functions, then escaped; see terms.py).
@@ -39,7 +41,7 @@ from search.models import (
     IndexState,
     price_column,
 )
-from search.query import Hit, SearchQuery, SearchResults, Sort
+from search.query import Hit, SearchQuery, SearchResults
 
 from . import postings
 from .postings import CQC_CODES, MASK_COLUMNS, WORD_BITS, to_hundredths, to_pence
@@ -50,7 +52,6 @@ logger = logging.getLogger(__name__)
 CHUNK = 500
 
 ProgressCallback = Callable[[int, int], None]
-TextMatches = postings.TextMatches
 
 
 class FacetBits:
@@ -114,9 +115,9 @@ class SQLSearchBackend(BaseSearchBackend):
 
     # --- vendor hooks ---------------------------------------------------------------------
 
-    def text_matches(self, terms: list[str], *, scored: bool) -> TextMatches:
-        """(service id, relevance score: higher is better) of every indexed service matching
-        all the terms; with scored=False the scores may all be 0 (the sort is not relevance)."""
+    def term_matches(self, term: str) -> postings.TermMatches:
+        """The indexed services with this term (after stemming) anywhere, in the name and in
+        the summary; None if the full-text engine ignores the term."""
         raise NotImplementedError
 
     def highlights(self, service_ids: list[int], terms: list[str]) -> dict[int, dict[str, str]]:
@@ -268,10 +269,10 @@ class SQLSearchBackend(BaseSearchBackend):
 
     def search(self, query: SearchQuery) -> SearchResults:
         started = time.perf_counter()
-        snap, stale = postings.current(connection.alias, stale_cutoff(timezone.now()))
+        snap = postings.current(connection.alias)
         terms = search_terms(query.text)
-        text = self.text_matches(terms, scored=query.sort == Sort.RELEVANCE) if terms else None
-        found = postings.evaluate(snap, query, stale=stale, text=text)
+        text = postings.text_postings(snap, terms, self.term_matches) if terms else None
+        found = postings.evaluate(snap, query, cutoff=stale_cutoff(timezone.now()), text=text)
         hits = found.hits
         if terms and hits:
             marked = self.highlights([h.service_id for h in hits], terms)

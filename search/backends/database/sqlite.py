@@ -1,17 +1,14 @@
 """The database backend on SQLite: FTS5 with the Porter stemmer (migration 0003).
 
-Relevance ranks on fields first, then on bm25, so it cannot be gamed by repeating keywords:
+Each search term is read once per state of the index (postings.text_postings): one statement
+gives the services with the term anywhere (the main FTS5 table) and in the name or the summary
+(a small FTS5 table of those two fields, migration 0006, so the tier look-ups do not read the
+position lists of every description that mentions the term).
 
-    score = 2 * [every term is in the name] + 1 * [every term is in the summary]
-            + b / (1 + b)    where b = -bm25(fts, 10, 4, 1, 2) >= 0
-
-The field tiers are whole numbers and the bm25 part lies in [0, 1), so a service named for what
-was asked always outranks one that only mentions it in its description, however often. Inside
-a tier, FTS5's bm25 orders: its term-frequency factor tf * (k1 + 1) / (tf + k1 * (1 - b + b *
-length / average length)) (k1 = 1.2, b = 0.75) saturates (fifty repetitions score less than
-2.2 times one) and the length normalisation takes the gain back as the padding grows. (Column
-weights alone are not enough: FTS5 multiplies each column's frequency by its weight *before*
-saturating, so heavy repetition in a light column can still catch up with a heavy one.)
+Relevance cannot be gamed by repeating keywords because it does not count them: it ranks on
+fields (every term in the name and the summary, in the name, in the summary, anywhere; see
+postings._page), then by the review ranking score. A service named for what was asked always
+outranks one that mentions it in its description, however often.
 """
 
 # ruff: noqa: S608 (SQL is assembled from constant identifiers; every value is a parameter)
@@ -22,7 +19,8 @@ from django.db import connection
 
 from search.indexing import ServiceDocument
 
-from .sql import SQLSearchBackend, TextMatches
+from .postings import TermMatches
+from .sql import SQLSearchBackend
 from .terms import MARK_CLOSE, MARK_OPEN, marked_html, quoted
 
 FTS = "search_text_fts"
@@ -34,26 +32,23 @@ class SQLiteSearchBackend(SQLSearchBackend):
     vendor = "sqlite"
     text_table = FTS
 
-    def text_matches(self, terms: list[str], *, scored: bool) -> TextMatches:
-        match = quoted(terms)
+    def term_matches(self, term: str) -> TermMatches:
+        # One row per part, its ids as one string: for a word in a fifth of 100,000 services
+        # that is three strings to split rather than 50,000 rows to build.
+        match = quoted([term])
         with connection.cursor() as cursor:
-            if not scored:
-                cursor.execute(f"SELECT rowid, 0 FROM {FTS} WHERE {FTS} MATCH %s", [match])
-                return cursor.fetchall()
-            # bm25() is lower (more negative) for better matches, so -bm25 is the b above.
             cursor.execute(
-                f"SELECT rowid, -bm25({FTS}, {WEIGHTS}) FROM {FTS} WHERE {FTS} MATCH %s", [match]
+                f"SELECT 0, group_concat(rowid) FROM {FTS} WHERE {FTS} MATCH %s UNION ALL "
+                f"SELECT 1, group_concat(rowid) FROM {TITLES} WHERE {TITLES} MATCH %s UNION ALL "
+                f"SELECT 2, group_concat(rowid) FROM {TITLES} WHERE {TITLES} MATCH %s",
+                [match, f"name : {match}", f"summary : {match}"],
             )
-            matches = cursor.fetchall()
-            cursor.execute(
-                f"SELECT rowid, 2 FROM {TITLES} WHERE {TITLES} MATCH %s UNION ALL "
-                f"SELECT rowid, 1 FROM {TITLES} WHERE {TITLES} MATCH %s",
-                [f"name : ({match})", f"summary : ({match})"],
-            )
-            tiers: dict[int, int] = {}
-            for pk, weight in cursor.fetchall():
-                tiers[pk] = tiers.get(pk, 0) + weight
-        return [(pk, tiers.get(pk, 0) + b / (1 + b)) for pk, b in matches]
+            rows = cursor.fetchall()
+        found: tuple[list[int], list[int], list[int]] = ([], [], [])
+        for where, ids in rows:
+            if ids:
+                found[where].extend(map(int, ids.split(",")))
+        return found
 
     def highlights(self, service_ids: list[int], terms: list[str]) -> dict[int, dict[str, str]]:
         if not service_ids:
