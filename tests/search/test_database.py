@@ -149,6 +149,27 @@ def test_a_search_makes_a_bounded_number_of_queries(django_assert_max_num_querie
     assert len(results.hits) == 25
 
 
+@pytest.mark.django_db
+def test_a_radius_among_few_services_measures_each_and_agrees_with_the_cells():
+    import random
+
+    from django.db import connection
+
+    from search.backends.database import postings
+
+    rng = random.Random(5)
+    _random_catalogue(rng)
+    snap = postings.current(connection.alias)
+    checked = 0
+    for _ in range(40):
+        few = postings.bits_of(rng.sample(snap.ids, 5))
+        e, n, r = rng.randint(295_000, 330_000), rng.randint(295_000, 305_000), rng.randint(0, 9000)
+        everything = snap.within(e, n, r)
+        assert snap.within(e, n, r, among=few) == everything & few
+        checked += bool(everything & few)
+    assert checked > 5
+
+
 def test_members_lists_the_ids_of_a_bitset_in_order():
     from search.backends.database.postings import _members, bits_of
 

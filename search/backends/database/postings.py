@@ -349,9 +349,26 @@ class Snapshot:
             bits |= values.get(key, 0)
         return bits
 
-    def within(self, easting: int, northing: int, radius: int) -> int:
-        """Services whose premises lie within `radius` metres (exact, on the grid)."""
+    def within(self, easting: int, northing: int, radius: int, among: int = -1) -> int:
+        """Those of `among` (default: all) whose premises lie within `radius` metres, exact on
+        the grid. When `among` has fewer services than the cells the circle meets, they are
+        measured one by one instead (a text search with few matches)."""
         r2 = radius * radius
+        if among >= 0:
+            count = among.bit_count()
+            if count * 4 < self.size:
+                east, north = self.values["easting"], self.values["northing"]
+                return (
+                    bits_of(
+                        [
+                            i
+                            for i in _members(among)
+                            if east[i] >= 0
+                            and (east[i] - easting) ** 2 + (north[i] - northing) ** 2 <= r2
+                        ]
+                    )
+                    & among
+                )
         low_x, high_x = (easting - radius) // CELL_M, (easting + radius) // CELL_M
         low_y, high_y = (northing - radius) // CELL_M, (northing + radius) // CELL_M
         if (high_x - low_x + 1) * (high_y - low_y + 1) <= len(self.cells):
@@ -377,7 +394,7 @@ class Snapshot:
                 found.extend(
                     i for i in ids if (east[i] - easting) ** 2 + (north[i] - northing) ** 2 <= r2
                 )
-        return bits_of(found)
+        return bits_of(found) & among
 
     def within_own_radius(self, easting: int, northing: int) -> int:
         """Services that say they cover a radius around their premises which reaches here."""
@@ -600,7 +617,7 @@ def evaluate(
         e, n = int(origin.easting), int(origin.northing)
         if query.radius_km is not None:
             radius = max(0, min(MAX_RADIUS_M, int(Decimal(query.radius_km) * 1000)))
-            base &= snap.within(e, n, radius)
+            base &= snap.within(e, n, radius, among=base)
         if query.serves_origin:
             served = snap.any_of("served", [query.origin_locality] if query.origin_locality else [])
             base &= served | snap.within_own_radius(e, n)
@@ -696,7 +713,7 @@ def _page(snap: Snapshot, query: SearchQuery, matched: int, text: Text | None) -
         column = (
             price_column(query.price_unit) if query.price_unit in PRICE_UNITS else "headline_price"
         )
-        if _sparse(snap, matched):
+        if _sparse(snap, matched.bit_count(), stop):
             values = snap.values[column]
             ids = sorted(_members(matched), key=lambda pk: (values[pk] < 0, values[pk], pk))
             ids = ids[start:stop]
@@ -714,9 +731,11 @@ def _page(snap: Snapshot, query: SearchQuery, matched: int, text: Text | None) -
     return hits
 
 
-def _sparse(snap: Snapshot, bits: int, count: int | None = None) -> bool:
-    """Few enough members that sorting them beats walking a whole order past the others."""
-    return (bits.bit_count() if count is None else count) * 32 < snap.size
+def _sparse(snap: Snapshot, count: int, stop: int) -> bool:
+    """Whether sorting the `count` members beats walking an order of the whole catalogue until
+    `stop` of them are found (about stop / count of it: each visit costs a tenth of what a
+    member costs to sort)."""
+    return count * count * 10 < stop * snap.size
 
 
 def _members(bits: int) -> list[int]:
@@ -734,7 +753,7 @@ def _members(bits: int) -> list[int]:
 
 def _in_rating_order(snap: Snapshot, bits: int, count: int, start: int, stop: int) -> list[int]:
     """Members at positions start..stop of the review ranking order."""
-    if _sparse(snap, bits, count):
+    if _sparse(snap, count, stop):
         score, reviews = snap.values["review_score"], snap.values["review_count"]
         members = sorted(_members(bits), key=lambda pk: _rating_key(score[pk], reviews[pk], pk))
         return members[start:stop]
