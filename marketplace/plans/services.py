@@ -660,9 +660,10 @@ def _addresses_of(user) -> set[str]:
 
 
 @transaction.atomic
-def plan_share_accept(*, user, share: PlanShare) -> PlanShare:
-    """The invited helper opens the link, signed in with the address it was sent to (so a
-    forwarded link is no use to anyone else)."""
+def plan_share_check(*, user, share: PlanShare) -> None:
+    """Whether this user may accept the invitation: signed in with the address it was sent to
+    (so a forwarded link is no use to anyone else), not cancelled, not used by someone else,
+    not their own plan. Raises PermissionDenied or ValidationError with the reason."""
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied("Sign in to open a shared plan.")
     if share.revoked_at:
@@ -675,6 +676,11 @@ def plan_share_accept(*, user, share: PlanShare) -> PlanShare:
         )
     if share.plan.owner_id == user.pk:
         raise ValidationError("This is your own plan.")
+
+
+def plan_share_accept(*, user, share: PlanShare) -> PlanShare:
+    """The invited helper accepts (a POST from the invitation page; see plan_share_check)."""
+    plan_share_check(user=user, share=share)
     if share.user_id is None:
         share.user = user
         share.accepted_at = timezone.now()

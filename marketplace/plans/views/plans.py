@@ -434,6 +434,11 @@ def share_accept(request, token):
     if share.user_id == request.user.pk and share.is_active:
         return redirect(share.plan.get_absolute_url())
     try:
+        if request.method != "POST":
+            # Opening the link only asks: a mail scanner or a link preview that fetches it must
+            # not accept on the person's behalf.
+            services.plan_share_check(user=request.user, share=share)
+            return render(request, TEMPLATES + "share_accept.html", {"share": share})
         services.plan_share_accept(user=request.user, share=share)
     except ValidationError as error:
         return render(

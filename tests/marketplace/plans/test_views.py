@@ -601,7 +601,7 @@ def test_a_practitioner_agrees_from_the_page(
         user=person, plan=plan, name="Sam", email=practitioner.email, access="view"
     )
     client = sign_in(practitioner)
-    assert client.get(share.accept_path)["Location"] == plan.get_absolute_url()
+    assert client.post(share.accept_path)["Location"] == plan.get_absolute_url()
     client.force_login(person)
     client.post(f"/plans/{plan.uuid}/submit/")
     client.force_login(practitioner)
@@ -612,13 +612,37 @@ def test_a_practitioner_agrees_from_the_page(
     assert plan.status == SupportPlan.Status.AGREED and plan.agreed_by == practitioner
 
 
+def test_opening_a_share_link_asks_and_only_the_button_accepts(sign_in, home_page, person, plan):
+    helper = make_user("helper@example.org")
+    share = services.plan_share(
+        user=person, plan=plan, name="Hal", email=helper.email, access="view"
+    )
+    client = sign_in(helper)
+
+    page = client.get(share.accept_path)  # a link preview or mail scanner does no more than this
+    assert page.status_code == 200
+    assert f"Open the support plan for {plan.person_name}?" in page.content.decode()
+    assert "to see the plan" in page.content.decode()
+    share.refresh_from_db()
+    assert share.user_id is None and share.accepted_at is None
+    assert client.get(plan.get_absolute_url()).status_code == 404
+
+    assert client.post(share.accept_path)["Location"] == plan.get_absolute_url()
+    share.refresh_from_db()
+    assert share.user_id == helper.pk
+    assert client.get(plan.get_absolute_url()).status_code == 200
+    # Once accepted, the link goes straight to the plan.
+    assert client.get(share.accept_path)["Location"] == plan.get_absolute_url()
+
+
 def test_a_share_link_opened_by_someone_else_is_refused(sign_in, home_page, person, plan, stranger):
     share = services.plan_share(
         user=person, plan=plan, name="Hana", email="hana@example.org", access="edit"
     )
-    response = sign_in(stranger).get(share.accept_path)
-    assert response.status_code == 403
-    assert "sent to hana@example.org" in response.content.decode()
+    for method in ("get", "post"):
+        response = getattr(sign_in(stranger), method)(share.accept_path)
+        assert response.status_code == 403
+        assert "sent to hana@example.org" in response.content.decode()
     assert sign_in(stranger).get(plan.get_absolute_url()).status_code == 404
 
 
