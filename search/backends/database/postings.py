@@ -20,7 +20,8 @@ the snapshot has not met yet (FTS5 / tsvector, the vendor modules), and the high
 page. Staleness follows the clock without rereading anything: the snapshot keeps its services
 in order of last confirmation, and those before the cutoff are left out.
 
-Memory: about 50 MB per process at 100,000 services (bench/search.py), 2 MB at 5,000.
+Memory: about 80 MB per process at 100,000 services (tracemalloc, bench/search.py's catalogue),
+roughly proportional below that.
 
 Places: services with premises are bucketed in square cells of `CELL_M` metres. A radius
 filter reads the cells that meet the circle, and checks exact distances only in the cells the
