@@ -178,6 +178,26 @@ def test_members_lists_the_ids_of_a_bitset_in_order():
     assert _members(0) == []
 
 
+def test_bitsets_made_with_numpy_equal_those_made_in_python(monkeypatch):
+    import random
+    from array import array
+
+    import numpy as np
+
+    from search.backends.database import postings
+
+    rng = random.Random(3)
+    for count in (0, 1, 255, 256, 5_000):
+        ids = [rng.randrange(100_000) for _ in range(count)]  # unsorted, some twice
+        expected = sum(1 << i for i in set(ids))
+        for size in (0, 50_000, 100_000, 200_000):  # a bound below some ids is only a hint
+            for given in (ids, array("q", ids), np.array(ids, dtype=np.int64), iter(ids)):
+                assert postings.bits_of(given, size) == expected
+        assert postings._members(expected) == sorted(set(ids))
+        flags = postings.flags_of(expected, 100_000)
+        assert len(flags) == 100_000 and np.flatnonzero(flags).tolist() == sorted(set(ids))
+
+
 @pytest.mark.django_db
 def test_relevance_is_the_field_tier_then_the_review_ranking():
     """Every word in the name and summary, then in the name, then in the summary, then
@@ -354,17 +374,25 @@ def _random_catalogue(rng):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("sparse", ["by size", "always", "never"])
-def test_postings_agree_with_the_contract_worked_out_by_hand(monkeypatch, sparse):
+@pytest.mark.parametrize(
+    ("sparse", "walk"),
+    [("by size", "by size"), ("always", "by size"), ("never", "python"), ("never", "numpy")],
+)
+def test_postings_agree_with_the_contract_worked_out_by_hand(monkeypatch, sparse, walk):
     """Random queries: every total, facet count and page of hits of the postings engine
     equals the obvious evaluation of search.query's contract, whichever way a page is ordered
-    (sorting the members, or walking a whole order)."""
+    (sorting the members, walking a whole order in Python, or selecting from it with numpy)
+    and however bitsets are made."""
     import random
 
     from search.backends.database import postings
 
     if sparse != "by size":
         monkeypatch.setattr(postings, "_sparse", lambda *args: sparse == "always")
+    if walk != "by size":
+        monkeypatch.setattr(postings, "_walked", lambda *args: walk == "python")
+        # numpy for every bitset too (the catalogue is too small to reach NUMPY_FROM), or never
+        monkeypatch.setattr(postings, "NUMPY_FROM", 0 if walk == "numpy" else 10**9)
     rng = random.Random(11)
     backend, pick, towns, categories, groups, funding = _random_catalogue(rng)
     checked = _check_random_queries(
