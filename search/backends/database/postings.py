@@ -40,7 +40,7 @@ from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -88,6 +88,7 @@ NUMPY_FROM = 256  # id lists at least this long become bitsets through numpy
 # page; past that, numpy selects the members of the whole order in one pass.
 WALK_LIMIT = 4_000
 _ONE = [1 << k for k in range(8)]
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _terms_lock = threading.Lock()
 
 
@@ -172,6 +173,13 @@ class _Sorted:
             insort(self.pairs, pair)
 
 
+def _microseconds(at: datetime) -> int:
+    """A moment as microseconds since 1970 in UTC (SQLite's naive datetimes are UTC)."""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return (at - EPOCH) // timedelta(microseconds=1)
+
+
 def _rating_key(score: int, count: int, pk: int) -> tuple[int, int, int, int]:
     """Best review score first, then most reviews, then id; unrated (score -1) last, most
     reviews first among them too."""
@@ -202,7 +210,11 @@ class Snapshot:
             for pk, value in zip(ids, column.get(name, ()), strict=True):
                 if value is not None:
                     values[pk] = value
-        self.confirmed = sorted(zip(column.get("last_confirmed_at", ()), ids, strict=True))
+        # When each was last confirmed, in microseconds since 1970 (UTC), per id and in order.
+        confirmed_us = self.values["confirmed_us"] = array("q", [-1]) * top
+        for pk, at in zip(ids, column.get("last_confirmed_at", ()), strict=True):
+            confirmed_us[pk] = _microseconds(at)
+        self.confirmed = sorted((confirmed_us[pk], pk) for pk in self.ids)
         self.cells: dict[tuple[int, int], list[int]] = {}
         self.unplaced: list[int] = []  # no premises on the grid
         east, north, cells = self.values["easting"], self.values["northing"], self.cells
@@ -243,6 +255,7 @@ class Snapshot:
         for facet, lists in by_value.items():
             self.postings[facet] = {k: bits_of(m, top) for k, m in lists.items() if m}
         self.rating_keys = sorted(_rating_key(score[pk], count[pk], pk) for pk in self.ids)
+        self.rating_order = [key[-1] for key in self.rating_keys]  # the ids alone
         self.prices = {
             name: _Sorted(
                 [(v, pk) for pk, v in zip(ids, column.get(name, ()), strict=True) if v is not None]
@@ -254,20 +267,18 @@ class Snapshot:
     def _derive(self) -> None:
         """The lists computed from the others, and the caches, emptied."""
         self.size = len(self.ids)
-        self.rating_order = [key[-1] for key in self.rating_keys]
         self.cell_list = sorted(self.cells.items())
-        east, north, radius = (self.values[c] for c in ("easting", "northing", "radius_m"))
-        self.radius_rows = [
-            (pk, east[pk], north[pk], radius[pk] * radius[pk])
-            for cell in self.cells.values()
-            for pk in cell
-            if radius[pk] >= 0
-        ]
-        self.rating_array = np.array(self.rating_order, dtype=np.int64)
+        self._rating_array: np.ndarray | None = None
         self._unpriced: dict[str, list[int]] = {}
         self._price_arrays: dict[str, np.ndarray] = {}
         self._stale: tuple[int, int] = (-1, 0)
         self._terms: dict[str, tuple[int, ...]] = {}
+
+    def rating_array(self) -> np.ndarray:
+        """rating_order as a numpy array (made the first time a page needs it)."""
+        if self._rating_array is None:
+            self._rating_array = np.array(self.rating_order, dtype=np.int64)
+        return self._rating_array
 
     def column(self, name: str) -> np.ndarray:
         """A per-id column (PER_ID) as a numpy view: -1 where null."""
@@ -334,7 +345,9 @@ class Snapshot:
             insort(new.unplaced, pk)
         for cell, members in fresh.cells.items():
             new.cells[cell] = sorted([*new.cells.get(cell, ()), *members])
-        new.confirmed = [pair for pair in self.confirmed if pair[1] not in changed]
+        new.confirmed = self.confirmed[:]
+        for pk in gone:
+            del new.confirmed[bisect_left(new.confirmed, (old["confirmed_us"][pk], pk))]
         for pair in fresh.confirmed:
             insort(new.confirmed, pair)
         new.postings = {}
@@ -353,11 +366,14 @@ class Snapshot:
             values = old[name]
             new.prices[name] = held.without((values[pk], pk) for pk in gone if values[pk] >= 0)
             new.prices[name].add(fresh.prices[name].pairs)
-        new.rating_keys = self.rating_keys[:]
+        new.rating_keys, new.rating_order = self.rating_keys[:], self.rating_order[:]
         for pk in gone:
-            del new.rating_keys[bisect_left(new.rating_keys, _rating_key(score[pk], count[pk], pk))]
+            position = bisect_left(new.rating_keys, _rating_key(score[pk], count[pk], pk))
+            del new.rating_keys[position], new.rating_order[position]
         for rating in fresh.rating_keys:
-            insort(new.rating_keys, rating)
+            position = bisect_left(new.rating_keys, rating)
+            new.rating_keys.insert(position, rating)
+            new.rating_order.insert(position, rating[-1])
         new._derive()
         return new
 
@@ -367,9 +383,7 @@ class Snapshot:
         """Every indexed service confirmed at or after `cutoff` (the others are stale). The
         stale ones are the first of `confirmed`; their bitset is kept until one more goes
         stale, which the clock does rarely."""
-        if self.confirmed and self.confirmed[0][0].tzinfo is None:  # SQLite: naive UTC
-            cutoff = cutoff.astimezone(UTC).replace(tzinfo=None)
-        stale_count = bisect_left(self.confirmed, (cutoff, -1))
+        stale_count = bisect_left(self.confirmed, (_microseconds(cutoff), -1))
         count, bits = self._stale
         if count != stale_count:
             bits = bits_of([pk for _, pk in self.confirmed[:stale_count]])
@@ -424,13 +438,10 @@ class Snapshot:
 
     def within_own_radius(self, easting: int, northing: int) -> int:
         """Services that say they cover a radius around their premises which reaches here."""
-        return bits_of(
-            [
-                pk
-                for pk, e, n, r2 in self.radius_rows
-                if (e - easting) ** 2 + (n - northing) ** 2 <= r2
-            ]
-        )
+        xs, ys, radius = (self.column(c) for c in ("easting", "northing", "radius_m"))
+        reaches = (radius >= 0) & (xs >= 0)  # -1: no radius, not on the grid, or not indexed
+        reaches &= (xs - easting) ** 2 + (ys - northing) ** 2 <= radius * radius
+        return bits_of(np.flatnonzero(reaches), self.top)
 
     # --- orders -------------------------------------------------------------------------------
 
@@ -791,7 +802,7 @@ def _in_rating_order(snap: Snapshot, bits: int, count: int, start: int, stop: in
         return members[start:stop]
     if _walked(snap, count, stop):
         return _walk(snap.rating_order, membership(bits, snap.top), start, stop)
-    return _select(snap.rating_array, bits, snap.top, start, stop)
+    return _select(snap.rating_array(), bits, snap.top, start, stop)
 
 
 def _walked(snap: Snapshot, count: int, stop: int) -> bool:
