@@ -14,11 +14,11 @@ Rules:
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from marketplace import limits
 from marketplace.accounts.roles import Role
 
 from . import notifications
@@ -89,14 +89,9 @@ def _limit_key(client: str) -> str:
 
 def listing_report_limit_reached(*, client: str) -> bool:
     """True when `client` has sent its allowance of reports in the current window."""
-    return (cache.get(_limit_key(client)) or 0) >= REPORTS_PER_WINDOW
+    return limits.reached(_limit_key(client), REPORTS_PER_WINDOW)
 
 
 def listing_report_count(*, client: str) -> None:
     """Count one sent report against `client`'s allowance (the window starts at its first)."""
-    key = _limit_key(client)
-    cache.add(key, 0, timeout=REPORT_WINDOW_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr: start a new window
-        cache.set(key, 1, timeout=REPORT_WINDOW_SECONDS)
+    limits.count(_limit_key(client), REPORT_WINDOW_SECONDS)

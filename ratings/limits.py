@@ -13,65 +13,48 @@ themselves are not limited (the demo loader and moderators use them freely). Los
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.cache import cache
+from marketplace.limits import count, reached, setting
 
 DAY = 24 * 60 * 60
 HOUR = 60 * 60
 
 
-def _setting(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
-
-
 def submissions_per_account() -> int:
-    return _setting("RATINGS_SUBMISSIONS_PER_ACCOUNT", 5)
+    return setting("RATINGS_SUBMISSIONS_PER_ACCOUNT", 5)
 
 
 def submissions_per_address() -> int:
-    return _setting("RATINGS_SUBMISSIONS_PER_ADDRESS", 20)
+    return setting("RATINGS_SUBMISSIONS_PER_ADDRESS", 20)
 
 
 def submission_window() -> int:
-    return _setting("RATINGS_SUBMISSION_WINDOW_SECONDS", DAY)
+    return setting("RATINGS_SUBMISSION_WINDOW_SECONDS", DAY)
 
 
 def reports_per_address() -> int:
-    return _setting("RATINGS_REPORTS_PER_ADDRESS", 10)
+    return setting("RATINGS_REPORTS_PER_ADDRESS", 10)
 
 
 def _key(kind: str, who: str) -> str:
     return f"ratings:{kind}:{who}"
 
 
-def _reached(key: str, limit: int) -> bool:
-    return (cache.get(key) or 0) >= limit
-
-
-def _count(key: str, window: int) -> None:
-    cache.add(key, 0, timeout=window)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr: start a new window
-        cache.set(key, 1, timeout=window)
-
-
 def submission_limit_reached(*, user_id: int, client: str) -> bool:
     """True when the account or the address has used its allowance of submissions."""
-    return _reached(_key("account", str(user_id)), submissions_per_account()) or _reached(
+    return reached(_key("account", str(user_id)), submissions_per_account()) or reached(
         _key("address", client), submissions_per_address()
     )
 
 
 def submission_count(*, user_id: int, client: str) -> None:
     window = submission_window()
-    _count(_key("account", str(user_id)), window)
-    _count(_key("address", client), window)
+    count(_key("account", str(user_id)), window)
+    count(_key("address", client), window)
 
 
 def report_limit_reached(*, client: str) -> bool:
-    return _reached(_key("report", client), reports_per_address())
+    return reached(_key("report", client), reports_per_address())
 
 
 def report_count(*, client: str) -> None:
-    _count(_key("report", client), HOUR)
+    count(_key("report", client), HOUR)

@@ -11,7 +11,6 @@ People who may see a review but not act on it get the 403 page; people who may n
 
 from __future__ import annotations
 
-from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +21,7 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from catalogue.models import Service
+from marketplace.limits import client_key
 
 from . import limits, services
 from .forms import ReplyForm, ReportForm, ReviewForm
@@ -34,17 +34,6 @@ from .permissions import (
     is_provider_staff,
     review_refusal,
 )
-
-
-def client_key(request) -> str:
-    """Who is asking, for the abuse limits: the client's IP address (proxy-aware through
-    allauth's trusted-proxy settings), else the session."""
-    try:
-        return f"ip:{get_adapter(request).get_client_ip(request)}"
-    except PermissionDenied:
-        if not request.session.session_key:
-            request.session.save()
-        return f"session:{request.session.session_key}"
 
 
 def _review_for(request, pk: int) -> Review:

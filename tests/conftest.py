@@ -2,6 +2,7 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from wagtail.models import Page, Site
 
@@ -15,6 +16,15 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     yield
     shutil.rmtree(tmp_path / "media", ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The abuse limits (marketplace.limits) count in the cache: every test starts with full
+    allowances, whatever earlier tests sent."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -7,9 +7,8 @@ who see it with a banner saying it is not public and why.
 
 from dataclasses import dataclass
 
-from allauth.account.adapter import get_adapter
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, prefetch_related_objects
 from django.dispatch import Signal
 from django.http import Http404
@@ -29,6 +28,7 @@ from catalogue.models import (
     ServicePhoto,
 )
 from catalogue.permissions import can_edit_listings, is_moderator
+from marketplace.limits import client_key
 
 # --- who may see what -----------------------------------------------------------------------
 
@@ -88,17 +88,6 @@ def _service_for_viewer(request, slug: str) -> tuple[Service, list[str]]:
     if not _can_see_unpublished(request.user, service.organisation):
         raise Http404("No such listing.")
     return service, service_not_public_reasons(service) or ["It is not public."]
-
-
-def _client_key(request) -> str:
-    """Who is asking, for the report limit: the client's IP address (proxy-aware via allauth's
-    ALLAUTH_TRUSTED_PROXY_COUNT / ALLAUTH_TRUSTED_CLIENT_IP_HEADER), else the session."""
-    try:
-        return f"ip:{get_adapter(request).get_client_ip(request)}"
-    except PermissionDenied:
-        if not request.session.session_key:
-            request.session.save()
-        return f"session:{request.session.session_key}"
 
 
 # --- forms --------------------------------------------------------------------------------------
@@ -313,7 +302,7 @@ REPORT_SENT_SESSION_KEY = "catalogue:listing-report-sent"
 @require_http_methods(["GET", "HEAD", "POST"])
 def service_report(request, slug: str):
     service, _ = _service_for_viewer(request, slug)
-    client = _client_key(request)
+    client = client_key(request)
     if reports.listing_report_limit_reached(client=client):
         return render(
             request,

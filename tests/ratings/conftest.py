@@ -4,7 +4,6 @@ helper that writes reviews through the real services."""
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from marketplace.accounts.roles import Role
@@ -16,14 +15,6 @@ GOOD_TEXT = (
     "The carers arrived on time every morning and helped my mother with patience and good "
     "humour. They always let us know about changes."
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """The abuse limits count in the cache; every test starts with full allowances."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

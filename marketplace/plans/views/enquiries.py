@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from catalogue.models import Organisation, Service
+from marketplace import limits
 
+from .. import limits as enquiry_limits
 from .. import selectors, services
 from ..context_processors import current_shortlist_ids
 from ..forms import ConfirmForm, EnquiryForm, MessageForm
@@ -44,29 +46,24 @@ def enquiry_new(request):
         "contact_email": user.email,
     }
     form = EnquiryForm(posted(request), services_queryset=queryset, initial=initial)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            enquiries = services.enquiry_send(
-                user=user,
-                services=list(data["services"]),
-                sender_name=data["sender_name"],
-                contact_email=data["contact_email"],
-                contact_phone=data["contact_phone"],
-                for_whom=data["for_whom"],
-                person_name=data["person_name"],
-                needs=data["needs"],
-                start=data["start"],
-                start_date=data["start_date"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
+        client = limits.client_key(request)
+        left = enquiry_limits.enquiries_left(user_id=user.pk, client=client)
+        if len(data["services"]) > left:
+            # Refused before anything is sent; the form keeps what was typed.
+            form.add_error("services", _limit_message(left))
+            status = 429
         else:
-            names = ", ".join(e.service.name for e in enquiries)
-            messages.success(request, f"Your enquiry has been sent to {names}.")
-            if len(enquiries) == 1:
-                return redirect(enquiries[0].get_absolute_url())
-            return redirect("plans:enquiries")
+            sent = _send(user, form, data)
+            if sent is not None:
+                enquiry_limits.enquiries_count(user_id=user.pk, client=client, services=len(sent))
+                names = ", ".join(e.service.name for e in sent)
+                messages.success(request, f"Your enquiry has been sent to {names}.")
+                if len(sent) == 1:
+                    return redirect(sent[0].get_absolute_url())
+                return redirect("plans:enquiries")
     return render(
         request,
         "plans/enquiry_form.html",
@@ -75,7 +72,42 @@ def enquiry_new(request):
             "has_services": queryset.exists(),
             "message_max_length": MESSAGE_MAX_LENGTH,
         },
+        status=status,
     )
+
+
+def _limit_message(left: int) -> str:
+    hours = enquiry_limits.window() // 3600
+    if not left:
+        return (
+            f"You have asked as many services as we allow in {hours} hours, to stop misuse. "
+            "Try again later, or phone the providers."
+        )
+    return (
+        f"You can ask {left} more service{'s' if left != 1 else ''} in the next {hours} hours, "
+        "to stop misuse. Choose fewer services."
+    )
+
+
+def _send(user, form, data) -> list[Enquiry] | None:
+    """Send the enquiry the form holds; None (with the errors put on the form) if the service
+    refuses it."""
+    try:
+        return services.enquiry_send(
+            user=user,
+            services=list(data["services"]),
+            sender_name=data["sender_name"],
+            contact_email=data["contact_email"],
+            contact_phone=data["contact_phone"],
+            for_whom=data["for_whom"],
+            person_name=data["person_name"],
+            needs=data["needs"],
+            start=data["start"],
+            start_date=data["start_date"],
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
 
 
 @login_required

@@ -674,3 +674,76 @@ def test_opening_a_shortlist_action_shows_the_shortlist(client, home_page, url):
     response = client.get(url)
     assert response.status_code == 200
     assert soup(response).h1.get_text(strip=True) == "Your shortlist"
+
+
+# --- the enquiry limit ------------------------------------------------------------------------
+
+
+def _many_services(count):
+    return [ServiceFactory(name=f"Listing {i}") for i in range(count)]
+
+
+def test_an_account_may_ask_only_so_many_services_a_day(
+    sign_in, home_page, person, settings, django_capture_on_commit_callbacks
+):
+    settings.PLANS_ENQUIRIES_PER_ACCOUNT = 3
+    first, second, third, fourth = _many_services(4)
+    client = sign_in(person)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/enquiries/new/", enquiry_data(first, second))
+    assert response.status_code == 302
+    sent_mail = len(mail.outbox)
+
+    # Two more would pass the allowance: refused whole, with what is left, nothing lost.
+    data = enquiry_data(third, fourth, needs="Help with shopping on Fridays.")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/enquiries/new/", data)
+    assert response.status_code == 429
+    assert "You can ask 1 more service in the next 24 hours" in error_summary(response)
+    page = soup(response)
+    assert page.select_one("textarea[name=needs]").get_text().strip() == data["needs"]
+    assert Enquiry.objects.count() == 2
+    assert len(mail.outbox) == sent_mail  # no provider was e-mailed
+
+    # One fits; after it, nothing more.
+    response = client.post("/enquiries/new/", enquiry_data(third))
+    assert response.status_code == 302
+    response = client.post("/enquiries/new/", enquiry_data(fourth))
+    assert response.status_code == 429
+    assert "as many services as we allow in 24 hours" in error_summary(response)
+    assert Enquiry.objects.count() == 3
+
+    # Another account has its own allowance.
+    client.force_login(make_user("other@example.org"))
+    assert client.post("/enquiries/new/", enquiry_data(fourth)).status_code == 302
+
+
+def test_one_address_may_ask_only_so_many_services_whatever_the_account(
+    sign_in, home_page, person, stranger, settings
+):
+    settings.PLANS_ENQUIRIES_PER_ACCOUNT = 10
+    settings.PLANS_ENQUIRIES_PER_ADDRESS = 2
+    first, second, third = _many_services(3)
+    client = sign_in(person)
+    assert client.post("/enquiries/new/", enquiry_data(first, second)).status_code == 302
+    client.force_login(stranger)  # the same address (the test client's)
+    response = client.post("/enquiries/new/", enquiry_data(third))
+    assert response.status_code == 429
+    assert Enquiry.objects.count() == 2
+
+
+def test_refused_enquiries_and_replies_do_not_use_the_allowance(
+    sign_in, home_page, person, provider, settings
+):
+    settings.PLANS_ENQUIRIES_PER_ACCOUNT = 1
+    (listing,) = _many_services(1)
+    client = sign_in(person)
+    response = client.post("/enquiries/new/", enquiry_data(listing, needs=""))
+    assert response.status_code == 200  # a form error, not the limit
+    response = client.post("/enquiries/new/", enquiry_data(listing))
+    assert response.status_code == 302
+    enquiry = Enquiry.objects.get()
+    for body in ("Are weekends possible?", "And bank holidays?"):
+        response = client.post(enquiry.get_absolute_url(), {"body": body})
+        assert response.status_code == 302
+    assert enquiry.messages.count() == 2

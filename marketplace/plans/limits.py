@@ -1,0 +1,44 @@
+"""Abuse limits on enquiries (marketplace.limits): every enquiry e-mails a provider, so one
+account or one address must not be able to flood the providers' inboxes.
+
+- One account may ask at most PLANS_ENQUIRIES_PER_ACCOUNT services (an enquiry to five
+  services counts five) per PLANS_ENQUIRY_WINDOW_SECONDS (default 20 a day);
+- one address (IP) at most PLANS_ENQUIRIES_PER_ADDRESS (default 60 a day), so one person with
+  many accounts cannot either.
+
+Replies in a thread already started are not limited: they go to one provider who is answering.
+"""
+
+from __future__ import annotations
+
+from marketplace import limits
+from marketplace.limits import setting
+
+DAY = 24 * 60 * 60
+
+
+def per_account() -> int:
+    return setting("PLANS_ENQUIRIES_PER_ACCOUNT", 20)
+
+
+def per_address() -> int:
+    return setting("PLANS_ENQUIRIES_PER_ADDRESS", 60)
+
+
+def window() -> int:
+    return setting("PLANS_ENQUIRY_WINDOW_SECONDS", DAY)
+
+
+def _keys(user_id: int, client: str) -> tuple[str, str]:
+    return f"plans:enquiries:account:{user_id}", f"plans:enquiries:address:{client}"
+
+
+def enquiries_left(*, user_id: int, client: str) -> int:
+    """How many more services this account, from this address, may ask in the window."""
+    account, address = _keys(user_id, client)
+    return max(0, min(per_account() - limits.used(account), per_address() - limits.used(address)))
+
+
+def enquiries_count(*, user_id: int, client: str, services: int) -> None:
+    for key in _keys(user_id, client):
+        limits.count(key, window(), by=services)
