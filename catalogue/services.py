@@ -376,6 +376,28 @@ def membership_remove(*, user, membership: Membership) -> None:
     membership.delete()
 
 
+def organisations_of_a_leaving_owner(user) -> tuple[list[Organisation], list[Organisation]]:
+    """What deleting `user`'s account would do to their organisations: those they are the
+    only owner of while colleagues remain (they must hand over first: nobody else could then
+    invite, remove or hand over), and those they are the only member of (left unmanaged, so
+    claimable again; their listings go stale unless someone claims them)."""
+    owned = list(
+        Organisation.objects.filter(
+            memberships__user=user, memberships__role=Membership.Role.OWNER
+        ).order_by("name")
+    )
+    roles: dict[int, list[str]] = {org.pk: [] for org in owned}
+    for organisation_id, role in Membership.objects.filter(organisation__in=owned).values_list(
+        "organisation_id", "role"
+    ):
+        roles[organisation_id].append(role)
+    sole_owner = [o for o in owned if roles[o.pk].count(Membership.Role.OWNER) == 1]
+    return (
+        [o for o in sole_owner if len(roles[o.pk]) > 1],
+        [o for o in sole_owner if len(roles[o.pk]) == 1],
+    )
+
+
 @transaction.atomic
 def ownership_transfer(*, user, organisation: Organisation, to: Membership) -> Membership:
     """An owner hands ownership to a colleague and becomes an editor."""

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
@@ -92,8 +93,16 @@ def export_account(user) -> dict[str, Any]:
 
 
 def erase_account(user) -> None:
-    """Nothing to do before the account row goes: its e-mail addresses and memberships are
-    deleted with it (on_delete=CASCADE); the view that calls erase_user signs the person out."""
+    """Refused while the person is the only owner of an organisation that others belong to
+    (they hand over first). Otherwise nothing to do before the account row goes: its e-mail
+    addresses and memberships are deleted with it (on_delete=CASCADE); the view that calls
+    erase_user signs the person out."""
+    from catalogue.services import organisations_of_a_leaving_owner
+
+    handover, _unmanaged = organisations_of_a_leaving_owner(user)
+    if handover:
+        names = ", ".join(o.name for o in handover)
+        raise ValidationError(f"Hand over ownership of {names} to a colleague first.")
 
 
 register("account", export=export_account, erase=erase_account)

@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from catalogue.services import organisations_of_a_leaving_owner
+
 from . import personal_data
 from .roles import ADMIN_ROLES
 
@@ -74,6 +76,11 @@ class AccountDeleteForm(forms.Form):
 def account_delete(request):
     """Delete the account after confirmation (and the password): every app's eraser runs first,
     so enquiries stay with providers without the sender's details."""
+    handover, unmanaged = organisations_of_a_leaving_owner(request.user)
+    context = {"handover": handover, "unmanaged": unmanaged}
+    if handover:  # no form until someone else can manage those organisations
+        status = 409 if request.method == "POST" else 200
+        return render(request, "accounts/account_delete.html", context, status=status)
     form = AccountDeleteForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         user = request.user
@@ -81,4 +88,4 @@ def account_delete(request):
         personal_data.erase_user(user)
         messages.success(request, "Your account and your data have been deleted.")
         return redirect("/")
-    return render(request, "accounts/account_delete.html", {"form": form})
+    return render(request, "accounts/account_delete.html", {**context, "form": form})

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 
 from marketplace.accounts import personal_data
 from marketplace.plans import services
@@ -148,3 +149,64 @@ def test_delete_my_account_needs_confirmation_and_the_password(client, home_page
     assert not User.objects.filter(pk=person.pk).exists()
     assert Enquiry.objects.get().sender_name == "Deleted account"
     assert client.get("/accounts/profile/").status_code == 302  # signed out
+
+
+def test_the_only_owner_of_an_organisation_with_colleagues_must_hand_over_first(
+    client, home_page, organisation, provider
+):
+    """provider owns `organisation`; with an editor there too, deleting would leave nobody
+    able to manage its people: the page says whom to hand over to and offers no form."""
+    from catalogue.models import Membership
+    from catalogue.services import ownership_transfer
+    from tests.factories import make_provider
+
+    editor = make_provider(organisation, role=Membership.Role.EDITOR, email="ed@holly.example")
+    client.force_login(provider)
+    page = soup(client.get("/accounts/profile/delete/"))
+    assert "You cannot delete your account yet" in text_of(page.select_one("main"))
+    link = page.select_one("#handover a")
+    assert link["href"] == f"/provider/organisations/{organisation.slug}/people/"
+    assert not page.select("main form[method=post]")
+    response = client.post(
+        "/accounts/profile/delete/", {"confirm": "on", "password": DEFAULT_PASSWORD}
+    )
+    assert response.status_code == 409
+    assert User.objects.filter(pk=provider.pk).exists()
+    with pytest.raises(ValidationError):  # and not by another way in either
+        personal_data.erase_user(provider)
+    assert User.objects.filter(pk=provider.pk).exists()
+
+    # An editor may go at any time; after a handover, so may the former owner.
+    client.force_login(editor)
+    assert soup(client.get("/accounts/profile/delete/")).select("main form[method=post]")
+    ownership_transfer(user=provider, organisation=organisation, to=editor.memberships.get())
+    client.force_login(provider)
+    response = client.post(
+        "/accounts/profile/delete/", {"confirm": "on", "password": DEFAULT_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=provider.pk).exists()
+    assert organisation.memberships.get().user == editor
+
+
+def test_the_only_member_may_go_and_the_organisation_can_be_claimed_again(
+    client, home_page, organisation, provider
+):
+    client.force_login(provider)
+    page = soup(client.get("/accounts/profile/delete/"))
+    assert organisation.name in text_of(page.select_one("#unmanaged"))
+    response = client.post(
+        "/accounts/profile/delete/", {"confirm": "on", "password": DEFAULT_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert not organisation.memberships.exists()
+    # Nobody manages it now, so a colleague can claim it (the claim is refused while managed).
+    from catalogue.services import claim_create
+
+    claim = claim_create(
+        user=make_user("new@holly.example"),
+        organisation=organisation,
+        job_title="Registered manager",
+        evidence="I run the Ludlow office.",
+    )
+    assert claim.organisation == organisation
