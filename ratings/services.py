@@ -284,6 +284,7 @@ def review_create(
     review.full_clean()
     review.save()
     _log(review, ReviewEvent.Action.SUBMITTED, author)
+    notifications.tell_moderators()
     return review
 
 
@@ -341,6 +342,7 @@ def review_update(
     _log(review, ReviewEvent.Action.EDITED, author)
     if was_public:
         service_review_summary_refresh(service=review.service)
+    notifications.tell_moderators()
     return review
 
 
@@ -503,6 +505,7 @@ def review_report(*, review: Review, reason: str, message: str = "", reporter=No
     report.full_clean()
     report.save()
     _log(review, ReviewEvent.Action.REPORTED, reporter, report.get_reason_display())
+    notifications.tell_moderators()
     open_reports = review.reports.filter(status=ReviewReport.Status.OPEN).count()
     if open_reports >= reports_to_hide():
         review.hidden_by_reports = True
@@ -545,6 +548,7 @@ def reply_create(*, user, review: Review, text: str) -> ReviewReply:
     reply.full_clean()
     reply.save()
     _log(review, ReviewEvent.Action.REPLY_SUBMITTED, user)
+    notifications.tell_moderators()
     return reply
 
 
@@ -563,6 +567,7 @@ def reply_update(*, user, reply: ReviewReply, text: str) -> ReviewReply:
     reply.full_clean()
     reply.save()
     _log(reply.review, ReviewEvent.Action.REPLY_EDITED, user)
+    notifications.tell_moderators()
     return reply
 
 
