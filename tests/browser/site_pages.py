@@ -22,6 +22,12 @@ DEMO_PUBLIC_EMAIL = "public@caremarket.example"
 DEMO_PUBLIC_PASSWORD = "demo-public-2026"
 DEMO_PROVIDER_EMAIL = "provider@caremarket.example"
 DEMO_PROVIDER_PASSWORD = "demo-provider-2026"
+# Council staff: each signs in with their own role (marketplace/demo/accounts.py).
+STAFF_SIGN_IN = {
+    "commissioner": ("commissioner@caremarket.example", "demo-commissioner-2026"),
+    "practitioner": ("practitioner@caremarket.example", "demo-practitioner-2026"),
+    "moderator": ("moderator@caremarket.example", "demo-moderator-2026"),
+}
 # In the small demo catalogue, the demo provider runs this organisation and service.
 DEMO_ORGANISATION = "holly-homecare-services"
 DEMO_SERVICE = "home-care-in-bridgnorth"
@@ -32,8 +38,8 @@ class PageCase:
     """A page to check: where it is, the status it must answer with, and how to reach its state.
 
     `state` is "plain" (just open it), "empty-submit" (submit its form empty to get the error
-    summary), "signed-in" (sign in as the demo public user first) or "provider" (sign in as
-    the demo provider first).
+    summary), "signed-in" (sign in as the demo public user first), "provider" (sign in as
+    the demo provider first), or a key of STAFF_SIGN_IN (sign in as that member of staff).
     """
 
     name: str
@@ -92,7 +98,21 @@ PAGES = [
     PageCase("my-plans", "/plans/", state="signed-in"),
     PageCase("plan-new", "/plans/new/", state="signed-in"),
     PageCase("account-delete", "/accounts/profile/delete/", state="signed-in"),
+    # The demo provider owns an organisation: the page says what happens to it.
+    PageCase("account-delete-owner", "/accounts/profile/delete/", state="provider"),
     PageCase("provider-inbox", "/provider/enquiries/?status=all", state="provider"),
+    PageCase("practitioner-assessments", "/budget/assessments/", state="practitioner"),
+    PageCase("practitioner-assessment-new", "/budget/assessments/new/", state="practitioner"),
+    PageCase(
+        "practitioner-assessment-errors",
+        "/budget/assessments/new/",
+        state="practitioner-empty-submit",
+    ),
+    PageCase("commissioner-ras", "/commissioning/ras/", state="commissioner"),
+    PageCase("commissioner-market-rate", "/commissioning/ras/market-rate/", state="commissioner"),
+    PageCase("commissioner-calibration", "/commissioning/ras/calibration/", state="commissioner"),
+    PageCase("commissioner-dashboard", "/commissioning/dashboard/", state="commissioner"),
+    PageCase("consultation-queue", "/market-statement/consultation/", state="moderator"),
 ]
 
 
@@ -122,6 +142,11 @@ def open_case(page, base_url, case: PageCase):
     if case.state == "provider":
         sign_in(page, base_url, DEMO_PROVIDER_EMAIL, DEMO_PROVIDER_PASSWORD)
         return page.goto(f"{base_url}{case.path}")
+    role, _, then = case.state.partition("-")
+    if role in STAFF_SIGN_IN:
+        sign_in(page, base_url, *STAFF_SIGN_IN[role])
+        response = page.goto(f"{base_url}{case.path}")
+        return submit_main_form(page) if then == "empty-submit" else response
     response = page.goto(f"{base_url}{case.path}")
     if case.state == "empty-submit":
         return submit_main_form(page)
