@@ -77,15 +77,18 @@ def enquiry_new(request):
 
 
 def _limit_message(left: int) -> str:
+    """Why the enquiry was not sent. The allowance's window starts at its first use, so the
+    message says how much is left now rather than when it comes back."""
     hours = enquiry_limits.window() // 3600
+    allowed = f"To stop misuse, we allow enquiries to {enquiry_limits.per_account()} services"
     if not left:
         return (
-            f"You have asked as many services as we allow in {hours} hours, to stop misuse. "
+            f"{allowed} in {hours} hours, and you have reached that. "
             "Try again later, or phone the providers."
         )
     return (
-        f"You can ask {left} more service{'s' if left != 1 else ''} in the next {hours} hours, "
-        "to stop misuse. Choose fewer services."
+        f"{allowed} in {hours} hours. You can ask {left} more "
+        f"service{'s' if left != 1 else ''} now: choose fewer."
     )
 
 

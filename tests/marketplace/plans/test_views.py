@@ -699,7 +699,7 @@ def test_an_account_may_ask_only_so_many_services_a_day(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/enquiries/new/", data)
     assert response.status_code == 429
-    assert "You can ask 1 more service in the next 24 hours" in error_summary(response)
+    assert "You can ask 1 more service now: choose fewer." in error_summary(response)
     page = soup(response)
     assert page.select_one("textarea[name=needs]").get_text().strip() == data["needs"]
     assert Enquiry.objects.count() == 2
@@ -710,7 +710,9 @@ def test_an_account_may_ask_only_so_many_services_a_day(
     assert response.status_code == 302
     response = client.post("/enquiries/new/", enquiry_data(fourth))
     assert response.status_code == 429
-    assert "as many services as we allow in 24 hours" in error_summary(response)
+    assert "enquiries to 3 services in 24 hours, and you have reached that" in error_summary(
+        response
+    )
     assert Enquiry.objects.count() == 3
 
     # Another account has its own allowance.
