@@ -6,6 +6,8 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed-stamp
 MANAGE := $(BIN)/python manage.py
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=marketplace.settings.test
+# The suite runs in parallel processes (pytest-xdist), one per core unless TEST_WORKERS says.
+TEST_WORKERS ?= auto
 
 .PHONY: install run test checks pytest test-browser css clean
 
@@ -33,12 +35,15 @@ checks: install
 	$(TEST_SETTINGS) $(MANAGE) check --fail-level WARNING
 	$(TEST_SETTINGS) $(MANAGE) makemigrations --check --dry-run
 
+# Everything but the browser tests, on both cores.
 pytest: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not browser"
 
-test: checks pytest
+test: checks pytest test-browser
 
-# The browser (accessibility) tests alone; they need Debian's chromium at /usr/bin/chromium.
+# The browser (accessibility) tests, in one process with one live server and one Chromium;
+# they need Debian's chromium at /usr/bin/chromium (skipped with a message when it is missing,
+# a failure when REQUIRE_BROWSER is set, as in CI).
 test-browser: install
 	$(BIN)/pytest -m browser -p no:cacheprovider
 

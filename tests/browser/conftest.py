@@ -6,9 +6,11 @@ the system Chromium at /usr/bin/chromium (or CHROMIUM_PATH).
 """
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from tests.browser.site_pages import CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH
@@ -38,54 +40,89 @@ def pytest_collection_modifyitems(config, items):
         if BROWSER_DIR not in Path(str(item.fspath)).resolve().parents:
             continue
         item.add_marker(pytest.mark.browser)
+        # The marker makes pytest-django create the test database for a browser-only run;
+        # `_django_db_marker` below keeps it from wrapping each test in a transaction.
+        item.add_marker(pytest.mark.django_db)
         if not available:
             item.add_marker(pytest.mark.skip(reason=MISSING_MESSAGE))
 
 
-@pytest.fixture
-def site_url(live_server, transactional_db, django_db_serialized_rollback):
-    """The live server's base URL (no trailing slash), with the demo site and accounts loaded.
-
-    The live server runs in another thread, so the database is transactional (flushed after
-    each test) rather than wrapped in a transaction the server could not see. The flush would
-    also delete what migrations created (Wagtail's root page and default Site), so the test
-    database is serialized once and restored for each test (serialized rollback).
-    """
-    call_command("load_demo_data", "--catalogue=small", verbosity=0)
-    return live_server.url.rstrip("/")
+@pytest.fixture(autouse=True)
+def _django_db_marker():
+    """Replaces pytest-django's fixture of this name for the browser tests: no transaction
+    around each test, because the live server's requests must commit (e-mails are sent on
+    commit) and the demo is shared by the whole package (see `_browser_site`)."""
 
 
-@pytest.fixture
-def browser(site_url, monkeypatch):
-    """A headless Chromium for one test, started after (and stopped before) the database setup.
+@pytest.fixture(scope="package")
+def _browser_site(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One live server, one demo site and one Chromium for every browser test (about a minute
+    for all of them, where starting each afresh cost some 14 s a test).
 
-    Why not one browser for the whole session: Playwright's sync API leaves an asyncio event
-    loop marked as running in the main thread for as long as it is started. While it is, Django
-    (through asgiref's Local) hands out *different* database connection objects than the ones
-    pytest-django set up, so the serialized-rollback data and the live server's connection are
-    lost once any ordinary database test has run first, and every later test in the session
-    would need DJANGO_ALLOW_ASYNC_UNSAFE (which itself fails `manage.py check --deploy` in
-    tests/test_settings.py if it leaks into the environment). Starting Chromium costs about
-    0.9 s a test, which is a price worth paying for tests that pass the same alone and in the
-    whole suite. Depending on `site_url` makes the database fixtures wrap the browser's life.
+    The demo is loaded once and committed (no test transaction: the server thread must see it),
+    so the browser tests share it: a test that changes data does so for the tests after it, and
+    each one is written to hold whatever order they run in (its own new account or records,
+    nothing counted from a known total). When the package ends, the database goes back to what
+    migrations made (flushed and restored from a serialization taken before the demo load,
+    Django's serialized-rollback mechanism), so tests run after these in the same process see
+    the empty database they expect.
+
+    Playwright's sync API keeps an asyncio loop marked as running in the main thread while it
+    is started; Django then refuses the ORM there unless DJANGO_ALLOW_ASYNC_UNSAFE is set, so it
+    is set for the package and taken away after (it would otherwise fail the deploy checks test).
     """
     if not chromium_available():
         pytest.skip(MISSING_MESSAGE)
+    from django.db import connection
     from playwright.sync_api import sync_playwright
+    from pytest_django.live_server_helper import LiveServer
 
-    # Anything the test does with the ORM while Playwright runs happens "inside" its event
-    # loop; allow it for this test only (like os.environ.setdefault, restored afterwards).
-    if "DJANGO_ALLOW_ASYNC_UNSAFE" not in os.environ:
-        monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    playwright = sync_playwright().start()
-    try:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+    if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+        raise RuntimeError("The browser tests must run on the test database.")
+    media = tmp_path_factory.mktemp("browser-media")
+    with pytest.MonkeyPatch.context() as patch, django_db_blocker.unblock():
+        patch.setattr(settings, "MEDIA_ROOT", media)
+        initial = connection.creation.serialize_db_to_string()
+        call_command("load_demo_data", "--catalogue=small", verbosity=0)
+        server = LiveServer("localhost")
+        server._live_server_modified_settings.enable()
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        playwright = sync_playwright().start()
         try:
-            yield chromium
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+            yield BrowserSite(url=server.url.rstrip("/"), browser=chromium, media=media)
         finally:
-            chromium.close()
-    finally:
-        playwright.stop()
+            playwright.stop()
+            server._live_server_modified_settings.disable()
+            server.stop()
+            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+            connection.creation.deserialize_db_from_string(initial)
+
+
+@dataclass(frozen=True)
+class BrowserSite:
+    url: str
+    browser: object
+    media: Path
+
+
+@pytest.fixture
+def _media_root(settings, _browser_site):
+    """Browser tests keep the demo's media folder (the root conftest gives each test its own)."""
+    settings.MEDIA_ROOT = _browser_site.media
+
+
+@pytest.fixture
+def site_url(_browser_site, django_db_blocker):
+    """The live server's base URL (no trailing slash); the test may use the ORM, which commits."""
+    with django_db_blocker.unblock():
+        yield _browser_site.url
+
+
+@pytest.fixture
+def browser(_browser_site):
+    """The package's headless Chromium."""
+    return _browser_site.browser
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Validating responses against the official ORUK 3.0 schemas (../shared/data/oruk-3.0/).
+"""Validating responses against the official ORUK 3.0 schemas, vendored in the repository at
+marketplace/openreferral/oruk-3.0/ (source and licence in its SOURCE.md), so a clone alone passes.
 
 The UK profile's OpenAPI document refers to the object schemas by absolute URLs; every local
 file is registered under that base URL in a `referencing.Registry`, so the responses are checked
@@ -7,7 +8,6 @@ email, date-time: jsonschema[format-nongpl]).
 """
 
 import json
-import os
 from functools import cache
 from pathlib import Path
 
@@ -16,10 +16,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-ORUK_DIR = Path(
-    os.environ.get("ORUK_SCHEMA_DIR")
-    or Path(settings.BASE_DIR).parent / "shared" / "data" / "oruk-3.0"
-)
+ORUK_DIR = Path(settings.BASE_DIR) / "marketplace" / "openreferral" / "oruk-3.0"
 BASE = "https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/"
 OPENAPI_URI = BASE + "openapi.json"
 
