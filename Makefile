@@ -1,15 +1,18 @@
-# Care Market: `make run` serves the demo site, `make test` runs every check and the whole suite.
+# Care Market: `make run` serves the demo site, `make test` runs every check and the whole suite;
+# `make serve` serves the demo as in production.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Links in e-mails point at the port the site is served on (unless BASE_URL is set already).
+export BASE_URL ?= http://127.0.0.1:$(PORT)
 STAMP := $(VENV)/.installed-stamp
 MANAGE := $(BIN)/python manage.py
 TEST_SETTINGS := DJANGO_SETTINGS_MODULE=marketplace.settings.test
 # The suite runs in parallel processes (pytest-xdist), one per core unless TEST_WORKERS says.
 TEST_WORKERS ?= auto
 
-.PHONY: install run test checks pytest test-browser css clean
+.PHONY: install demo-data run dev serve test checks pytest test-browser bench-install css clean
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Care Market needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -20,13 +23,32 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 
 install: $(STAMP)
 
-run: install
+# The demo data and search index (idempotent: an editor's changes survive a reload).
+demo-data: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo_data
 	$(MANAGE) rebuild_search_index
+
+# The demo as people see it (DEBUG off: the designed error pages) on Django's development
+# server, which reloads on code changes; static files come through WhiteNoise.
+run: demo-data
 	@echo ""
 	@echo "Care Market is running at http://127.0.0.1:$(PORT)/ (press Ctrl+C to stop)"
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	DEBUG=false $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# The same with DEBUG on (tracebacks and Django's debug pages), for developers.
+dev: demo-data
+	DEBUG=true $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# The demo served as in production: gunicorn (workers and threads from the cores; PORT,
+# WEB_CONCURRENCY, GUNICORN_THREADS), DEBUG off, collected static files through WhiteNoise, a
+# task worker for the queued tasks (marketplace/settings/serve.py).
+SERVE_ENV := DJANGO_SETTINGS_MODULE=marketplace.settings.serve
+serve: demo-data
+	$(SERVE_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
+	@echo ""
+	@echo "Care Market is served at http://127.0.0.1:$(PORT)/ (press Ctrl+C to stop)"
+	$(SERVE_ENV) PORT=$(PORT) $(MANAGE) serve
 
 checks: install
 	$(BIN)/ruff check .
@@ -46,6 +68,10 @@ test: checks pytest test-browser
 # a failure when REQUIRE_BROWSER is set, as in CI).
 test-browser: install
 	$(BIN)/pytest -m browser -p no:cacheprovider
+
+# Locust, for bench/load.py (not needed to run or test the site).
+bench-install: install
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[bench]"
 
 css:
 	frontend/build.sh

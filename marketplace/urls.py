@@ -31,11 +31,15 @@ urlpatterns = [
     path("", include("catalogue.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+if settings.SERVE_MEDIA:
+    # Uploaded photos from the local disk (the embedded default: `make run`, `make serve`).
+    # At scale they come from object storage or the web server in front, and this is off.
+    from django.urls import re_path
+    from django.views.static import serve
 
-    urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    media_prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns += [
+        re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    ]
 
 urlpatterns += [path("", include(wagtail_urls))]

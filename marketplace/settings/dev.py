@@ -1,16 +1,21 @@
-"""Laptop settings: debug on, a throwaway secret, local hosts only."""
+"""Laptop settings: a throwaway secret, local hosts only, debug on unless DEBUG says otherwise.
+
+`make run` sets DEBUG=false so the demo shows the designed error pages; `make dev` (or plain
+`manage.py runserver`) keeps Django's debug pages. Static files come through WhiteNoise straight
+from the source folders (no collectstatic), whatever DEBUG is.
+"""
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, env, env_list
+from .base import env, env_bool, env_list
 
-DEBUG = True
+DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-not-for-production")  # noqa: S105
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 DEMO_DATA_ALLOWED = True
-
-# Static files come from the finders here; WhiteNoise serves collectstatic output in production.
-MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]
+SERVE_MEDIA = env_bool("SERVE_MEDIA", True)

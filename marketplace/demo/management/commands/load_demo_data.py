@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from wagtail.models import Site
 
 from marketplace.accounts.models import User
@@ -45,6 +46,15 @@ class Command(BaseCommand):
                 "Demo data (with its public passwords) is only for dev and test settings."
             )
         self.verbosity = verbosity
+        # Building the demo approves organisations and publishes listings through the real
+        # services, which e-mail the (fictional) providers: hundreds of messages that would
+        # bury the address and the accounts printed at the end. They go to a local outbox.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            self.load(content, catalogue)
+        self.say(f"Demo data ready: {self.pages} advice pages.")
+        self.print_accounts()
+
+    def load(self, content: Path, catalogue: str) -> None:
         with transaction.atomic():
             home = self.load_home(content)
             pages = self.load_advice(home, content)
@@ -65,8 +75,7 @@ class Command(BaseCommand):
                 from marketplace.demo.market_statement import load_market_statement
 
                 self.say(f"Market position statement: {load_market_statement(home=home)}.")
-        self.say(f"Demo data ready: {pages} advice pages.")
-        self.print_accounts()
+        self.pages = pages
 
     def say(self, message: str) -> None:
         if self.verbosity:
