@@ -12,6 +12,7 @@ with a link to all of them at /search/advice/.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -26,6 +27,7 @@ from wagtail.models import Page
 
 from catalogue.models import Category, PriceOption, Service
 from catalogue.templatetags.catalogue_tags import price_text
+from core.caching import PAGES, cached
 from search.backends import get_backend
 from search.filters import RATING_CHOICES, Criteria, ServiceSearchFilter
 from search.forms import MAX_RADIUS_MILES, plain_words
@@ -214,8 +216,14 @@ def advice_pages(text: str) -> tuple[list[Page], int]:
     words = plain_words(text)
     if not words:
         return [], 0
-    results = Page.objects.live().public().specific().search(words)
-    return list(results[:ADVICE_RESULTS]), results.count()
+
+    def search() -> tuple[list[Page], int]:
+        results = Page.objects.live().public().specific().search(words)
+        return list(results[:ADVICE_RESULTS]), results.count()
+
+    # The same words give the same pages until an editor publishes or unpublishes one.
+    key = "advice-search:" + hashlib.sha256(words.encode()).hexdigest()
+    return cached(PAGES, key, search)
 
 
 def _search(criteria: Criteria) -> tuple[Criteria, SearchResults]:

@@ -82,6 +82,7 @@ THIRD_PARTY_APPS = [
     "allauth.account",
 ]
 LOCAL_APPS = [
+    "core",
     "marketplace.accounts",
     "marketplace.pages",
     "marketplace.demo",

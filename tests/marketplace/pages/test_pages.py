@@ -237,3 +237,31 @@ def test_listing_pages_do_a_bounded_number_of_queries(
         assert client.get(sections[0].url).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get("/search/advice/", {"q": "advice"}).status_code == 200
+
+
+def test_the_site_chrome_is_cached_until_an_editor_changes_it(client, home_page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    carers = AdviceIndexPageFactory(parent=home_page, title="Help for carers")
+    client.get("/no-such-page/")
+
+    with CaptureQueriesContext(connection) as queries:
+        page = soup(client.get("/no-such-page/"))
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "pages_sitesettings" not in sql  # settings, menu and footer come from the cache
+    assert "Help for carers" in page.select_one(".govuk-service-navigation__list").get_text()
+
+    site_settings = SiteSettings.for_site(home_page.get_site())
+    site_settings.council_name = "Northwold District Council"
+    site_settings.save()
+    page = soup(client.get("/no-such-page/"))
+    assert page.select_one(".app-header__name").get_text(strip=True) == (
+        "Northwold District Council"
+    )
+
+    carers.unpublish()
+    AdviceIndexPageFactory(parent=home_page, title="Working in care")
+    nav = soup(client.get("/no-such-page/")).select_one(".govuk-service-navigation__list")
+    assert "Help for carers" not in nav.get_text()
+    assert "Working in care" in nav.get_text()
