@@ -15,6 +15,7 @@ class DjangosOwnTemplates(DjangoTemplates):
 
     bound_field_class = GovukBoundField
 
+
 CHOICES = [("a", "Apples & pears"), ("b", 'Bread "fresh"'), ("3", "Three")]
 GROUPED = [("Fruit", [("a", "Apples"), ("p", "Pears")]), ("Other", [("x", "<Bread>")])]
 
