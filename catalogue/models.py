@@ -422,6 +422,11 @@ class Service(models.Model):
         SUSPENDED = "suspended", "Suspended"
         ARCHIVED = "archived", "Archived"
 
+    class Hold(models.TextChoices):
+        NONE = "", "No hold"
+        REJECTED = "rejected", "Rejected by a moderator"
+        SUSPENDED = "suspended", "Suspended by a moderator"
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="services"
@@ -440,6 +445,12 @@ class Service(models.Model):
     funding_accepted = models.ManyToManyField(FundingType, blank=True, related_name="services")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     status_reason = models.TextField(blank=True)
+    # Set when a moderator rejects or suspends the listing; only a moderator lifts it (approve,
+    # restore). Whatever the provider or a partner import does meanwhile (archive, edit, submit
+    # again), the listing cannot be published past it.
+    moderator_hold = models.CharField(
+        max_length=20, choices=Hold.choices, default=Hold.NONE, blank=True
+    )
 
     # Where: localities served and/or a radius from the premises.
     localities_served = models.ManyToManyField(Locality, blank=True, related_name="services")

@@ -545,7 +545,8 @@ def _organisation_is_trusted(organisation: Organisation) -> bool:
 @transaction.atomic
 def service_submit(*, user, service: Service) -> Service:
     """Staff send a draft for publication: straight to the public for a trusted organisation,
-    otherwise to the moderators' queue."""
+    otherwise to the moderators' queue. A listing a moderator rejected or suspended always goes
+    to the queue (the hold and its reason stay until a moderator decides)."""
     require_editor(user, service.organisation)
     if service.status not in (
         Service.Status.DRAFT,
@@ -555,7 +556,7 @@ def service_submit(*, user, service: Service) -> Service:
         raise ValidationError("Only a draft, rejected or archived listing can be submitted.")
     if not service.price_options.exists():
         raise ValidationError("Add at least one price (or a free option) before submitting.")
-    if _organisation_is_trusted(service.organisation):
+    if not service.moderator_hold and _organisation_is_trusted(service.organisation):
         _publish(service)
         _log(service, user, ServiceChange.Action.APPROVED, note="Published at once.")
     else:
@@ -566,9 +567,11 @@ def service_submit(*, user, service: Service) -> Service:
 
 
 def _publish(service: Service) -> None:
+    """Only for a moderator's decision or a trusted submission without a hold."""
     now = timezone.now()
     service.status = Service.Status.PUBLISHED
     service.status_reason = ""
+    service.moderator_hold = Service.Hold.NONE
     service.published_at = service.published_at or now
     service.last_confirmed_at = now
     service.save()
@@ -603,6 +606,7 @@ def _service_moderation(
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason; it is sent to the provider."})
     service.status, service.status_reason = status, reason
+    service.moderator_hold = Service.Hold(status)
     service.save()
     _log(service, moderator, action, note=reason)
     notifications.email(

@@ -189,6 +189,7 @@ class ServiceViewSet(CatalogueViewSet):
         "organisation",
         "status",
         "status_reason",
+        "moderator_hold",
         "summary",
         "description",
         "categories",

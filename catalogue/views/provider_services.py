@@ -122,6 +122,11 @@ def needs_attention(service: Service, *, now) -> list[str]:
         notes.append(f"Rejected: {service.status_reason or 'no reason given'}")
     elif status == Service.Status.SUSPENDED:
         notes.append(f"Suspended by the council: {service.status_reason or 'no reason given'}")
+    elif status == Service.Status.PENDING and service.moderator_hold:
+        notes.append(
+            f"Waiting for the council to look again ({service.get_moderator_hold_display()}: "
+            f"{service.status_reason or 'no reason given'})"
+        )
     elif status == Service.Status.PENDING:
         notes.append("Waiting for the council to approve it")
     elif status == Service.Status.PUBLISHED:

@@ -313,6 +313,10 @@ def _apply_service(
             status=Service.Status.PUBLISHED,
             published_at=now,
         )
+    elif service.moderator_hold:
+        # A moderator rejected or suspended it: the details refresh, the hold and reason stay
+        # (also when the partner dropped it and lists it again).
+        service.status = Service.Status(service.moderator_hold)
     elif service.status != Service.Status.PUBLISHED:
         restored = service.status == Service.Status.ARCHIVED
         service.status, service.status_reason = Service.Status.PUBLISHED, ""

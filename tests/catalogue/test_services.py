@@ -409,6 +409,62 @@ def test_moderators_reject_suspend_and_restore_listings(moderator, organisation,
     assert pending.changes.get().note == "Too vague"
 
 
+def _trusted_listing(organisation):
+    """A listing of an organisation that has had one approved before, so resubmissions publish
+    at once (no moderator in between)."""
+    ServiceFactory(organisation=organisation)  # published before: the organisation is trusted
+    listing = ServiceFactory(organisation=organisation)
+    PriceOptionFactory(service=listing)
+    return listing
+
+
+def test_a_provider_cannot_lift_a_suspension_by_archiving_and_resubmitting(
+    moderator, organisation, owner
+):
+    """Security review (issue 18, item 1): archive + submit published a suspended listing of a
+    trusted organisation at once and cleared the reason. The hold stays until a moderator acts."""
+    listing = _trusted_listing(organisation)
+    services.service_suspend(moderator=moderator, service=listing, reason="Safeguarding concern")
+
+    services.service_archive(user=owner, service=listing)
+    services.service_submit(user=owner, service=listing)
+
+    listing.refresh_from_db()
+    assert listing.status == Service.Status.PENDING
+    assert listing.moderator_hold == Service.Hold.SUSPENDED
+    assert listing.status_reason == "Safeguarding concern"
+    assert listing not in Service.objects.visible()
+    services.service_update(user=owner, service=listing, summary="All fixed now.")
+    listing.refresh_from_db()
+    assert listing.moderator_hold == Service.Hold.SUSPENDED
+
+    services.service_approve(moderator=moderator, service=listing)
+    listing.refresh_from_db()
+    assert listing.status == Service.Status.PUBLISHED
+    assert listing.moderator_hold == Service.Hold.NONE
+    assert list(Service.objects.visible().filter(pk=listing.pk)) == [listing]
+
+
+def test_a_rejection_is_a_hold_too(moderator, organisation, owner):
+    listing = _trusted_listing(organisation)
+    listing.status = Service.Status.PENDING
+    listing.save()
+    services.service_reject(moderator=moderator, service=listing, reason="Prices wrong")
+
+    services.service_submit(user=owner, service=listing)
+    listing.refresh_from_db()
+    assert listing.status == Service.Status.PENDING  # not published at once, though trusted
+    assert listing.moderator_hold == Service.Hold.REJECTED
+
+
+def test_restoring_a_suspended_listing_lifts_the_hold(moderator, organisation):
+    listing = _trusted_listing(organisation)
+    services.service_suspend(moderator=moderator, service=listing, reason="Complaint")
+    services.service_restore(moderator=moderator, service=listing)
+    listing.refresh_from_db()
+    assert (listing.status, listing.moderator_hold) == (Service.Status.PUBLISHED, "")
+
+
 # --- prices -----------------------------------------------------------------------------------
 
 

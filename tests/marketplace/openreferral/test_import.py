@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from catalogue import events
 from catalogue import services as catalogue
 from catalogue.models import Category, Membership, Organisation, PartnerSource, Service
+from marketplace.accounts.roles import Role
 from marketplace.openreferral import exports, mapping
 from marketplace.openreferral.client import PartnerFetchError, read_api, read_data_package
 from marketplace.openreferral.selectors import api_services
@@ -240,6 +241,28 @@ def test_a_refresh_updates_withdraws_and_restores(partner):
     two.refresh_from_db()
     assert two.status == Service.Status.PUBLISHED
     assert two in Service.objects.visible()
+
+
+def test_a_refresh_never_republishes_a_listing_a_moderator_suspended(partner):
+    """Security review (issue 18, item 1): the nightly import re-published a partner listing a
+    moderator had suspended. It still refreshes the details but keeps the hold."""
+    partner_source_refresh(source=partner, records=[record(1), record(2)], origin="a")
+    one = Service.objects.get(partner_source=partner, external_id=str(uuid.UUID(int=1)))
+    moderator = make_user("mod@council.example", Role.MODERATOR)
+    catalogue.service_suspend(moderator=moderator, service=one, reason="Closed by CQC")
+
+    partner_source_refresh(
+        source=partner, records=[record(1, name="Renamed"), record(2)], origin="b"
+    )
+    one.refresh_from_db()
+    assert (one.status, one.status_reason) == (Service.Status.SUSPENDED, "Closed by CQC")
+    assert one.name == "Renamed"
+    # Dropped by the partner, then listed again: back to the moderator's hold, not published.
+    partner_source_refresh(source=partner, records=[record(2)], origin="c")
+    partner_source_refresh(source=partner, records=[record(1), record(2)], origin="d")
+    one.refresh_from_db()
+    assert one.status == Service.Status.SUSPENDED
+    assert one not in Service.objects.visible()
 
 
 def test_inactive_records_are_withdrawn_and_unusable_ones_left_alone(partner):
