@@ -51,6 +51,11 @@ class ReviewQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Review.Status.PUBLISHED)
 
+    def scored(self):
+        """What the score counts: published reviews, including those hidden while a moderator
+        looks at reports (reports alone never move the score; a moderator's decision does)."""
+        return self.published()
+
     def public(self):
         """What readers see: published and not hidden pending a decision on reports."""
         return self.published().filter(hidden_by_reports=False)

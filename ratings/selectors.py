@@ -70,9 +70,9 @@ def _summary(reviews: QuerySet[Review], today: date | None) -> ReviewSummary:
 
 
 def service_review_summary(service: Service, *, today: date | None = None) -> ReviewSummary:
-    """The score, mean and per-category means of a service's public reviews of the last 24
+    """The score, mean and per-category means of a service's scored reviews of the last 24
     months (the same figures scoring.py stores on the service)."""
-    return _summary(Review.objects.public().filter(service=service), today)
+    return _summary(Review.objects.scored().filter(service=service), today)
 
 
 def organisation_review_summary(
@@ -81,7 +81,7 @@ def organisation_review_summary(
     """The same across the organisation's publicly listed services: every counting review
     weighs the same, whichever service it is about."""
     services = Service.objects.visible().filter(organisation=organisation).values("pk")
-    return _summary(Review.objects.public().filter(service__in=services), today)
+    return _summary(Review.objects.scored().filter(service__in=services), today)
 
 
 def service_reviews_page(

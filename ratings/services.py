@@ -84,11 +84,11 @@ def _start_of(day: date) -> datetime:
 
 
 def service_review_summary_refresh(*, service: Service, today: date | None = None) -> Service:
-    """Recompute the service's review count, mean and ranking score from its public reviews
+    """Recompute the service's review count, mean and ranking score from its scored reviews
     written in the last 24 months (scoring.py), and store them when they changed."""
     today = today or timezone.localdate()
     ratings = list(
-        Review.objects.public()
+        Review.objects.scored()
         .filter(service=service, written_at__gte=_start_of(scoring.score_window_start(today)))
         .values_list("overall", flat=True)
     )
@@ -323,7 +323,7 @@ def review_update(
         errors["text"] = DUPLICATE_TEXT
     if errors:
         raise ValidationError(errors)
-    was_public = review.is_public
+    was_scored = review.status == Review.Status.PUBLISHED
     _apply_content(
         review,
         overall=overall,
@@ -340,7 +340,7 @@ def review_update(
     review.full_clean()
     review.save()
     _log(review, ReviewEvent.Action.EDITED, author)
-    if was_public:
+    if was_scored:
         service_review_summary_refresh(service=review.service)
     notifications.tell_moderators()
     return review
@@ -354,13 +354,13 @@ def review_withdraw(*, author, review: Review) -> Review:
         raise PermissionDenied("Only the person who wrote a review can withdraw it.")
     if review.status == Review.Status.WITHDRAWN:
         raise ValidationError("This review has already been withdrawn.")
-    was_public = review.is_public
+    was_scored = review.status == Review.Status.PUBLISHED
     review.status = Review.Status.WITHDRAWN
     review.full_clean()
     review.save()
     _close_reports(review, ReviewReport.Status.DISMISSED, None)
     _log(review, ReviewEvent.Action.WITHDRAWN, author)
-    if was_public:
+    if was_scored:
         service_review_summary_refresh(service=review.service)
     return review
 
@@ -426,7 +426,7 @@ def review_reject(*, moderator, review: Review, reason: str, note: str = "") -> 
         raise ValidationError("Only a pending or published review can be rejected.")
     note = (note or "").strip()
     _check_reason(reason, note)
-    was_public = review.is_public
+    was_scored = review.status == Review.Status.PUBLISHED
     review.status = Review.Status.REJECTED
     review.rejection_reason = reason
     review.moderation_note = note
@@ -446,7 +446,7 @@ def review_reject(*, moderator, review: Review, reason: str, note: str = "") -> 
                 "note": note,
             },
         )
-    if was_public:
+    if was_scored:
         service_review_summary_refresh(service=review.service)
     return review
 
@@ -463,12 +463,9 @@ def review_dismiss_reports(*, moderator, review: Review) -> Review:
     closed = _close_reports(review, ReviewReport.Status.DISMISSED, moderator)
     if not closed and not review.hidden_by_reports:
         raise ValidationError("This review has no open reports.")
-    was_hidden = review.hidden_by_reports
     review.hidden_by_reports = False
     review.save(update_fields=["hidden_by_reports"])
     _log(review, ReviewEvent.Action.REPORTS_DISMISSED, moderator)
-    if was_hidden:
-        service_review_summary_refresh(service=review.service)
     return review
 
 
@@ -477,9 +474,11 @@ def review_dismiss_reports(*, moderator, review: Review) -> Review:
 
 @transaction.atomic
 def review_report(*, review: Review, reason: str, message: str = "", reporter=None) -> ReviewReport:
-    """Anyone reports a published review with a reason. A signed-in person has one open report
-    per review. At RATINGS_REPORTS_TO_HIDE open reports the review is hidden (and leaves the
-    score) until a moderator decides."""
+    """Anyone reports a published review with a reason; every report reaches the moderators.
+    A signed-in person has one open report per review. At RATINGS_REPORTS_TO_HIDE open reports
+    from distinct signed-in reporters with a verified address, who are not staff of the reviewed
+    organisation, the review is hidden until a moderator decides. It stays in the score until
+    then: only a moderator's decision takes it out."""
     review = Review.objects.select_for_update().get(pk=review.pk)
     if not review.is_public:
         raise ValidationError("This review is not shown at the moment, so it cannot be reported.")
@@ -506,13 +505,30 @@ def review_report(*, review: Review, reason: str, message: str = "", reporter=No
     report.save()
     _log(review, ReviewEvent.Action.REPORTED, reporter, report.get_reason_display())
     notifications.tell_moderators()
-    open_reports = review.reports.filter(status=ReviewReport.Status.OPEN).count()
-    if open_reports >= reports_to_hide():
+    counting = _counting_reporters(review)
+    if not review.hidden_by_reports and counting >= reports_to_hide():
         review.hidden_by_reports = True
         review.save(update_fields=["hidden_by_reports"])
-        _log(review, ReviewEvent.Action.HIDDEN, None, f"{open_reports} open reports")
-        service_review_summary_refresh(service=review.service)
+        _log(review, ReviewEvent.Action.HIDDEN, None, f"{counting} open reports")
     return report
+
+
+def _counting_reporters(review: Review) -> int:
+    """Distinct reporters with an open report who count towards hiding: signed in (anonymous
+    reports cannot be told apart, so anyone could send many), with a verified e-mail address,
+    and not staff of the organisation that runs the service."""
+    return (
+        get_user_model()
+        .objects.filter(
+            pk__in=review.reports.filter(
+                status=ReviewReport.Status.OPEN, reporter__isnull=False
+            ).values("reporter"),
+            emailaddress__verified=True,
+        )
+        .exclude(memberships__organisation_id=review.service.organisation_id)
+        .distinct()
+        .count()
+    )
 
 
 # --- replies ----------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ def test_demo_reviews(demo):
         )
         assert summary.score == scoring.bayesian_score(
             list(
-                Review.objects.public()
+                Review.objects.scored()
                 .filter(service=service, written_at__gte=_window())
                 .values_list("overall", flat=True)
             )

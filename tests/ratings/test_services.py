@@ -372,8 +372,45 @@ def test_several_reports_hide_the_review_until_a_moderator_decides(
     services.review_report(review=published, reason="fake", reporter=make_user())
     published.refresh_from_db()
     assert published.hidden_by_reports and not published.is_public
-    assert refresh(service).review_count == 0
+    # Hidden while a moderator looks, but it leaves the score only when a moderator decides.
+    assert refresh(service).review_count == 1
     assert ReviewEvent.Action.HIDDEN in published.events.values_list("action", flat=True)
+
+
+def test_anonymous_reports_never_hide_a_review(published, service):
+    """Security review (issue 18, item 2): two anonymous reports hid a review and took it out
+    of the score. Anonymous reports reach the moderators but do not count."""
+    for _ in range(5):
+        services.review_report(review=published, reason="fake", reporter=AnonymousUser())
+    published.refresh_from_db()
+    assert published.is_public
+    assert published.reports.filter(status="open").count() == 5
+    assert refresh(service).review_count == 1
+
+
+def test_unverified_reporters_and_the_organisations_staff_do_not_count(published, service):
+    services.review_report(review=published, reason="fake", reporter=make_user(verified=False))
+    services.review_report(review=published, reason="fake", reporter=make_user(verified=False))
+    for role in (Membership.Role.OWNER, Membership.Role.EDITOR):
+        staff = make_provider(service.organisation, role=role)
+        services.review_report(review=published, reason="fake", reporter=staff)
+    published.refresh_from_db()
+    assert published.is_public
+    services.review_report(review=published, reason="fake", reporter=make_user())
+    services.review_report(review=published, reason="fake", reporter=make_user())
+    published.refresh_from_db()
+    assert published.is_public  # two who count, of three needed
+    services.review_report(review=published, reason="fake", reporter=make_user())
+    published.refresh_from_db()
+    assert not published.is_public
+
+
+def test_a_rejected_review_leaves_the_score(published, service, moderator):
+    for _ in range(3):
+        services.review_report(review=published, reason="fake", reporter=make_user())
+    assert refresh(service).review_count == 1
+    services.review_reject(moderator=moderator, review=published, reason="abusive")
+    assert refresh(service).review_count == 0
 
 
 def test_dismissing_reports_shows_the_review_again(published, service, moderator):
