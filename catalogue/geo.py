@@ -131,3 +131,21 @@ def grid_to_wgs84(easting: float, northing: float) -> tuple[float, float]:
     lat, lon = grid_to_osgb36(easting, northing)
     x, y, z = _to_cartesian(lat, lon, _AIRY_A, _AIRY_B)
     return _from_cartesian(*_helmert(x, y, z), _WGS84_A, _WGS84_B)
+
+
+HIDDEN_ADDRESS_SQUARE_M = 1000
+
+
+def public_grid_point(
+    easting: int | None, northing: int | None, *, hidden: bool
+) -> tuple[int, int] | None:
+    """Where a listing's premises are, as far as the public may know: for a listing that hides
+    its exact address (a personal assistant's home), the centre of its kilometre square. The
+    ORUK API publishes this point and search indexes it, so no radius or distance, however fine,
+    can locate the home more closely than the square."""
+    if easting is None or northing is None:
+        return None
+    if hidden:
+        square = HIDDEN_ADDRESS_SQUARE_M
+        return easting // square * square + square // 2, northing // square * square + square // 2
+    return easting, northing

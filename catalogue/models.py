@@ -11,6 +11,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from .geo import public_grid_point
+
 MONEY = {"max_digits": 10, "decimal_places": 2}
 
 
@@ -534,6 +536,11 @@ class Service(models.Model):
         from django.urls import reverse
 
         return reverse("catalogue:service", kwargs={"slug": self.slug})
+
+    @property
+    def public_grid(self) -> tuple[int, int] | None:
+        """The grid point the public may know (catalogue.geo.public_grid_point)."""
+        return public_grid_point(self.easting, self.northing, hidden=self.hide_exact_address)
 
     @property
     def cqc_report_url(self) -> str:

@@ -19,6 +19,7 @@ from catalogue.models import Category, Postcode
 from search.query import MAX_TEXT_LENGTH, Sort
 
 MAX_RADIUS_MILES = Decimal(100)
+MIN_RADIUS_MILES = Decimal(1)
 MAX_PRICE = Decimal("100000")  # the catalogue's own ceiling on a price (catalogue.services)
 WORD = re.compile(r"[^\W_]+")
 NUMBER = re.compile(r"^-?([0-9]+(\.[0-9]+)?|\.[0-9]+)$")
@@ -78,8 +79,9 @@ class SearchForm(forms.Form):
         miles = parse_amount(typed)
         if miles is None:
             raise forms.ValidationError("Enter the distance as a number of miles, like 5.")
-        if miles <= 0:
-            raise forms.ValidationError("Enter a distance of more than 0 miles.")
+        if miles < MIN_RADIUS_MILES:
+            # Tiny radii from a few postcodes would bisect their way to a hidden address.
+            raise forms.ValidationError(f"Enter a distance of {MIN_RADIUS_MILES} mile or more.")
         if miles > MAX_RADIUS_MILES:
             raise forms.ValidationError(
                 f"Enter a distance of {MAX_RADIUS_MILES} miles or less, or leave it empty to "

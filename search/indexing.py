@@ -101,6 +101,7 @@ def service_document(service: Service) -> ServiceDocument:
     headline_price, headline_unit = _headline(
         prices, [c.effective_unit for c in categories if c.effective_unit]
     )
+    grid = service.public_grid
     return ServiceDocument(
         service_id=service.pk,
         uuid=str(service.uuid),
@@ -114,8 +115,10 @@ def service_document(service: Service) -> ServiceDocument:
         funding_slugs=tuple(f.slug for f in service.funding_accepted.all()),
         localities_served=tuple(loc.slug for loc in service.localities_served.all()),
         locality=service.locality.slug if service.locality is not None else None,
-        easting=service.easting,
-        northing=service.northing,
+        # A hidden address is indexed at the point the ORUK API publishes (its kilometre
+        # square's centre), so radii and distances cannot locate it more closely.
+        easting=grid[0] if grid else None,
+        northing=grid[1] if grid else None,
         radius_km=service.radius_km,
         prices=prices,
         headline_price=headline_price,

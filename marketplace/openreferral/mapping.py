@@ -349,11 +349,7 @@ def has_premises(service: Service) -> bool:
 def public_grid(service: Service) -> tuple[int, int] | None:
     """Where the premises are, as far as the public may know: the centre of the kilometre
     square for a listing that hides its exact address."""
-    if service.easting is None or service.northing is None:
-        return None
-    if service.hide_exact_address:
-        return service.easting // 1000 * 1000 + 500, service.northing // 1000 * 1000 + 500
-    return service.easting, service.northing
+    return service.public_grid
 
 
 def location(service: Service, *, full: bool = False) -> dict[str, Any]:

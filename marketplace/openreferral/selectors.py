@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from catalogue.geo import public_grid_point
 from catalogue.models import Category, Service
 from search.backends import get_backend
 from search.query import MAX_PER_PAGE, SearchQuery
@@ -142,11 +143,8 @@ class _Row:
 
     @property
     def grid(self) -> tuple[int, int] | None:
-        if self.easting is None or self.northing is None:
-            return None
-        if self.hide_exact_address:  # the same rounding the published location uses
-            return self.easting // 1000 * 1000 + 500, self.northing // 1000 * 1000 + 500
-        return self.easting, self.northing
+        # The same point the published location (and search) uses.
+        return public_grid_point(self.easting, self.northing, hidden=self.hide_exact_address)
 
 
 def _python_filters(queryset: QuerySet[Service], filters: ServiceFilters) -> list[int]:

@@ -86,12 +86,12 @@ def price_per_reference_unit(service: Service) -> UnitPrice | None:
 
 
 def distance_km(service: Service, postcode: Postcode | None) -> float | int | None:
-    """Straight-line distance on the grid; rounded to whole km when the address is hidden."""
-    if postcode is None or service.easting is None or service.northing is None:
+    """Straight-line distance on the grid from the point the public may know (a hidden
+    address's kilometre square); rounded to whole km when the address is hidden."""
+    grid = service.public_grid
+    if postcode is None or grid is None:
         return None
-    km = rules.grid_distance_km(
-        service.easting, service.northing, postcode.easting, postcode.northing
-    )
+    km = rules.grid_distance_km(grid[0], grid[1], postcode.easting, postcode.northing)
     return round(km) if service.hide_exact_address else km
 
 

@@ -184,6 +184,25 @@ def test_distance_filter(backend, catalogue, radius, expected):
     assert letters(catalogue, backend.search(query)) == expected
 
 
+def test_a_hidden_address_is_indexed_at_the_coarse_point_the_api_publishes(backend, catalogue):
+    """Security review (issue 18, item 3): the index kept the exact grid reference of listings
+    that hide their address, so tiny radii located a personal assistant's home. Both backends
+    index the centre of the kilometre square, as the ORUK API publishes it."""
+    home = ServiceFactory(
+        name="Personal assistant", easting=351_234, northing=320_777, hide_exact_address=True
+    )
+    backend.index_services([home.pk])
+
+    exact = GridPoint(351_234, 320_777)
+    near_exact = backend.search(SearchQuery(origin=exact, radius_km=Decimal("0.1")))
+    assert home.pk not in ids(near_exact)
+    at_square = backend.search(SearchQuery(origin=GridPoint(351_500, 320_500), radius_km=0))
+    assert home.pk in ids(at_square)
+    by_distance = backend.search(SearchQuery(origin=exact, sort=Sort.DISTANCE))
+    hit = next(h for h in by_distance.hits if h.service_id == home.pk)
+    assert round(hit.distance_m) == 384  # to (351 500, 320 500), not 0
+
+
 def test_sort_by_distance_gives_distances_nearest_first(backend, catalogue):
     results = backend.search(SearchQuery(origin=GridPoint(*NORTH), sort=Sort.DISTANCE))
 

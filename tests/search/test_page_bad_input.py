@@ -32,10 +32,16 @@ BAD_INPUT = [
     ),
     ({"postcode": "SY8 1AA" * 1000}, "Enter a real postcode, like SY1 1AA.", ALL_VISIBLE),
     # Radius: zero, negative, huge, not a number; without a postcode.
-    ({"postcode": "SY8 1AA", "radius": "0"}, "Enter a distance of more than 0 miles.", ALL_VISIBLE),
+    ({"postcode": "SY8 1AA", "radius": "0"}, "Enter a distance of 1 mile or more.", ALL_VISIBLE),
     (
         {"postcode": "SY8 1AA", "radius": "-5"},
-        "Enter a distance of more than 0 miles.",
+        "Enter a distance of 1 mile or more.",
+        ALL_VISIBLE,
+    ),
+    # Tiny radii would let someone bisect their way to a hidden address (issue 18, item 3).
+    (
+        {"postcode": "SY8 1AA", "radius": "0.01"},
+        "Enter a distance of 1 mile or more.",
         ALL_VISIBLE,
     ),
     (
