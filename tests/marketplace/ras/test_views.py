@@ -515,3 +515,17 @@ def test_freezing_a_drafts_rate_from_the_overview(client, scheme, commissioner):
         D("15.56"),
         "Budget round",
     )
+
+
+def test_a_question_hint_is_shown_as_text_never_as_markup(client, scheme):
+    """Security review (issue 18, item 4): hints are editable by commissioners in the admin and
+    the shared field template rendered them with |safe, so a hint's script ran on the public
+    estimate pages."""
+    Question.objects.filter(key="washing").update(
+        hint='<script>alert("hint")</script><img src=x onerror=alert(1)>'
+    )
+    page = client.get("/budget/estimate/personal-care/")
+
+    html = page.content.decode()
+    assert '<script>alert("hint")' not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&quot;hint&quot;)&lt;/script&gt;" in html
