@@ -23,6 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from marketplace import limits
 from marketplace.accounts.roles import Role
 from marketplace.accounts.services import user_grant_role
 
@@ -42,6 +43,7 @@ from .models import (
 from .permissions import require_editor, require_moderator, require_owner
 
 INVITATION_DAYS = 14
+DAY_SECONDS = 24 * 60 * 60
 MAX_PRICE = Decimal("100000.00")
 
 ORGANISATION_FIELDS = (
@@ -311,24 +313,53 @@ def claim_reject(*, moderator, claim: Claim, reason: str) -> Claim:
 def invitation_create(
     *, user, organisation: Organisation, email: str, role: str = Membership.Role.EDITOR
 ) -> Invitation:
-    """An owner invites a colleague by e-mail; the link in the e-mail joins the organisation."""
+    """An owner invites a colleague by e-mail; the link in the e-mail joins the organisation.
+
+    Every invitation is an e-mail to a typed address, so only an approved organisation (whose
+    name a moderator has seen) invites; at most CATALOGUE_INVITATIONS_PER_DAY (10) a day per
+    account; not the same address twice within a day (cancelled or not); and an e-mail to an
+    address with no verified account here does not carry the inviter's own name."""
     require_owner(user, organisation)
+    if organisation.status != Organisation.Status.ACTIVE:
+        raise ValidationError(
+            "You can invite colleagues once the council has approved the organisation."
+        )
     email = email.strip().lower()
     if organisation.memberships.filter(user__email__iexact=email).exists():
         raise ValidationError({"email": "This person is already a member of the organisation."})
+    now = timezone.now()
+    if organisation.invitations.filter(
+        email__iexact=email, created_at__gte=now - timedelta(days=1)
+    ).exists():
+        raise ValidationError({"email": f"You already invited {email} today. Try again tomorrow."})
     invitation = Invitation(
         organisation=organisation,
         email=email,
         role=role,
         invited_by=user,
-        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+        expires_at=now + timedelta(days=INVITATION_DAYS),
     )
     invitation.full_clean()
-    invitation.save()
+    key = f"catalogue:invitations:account:{user.pk}"
+    allowed = limits.setting("CATALOGUE_INVITATIONS_PER_DAY", 10)
+    if not limits.reserve(key, allowed, DAY_SECONDS):
+        raise ValidationError(
+            f"You can send up to {allowed} invitations a day. Try again tomorrow."
+        )
+    try:
+        invitation.save()
+    except Exception:
+        limits.give_back(key)
+        raise
     notifications.email(
         template="invitation",
         to=[email],
-        context={"invitation": invitation, "organisation": organisation, "inviter": user},
+        context={
+            "invitation": invitation,
+            "organisation": organisation,
+            "inviter": user,
+            "known": limits.has_verified_account(email),
+        },
     )
     return invitation
 

@@ -9,6 +9,8 @@ allowances, so nothing is lost but a little protection for a day.
 
 from __future__ import annotations
 
+import contextlib
+
 from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.core.cache import cache
@@ -47,3 +49,32 @@ def count(key: str, window: int, by: int = 1) -> None:
         cache.incr(key, by)
     except ValueError:  # expired between add and incr: start a new window
         cache.set(key, by, timeout=window)
+
+
+def reserve(key: str, limit: int, window: int) -> bool:
+    """Take one of the allowance under `key` before acting, atomically (the cache's increment),
+    so concurrent requests cannot all pass a check made before any of them counted. Returns
+    False, taking nothing, when the allowance is used up. Give it back if the act fails."""
+    cache.add(key, 0, timeout=window)
+    try:
+        now = cache.incr(key)
+    except ValueError:  # expired between add and incr: start a new window
+        cache.set(key, 1, timeout=window)
+        now = 1
+    if now > limit:
+        give_back(key)
+        return False
+    return True
+
+
+def give_back(key: str) -> None:
+    with contextlib.suppress(ValueError):  # the window ended meanwhile: nothing to give back
+        cache.decr(key)
+
+
+def has_verified_account(email: str) -> bool:
+    """Whether `email` is a verified address of an account here: e-mails to anyone else carry
+    no text typed by the sender (the site must not relay someone's words to strangers)."""
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(email__iexact=email, verified=True).exists()

@@ -18,7 +18,7 @@ Rules (issue 6):
 from __future__ import annotations
 
 from collections.abc import Iterable, MutableMapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +28,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from catalogue.models import PriceOption, Service
+from marketplace import limits
 
 from . import costing, notifications
 from .models import (
@@ -630,19 +631,46 @@ def plan_delete(*, user, plan: SupportPlan) -> None:
     plan.delete()
 
 
+DAY = timedelta(days=1)
+
+
+def shares_per_day() -> int:
+    return limits.setting("PLANS_SHARES_PER_DAY", 10)
+
+
 @transaction.atomic
 def plan_share(*, user, plan: SupportPlan, name: str, email: str, access: str) -> PlanShare:
-    """The owner invites a named helper by e-mail to see, or see and change, the plan."""
+    """The owner invites a named helper by e-mail to see, or see and change, the plan.
+
+    Every invitation is an e-mail to an address the owner types, so: at most
+    PLANS_SHARES_PER_DAY (10) a day per account, not the same address twice within a day
+    (revoked or not), and an e-mail to an address with no verified account here carries none of
+    the owner's text (names, the plan's person), only the link."""
     require_plan_owner(user, plan)
     email = email.strip()
     if email.lower() == user.email.lower():
         raise ValidationError({"email": "That is your own email address."})
     if plan.shares.filter(email__iexact=email, revoked_at__isnull=True).exists():
         raise ValidationError({"email": f"The plan is already shared with {email}."})
+    if plan.shares.filter(email__iexact=email, created_at__gte=timezone.now() - DAY).exists():
+        raise ValidationError({"email": f"You already invited {email} today. Try again tomorrow."})
     share = PlanShare(plan=plan, name=name.strip(), email=email, access=access, invited_by=user)
     share.full_clean()
-    share.save()
-    notifications.email(template="plan_shared", to=[email], context={"share": share})
+    key = f"plans:shares:account:{user.pk}"
+    if not limits.reserve(key, shares_per_day(), int(DAY.total_seconds())):
+        raise ValidationError(
+            f"You can send up to {shares_per_day()} invitations a day. Try again tomorrow."
+        )
+    try:
+        share.save()
+    except Exception:
+        limits.give_back(key)
+        raise
+    notifications.email(
+        template="plan_shared",
+        to=[email],
+        context={"share": share, "known": limits.has_verified_account(email)},
+    )
     return share
 
 

@@ -517,8 +517,9 @@ def test_editors_see_people_but_not_the_owners_actions(
 
 
 def test_the_people_page_does_a_bounded_number_of_queries(
-    client, organisation, owner, django_assert_max_num_queries
+    client, organisation, owner, django_assert_max_num_queries, settings
 ):
+    settings.CATALOGUE_INVITATIONS_PER_DAY = 30
     for number in range(30):
         make_provider(organisation, Membership.Role.EDITOR, email=f"staff{number}@sunrise.example")
         services.invitation_create(

@@ -245,6 +245,39 @@ def test_invitations_are_for_owners_and_for_the_invited_address_only(organisatio
         services.invitation_accept(user=make_user("sam@sunrise.example"), token=invitation.token)
 
 
+def test_invitations_only_from_an_approved_organisation(owner, organisation):
+    """Security review (issue 18, item 5): registering an organisation makes you its owner at
+    once, so invitations (e-mails with the organisation's name) needed no approval."""
+    organisation.status = Organisation.Status.PENDING
+    organisation.save()
+    with pytest.raises(ValidationError, match="approved"):
+        services.invitation_create(user=owner, organisation=organisation, email="x@example.org")
+
+
+def test_invitations_are_limited_per_day_and_per_address(owner, organisation, settings):
+    settings.CATALOGUE_INVITATIONS_PER_DAY = 2
+    first = services.invitation_create(user=owner, organisation=organisation, email="a@example.org")
+    services.invitation_cancel(user=owner, invitation=first)
+    with pytest.raises(ValidationError, match="already invited"):
+        services.invitation_create(user=owner, organisation=organisation, email="A@example.org")
+    services.invitation_create(user=owner, organisation=organisation, email="b@example.org")
+    with pytest.raises(ValidationError, match="2 invitations a day"):
+        services.invitation_create(user=owner, organisation=organisation, email="c@example.org")
+    assert organisation.invitations.count() == 2
+
+
+def test_an_invitation_to_an_unknown_address_does_not_carry_the_inviters_name(
+    owner, organisation, django_capture_on_commit_callbacks
+):
+    owner.first_name, owner.last_name = "Visit", "spam.example"
+    owner.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_create(user=owner, organisation=organisation, email="x@example.org")
+    (message,) = mail.outbox
+    assert "spam.example" not in message.subject + message.body
+    assert "Sunrise Care Ltd" in message.body  # an approved organisation's (moderated) name
+
+
 def test_owners_remove_colleagues_but_never_the_last_owner(organisation, owner, editor):
     editor_membership = editor.memberships.get()
     owner_membership = owner.memberships.get()

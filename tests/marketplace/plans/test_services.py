@@ -606,3 +606,57 @@ def test_usage_by_week(service, other_service):
 def test_unknown_usage_counter():
     with pytest.raises(ValueError):
         services.listing_usage_record(service_id=1, kind="likes")
+
+
+# --- abuse limits on shares (issue 18, item 5) --------------------------------------------------
+
+
+def test_shares_are_limited_per_account_per_day(person, plan, settings):
+    """Security review (issue 18, item 5): plan shares had no limit, so the site could be
+    made to send any number of e-mails."""
+    settings.PLANS_SHARES_PER_DAY = 3
+    for number in range(3):
+        services.plan_share(
+            user=person, plan=plan, name="Helper", email=f"h{number}@example.org", access="view"
+        )
+    with pytest.raises(ValidationError, match="3 invitations a day"):
+        services.plan_share(
+            user=person, plan=plan, name="Helper", email="h9@example.org", access="view"
+        )
+    assert plan.shares.count() == 3
+
+
+def test_an_address_is_not_invited_again_within_a_day(person, plan):
+    share = services.plan_share(
+        user=person, plan=plan, name="Helper", email="h@example.org", access="view"
+    )
+    services.plan_share_revoke(user=person, share=share)
+    with pytest.raises(ValidationError, match="already invited"):
+        services.plan_share(
+            user=person, plan=plan, name="Helper", email="H@example.org", access="view"
+        )
+
+
+def test_a_share_email_to_an_unknown_address_carries_none_of_the_owners_text(
+    person, plan, django_capture_on_commit_callbacks
+):
+    plan.person_name = "Cheap pills at spam.example"
+    plan.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.plan_share(
+            user=person,
+            plan=plan,
+            name="Buy now at spam.example",
+            email="x@example.org",
+            access="view",
+        )
+    (message,) = mail.outbox
+    assert "spam.example" not in message.subject + message.body
+    assert "/plans/shared/" in message.body or "/plans/" in message.body
+
+    known = make_user("known@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.plan_share(
+            user=person, plan=plan, name="Jo Known", email=known.email, access="view"
+        )
+    assert "Jo Known" in mail.outbox[-1].body  # a verified account holder sees the details
