@@ -23,8 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from marketplace.accounts.roles import Role
-from marketplace.accounts.services import user_grant_role
+from core.roles import Role, user_grant_role
 
 from . import events, notifications, rules
 from .models import (

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 
 from catalogue.tasks import send_email
-from marketplace.accounts.roles import Role
+from core.roles import Role, role_holders
 
 
 def _email(*, template: str, to: Iterable[str], context: dict) -> None:
@@ -49,11 +49,7 @@ def new_version(*, version) -> None:
 
 def comment_received(*, comment) -> None:
     """Tell the commissioners a comment is waiting for moderation."""
-    from marketplace.accounts.models import User
-
-    addresses = User.objects.filter(
-        groups__name=Role.COMMISSIONER.value, is_active=True
-    ).values_list("email", flat=True)
+    addresses = role_holders(Role.COMMISSIONER).values_list("email", flat=True)
     _email(template="comment_received", to=addresses, context={"comment": comment})
 
 

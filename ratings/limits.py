@@ -13,7 +13,7 @@ themselves are not limited (the demo loader and moderators use them freely). Los
 
 from __future__ import annotations
 
-from marketplace.limits import count, reached, setting
+from core.limits import count, reached, setting
 
 DAY = 24 * 60 * 60
 HOUR = 60 * 60

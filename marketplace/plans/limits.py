@@ -1,4 +1,4 @@
-"""Abuse limits on enquiries (marketplace.limits): every enquiry e-mails a provider, so one
+"""Abuse limits on enquiries (core.limits): every enquiry e-mails a provider, so one
 account or one address must not be able to flood the providers' inboxes.
 
 - One account may ask at most PLANS_ENQUIRIES_PER_ACCOUNT services (an enquiry to five
@@ -11,8 +11,8 @@ Replies in a thread already started are not limited: they go to one provider who
 
 from __future__ import annotations
 
-from marketplace import limits
-from marketplace.limits import setting
+from core import limits
+from core.limits import setting
 
 DAY = 24 * 60 * 60
 

@@ -133,7 +133,7 @@ TEMPLATES = [
 ]
 # Forms render through our templates (templates/django/forms/...) so every form, ours and
 # allauth's, gets the GOV.UK field and error-message markup.
-FORM_RENDERER = "marketplace.forms.GovukFormRenderer"
+FORM_RENDERER = "core.forms.GovukFormRenderer"
 
 # Database: a SQLite file by default; DATABASE_URL (e.g. postgres://user@host:5432/name) otherwise.
 DATABASES = {
