@@ -18,9 +18,9 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from core import limits
+from core.email import send_email
 from core.roles import Role, role_holders
 
-from . import notifications
 from .models import ListingReport, Service
 
 MESSAGE_MAX_LENGTH = ListingReport._meta.get_field("message").max_length or 2000
@@ -70,8 +70,8 @@ def listing_report_create(
     )
     report.full_clean()
     report.save()
-    notifications.email(
-        template="listing_report",
+    send_email(
+        template="catalogue/email/listing_report",
         to=moderator_addresses(),
         context={"report": report, "service": service, "organisation": service.organisation},
     )
