@@ -54,7 +54,7 @@ NOT_KNOWN = "Not known"
 
 
 def cache_seconds() -> int:
-    return int(getattr(settings, "MARKET_STATEMENT_CACHE_SECONDS", 300))
+    return int(settings.MARKET_STATEMENT_CACHE_SECONDS)
 
 
 def invalidate_cache() -> None:

@@ -65,7 +65,7 @@ DUPLICATE_TEXT = (
 
 def reports_to_hide() -> int:
     """How many open reports hide a review until a moderator decides (setting, default 3)."""
-    return int(getattr(settings, "RATINGS_REPORTS_TO_HIDE", 3))
+    return int(settings.RATINGS_REPORTS_TO_HIDE)
 
 
 def _log(review: Review, action: str, user=None, note: str = "") -> None:

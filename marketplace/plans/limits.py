@@ -11,22 +11,21 @@ Replies in a thread already started are not limited: they go to one provider who
 
 from __future__ import annotations
 
-from core import limits
-from core.limits import setting
+from django.conf import settings
 
-DAY = 24 * 60 * 60
+from core import limits
 
 
 def per_account() -> int:
-    return setting("PLANS_ENQUIRIES_PER_ACCOUNT", 20)
+    return int(settings.PLANS_ENQUIRIES_PER_ACCOUNT)
 
 
 def per_address() -> int:
-    return setting("PLANS_ENQUIRIES_PER_ADDRESS", 60)
+    return int(settings.PLANS_ENQUIRIES_PER_ADDRESS)
 
 
 def window() -> int:
-    return setting("PLANS_ENQUIRY_WINDOW_SECONDS", DAY)
+    return int(settings.PLANS_ENQUIRY_WINDOW_SECONDS)
 
 
 def _keys(user_id: int, client: str) -> tuple[str, str]:
