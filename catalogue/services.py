@@ -17,15 +17,16 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from marketplace import limits
-from marketplace.accounts.roles import Role
-from marketplace.accounts.services import user_grant_role
+from core import limits
+from core.email import send_email
+from core.roles import Role, user_grant_role
 
 from . import events, notifications, rules
 from .models import (
@@ -153,8 +154,8 @@ def _organisation_decision(
     organisation.full_clean()
     organisation.save()
     events.services_changed(organisation.services.values_list("pk", flat=True))
-    notifications.email(
-        template=template,
+    send_email(
+        template=f"catalogue/email/{template}",
         to=notifications.organisation_addresses(organisation),
         context={"organisation": organisation, "reason": reason},
     )
@@ -276,8 +277,8 @@ def claim_approve(*, moderator, claim: Claim) -> Membership:
             moderator=moderator,
             reason="Another member of staff has been given access. Ask them to invite you.",
         )
-    notifications.email(
-        template="claim_approved",
+    send_email(
+        template="catalogue/email/claim_approved",
         to=[claim.user.email],
         context={"organisation": organisation, "claim": claim},
     )
@@ -288,8 +289,8 @@ def _claim_close(*, claim: Claim, moderator, reason: str) -> None:
     claim.status, claim.reason = Claim.Status.REJECTED, reason
     claim.decided_at, claim.decided_by = timezone.now(), moderator
     claim.save()
-    notifications.email(
-        template="claim_rejected",
+    send_email(
+        template="catalogue/email/claim_rejected",
         to=[claim.user.email],
         context={"organisation": claim.organisation, "claim": claim, "reason": reason},
     )
@@ -341,7 +342,7 @@ def invitation_create(
     )
     invitation.full_clean()
     key = f"catalogue:invitations:account:{user.pk}"
-    allowed = limits.setting("CATALOGUE_INVITATIONS_PER_DAY", 10)
+    allowed = int(settings.CATALOGUE_INVITATIONS_PER_DAY)
     if not limits.reserve(key, allowed, DAY_SECONDS):
         raise ValidationError(
             f"You can send up to {allowed} invitations a day. Try again tomorrow."
@@ -351,8 +352,8 @@ def invitation_create(
     except Exception:
         limits.give_back(key)
         raise
-    notifications.email(
-        template="invitation",
+    send_email(
+        template="catalogue/email/invitation",
         to=[email],
         context={
             "invitation": invitation,
@@ -618,8 +619,8 @@ def service_approve(*, moderator, service: Service) -> Service:
         raise ValidationError("Approve the organisation before its services.")
     _publish(service)
     _log(service, moderator, ServiceChange.Action.APPROVED)
-    notifications.email(
-        template="service_approved",
+    send_email(
+        template="catalogue/email/service_approved",
         to=notifications.organisation_addresses(service.organisation),
         context={"service": service},
     )
@@ -640,8 +641,8 @@ def _service_moderation(
     service.moderator_hold = Service.Hold(status)
     service.save()
     _log(service, moderator, action, note=reason)
-    notifications.email(
-        template=f"service_{action}",
+    send_email(
+        template=f"catalogue/email/service_{action}",
         to=notifications.organisation_addresses(service.organisation),
         context={"service": service, "reason": reason},
     )
@@ -679,8 +680,8 @@ def service_restore(*, moderator, service: Service) -> Service:
         raise ValidationError("Only a suspended listing can be restored.")
     _publish(service)
     _log(service, moderator, ServiceChange.Action.RESTORED)
-    notifications.email(
-        template="service_restored",
+    send_email(
+        template="catalogue/email/service_restored",
         to=notifications.organisation_addresses(service.organisation),
         context={"service": service},
     )
@@ -882,8 +883,8 @@ def services_send_stale_reminders(*, now: datetime | None = None) -> int:
         by_organisation.setdefault(service.organisation_id, []).append(service)
     for services in by_organisation.values():
         organisation = services[0].organisation
-        notifications.email(
-            template="stale_reminder",
+        send_email(
+            template="catalogue/email/stale_reminder",
             to=notifications.organisation_addresses(organisation),
             context={
                 "organisation": organisation,

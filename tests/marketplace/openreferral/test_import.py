@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from catalogue import events
 from catalogue import services as catalogue
 from catalogue.models import Category, Membership, Organisation, PartnerSource, Service
-from marketplace.accounts.roles import Role
+from core.roles import Role
 from marketplace.openreferral import exports, mapping
 from marketplace.openreferral.client import PartnerFetchError, read_api, read_data_package
 from marketplace.openreferral.selectors import api_services
