@@ -248,6 +248,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
     page_obj = Paginator(range(results.total), query.per_page).get_page(query.page)
     advice, advice_total = advice_pages(query.text) if query.page == 1 else ([], 0)
+    filters = active_filters(filterset, criteria)
+    # "Filter (3 in use)": the filters behind the control on a phone (not the search words).
+    filters_in_use = len(filters) - (1 if query.text else 0)
     context: dict[str, Any] = {
         "filterset": filterset,
         "form": filterset.form,
@@ -256,7 +259,10 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "results": results,
         "cards": load_cards(results.hits, price_unit=criteria.price_unit),
         "page_obj": page_obj,
-        "active_filters": active_filters(filterset, criteria),
+        "active_filters": filters,
+        "filters_in_use": filters_in_use,
+        # A filter with a mistake is shown open, so the error summary's link reaches it.
+        "filters_open": any(name not in ("q", "sort") for name in filterset.form.errors),
         "wider_radius": wider_radius(filterset, criteria),
         "show_unit_select": filterset.show_unit_select(),
         "category_tree": filterset.category_tree(),

@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,6 +47,25 @@ def test_the_service_page_paginates_reviews(client, service, moderator):
     assert 'class="govuk-pagination"' in first
     # A bad page number shows a page, never an error.
     assert client.get(service.get_absolute_url(), {"page": "zz"}).status_code == 200
+
+
+def test_the_service_page_folds_all_but_three_reviews_and_puts_the_actions_first(
+    client, service, moderator
+):
+    # Issue 20: on a phone "Add to shortlist" and "Send an enquiry" came after every review.
+    for index in range(5):
+        publish(write_review(service, title=f"Review number {index:02d}"), moderator)
+    page = BeautifulSoup(client.get(service.get_absolute_url()).content, "html.parser")
+
+    reviews = page.select("#review-list article")
+    folded = page.select("#review-list details#more-reviews article")
+    assert len(reviews) == 5 and len(folded) == 2
+    assert [r.h4.get_text(strip=True) for r in folded] == ["Review number 01", "Review number 00"]
+    summary = page.select_one("#more-reviews summary").get_text(" ", strip=True)
+    assert summary == "Show 2 more reviews"
+    html = str(page)
+    for action in ("plans-actions", "enquiry-link", "contact-title"):
+        assert html.index(f'id="{action}"') < html.index('id="prices"') < html.index('id="reviews"')
 
 
 def test_the_service_page_has_no_n_plus_one(

@@ -230,13 +230,47 @@ def test_the_page_lists_every_visible_service_with_the_filters_beside(client, ca
         "min_rating",
         "cqc",
         "accepting",
-        "sort",
     ):
         assert sidebar.select_one(f"[name={name}]"), name
     assert page.select_one(".govuk-grid-column-two-thirds #results-heading")
+    # Sort sits at the top of the results, part of the same form through its form attribute.
+    sort = page.select_one(".govuk-grid-column-two-thirds select[name=sort]")
+    assert sort["form"] == sidebar["id"] == "search-form"
     assert text_of(sidebar.select_one("button.govuk-button--secondary")) == "Apply filters"
     assert page.select_one("script[src$='js/search.js']")
     assert page.select_one("[aria-live=polite][data-search-status]")
+
+
+def test_on_a_phone_the_filters_wait_behind_a_filter_control_and_sort_tops_the_results(
+    client, catalogue
+):
+    # Issue 20: on a 390px phone the first result was 2,856px down, after every filter.
+    page = soup(client.get("/search/", {"q": "care", "funding": "self-funded", "accepting": "1"}))
+
+    form = page.select_one("form#search-form")
+    # The search words stay in view; every filter is inside a closed <details>.
+    assert form.select_one("input[name=q]").find_parent("details") is None
+    filters = form.select_one("details[data-filters]")
+    assert not filters.has_attr("open")
+    assert text_of(filters.summary) == "Filter (2 in use)"
+    for name in ("category", "postcode", "funding", "max_price", "min_rating", "accepting"):
+        assert filters.select_one(f"[name={name}]"), name
+    assert text_of(filters.select_one("button[type=submit]")) == "Apply filters"
+    skip = page.select_one("a#skip-to-results")
+    assert text_of(skip) == "Skip to results" and skip["href"] == "#search-results"
+    assert page.select_one("#search-results [data-service-results]")
+    results = page.select_one("#search-results")
+    # "Sort by" comes before the first result, with a button that sorts without JavaScript.
+    order = [el.name for el in results.select("select[name=sort], [data-service-results]")]
+    assert order == ["select", "ul"]
+    button = results.select_one("[data-sort] button[type=submit]")
+    assert button["form"] == "search-form" and text_of(button) == "Sort"
+
+
+def test_filters_with_a_mistake_are_shown_open(client, catalogue):
+    page = soup(client.get("/search/", {"max_price": "cheap", "category": "care-at-home"}))
+
+    assert page.select_one("details[data-filters]").has_attr("open")
 
 
 def test_a_result_card_says_what_a_family_needs_to_compare(client, catalogue):
