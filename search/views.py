@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 from wagtail.models import Page
 
 from catalogue.models import Category, PriceOption, Service
+from catalogue.remembered_postcode import remember_postcode
 from catalogue.templatetags.catalogue_tags import price_text
 from core.caching import PAGES, cached
 from search.backends import get_backend
@@ -125,9 +126,15 @@ def active_filters(filterset: ServiceSearchFilter, criteria: Criteria) -> list[F
     if query.text:
         links.append(FilterLink(f"Search words: {query.text}", _url_without(params, "q")))
     if criteria.category:
+        without_category = params
+        if query.max_price is not None and not params.get("unit"):
+            # The price was in the type's unit: keep it in that unit, not an error.
+            without_category = params.copy()
+            without_category["unit"] = criteria.price_unit
         links.append(
             FilterLink(
-                f"Type of service: {criteria.category.name}", _url_without(params, "category")
+                f"Type of service: {criteria.category.name}",
+                _url_without(without_category, "category"),
             )
         )
     for field, title, values in (
@@ -245,6 +252,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
     filterset.label_with_counts(results, has_origin=query.origin is not None)
     if request.method == "GET":
         search_record_demand(query=query, total=results.total)
+    if criteria.postcode is not None:
+        # Service pages and compare show the distance from it too.
+        remember_postcode(request, criteria.postcode.postcode)
 
     page_obj = Paginator(range(results.total), query.per_page).get_page(query.page)
     advice, advice_total = advice_pages(query.text) if query.page == 1 else ([], 0)

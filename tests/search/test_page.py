@@ -392,6 +392,28 @@ def test_the_price_label_says_the_unit_of_the_category(client, catalogue):
     assert without.select_one("select[name=unit]")
 
 
+def test_taking_the_type_of_service_away_keeps_the_price_in_its_unit(client, catalogue):
+    # Issue 20: removing "Type of service" with a maximum price set showed a red error
+    # ("Select what the maximum price is for") that the person did not cause.
+    page = soup(client.get("/search/", {"category": "care-at-home", "max_price": "30"}))
+    assert page.select_one("form#search-form input[type=hidden][name=unit]")["value"] == "hour"
+    remove = next(
+        a["href"] for a in page.select("[data-active-filters] a") if "Type of service" in text_of(a)
+    )
+    assert "category" not in remove and "unit=hour" in remove and "max_price=30" in remove
+
+    after = soup(client.get(remove))
+    assert not after.select(".govuk-error-summary, .govuk-error-message")
+    assert after.select_one("select[name=unit] option[selected]")["value"] == "hour"
+    assert any(
+        text_of(li).startswith("Maximum price: £30 per hour remove")
+        for li in after.select("[data-active-filters] li")
+    )
+    # The form sent with the type changed to "any" (search.js does so on change) is the same.
+    sent = soup(client.get("/search/", {"category": "", "max_price": "30", "unit": "hour"}))
+    assert not sent.select(".govuk-error-summary")
+
+
 def test_the_filters_keep_what_was_chosen(client, catalogue):
     page = soup(
         client.get(
@@ -582,13 +604,16 @@ def test_each_card_can_add_its_service_to_the_shortlist(client, catalogue):
     form = page.select_one(f"[data-service-id='{nursing.pk}'] form.app-shortlist-form")
     assert (form["method"], form["action"]) == ("post", "/shortlist/add/")
     assert form.select_one("input[name=service]")["value"] == str(nursing.pk)
-    assert form.select_one("input[name=next]")["value"] == "/search/?category=nursing-home"
+    # Back at the same card, not the top of the page (issue 20).
+    card = f"service-{nursing.pk}"
+    assert page.select_one(f"li#{card}")["data-service-id"] == str(nursing.pk)
+    back = f"/search/?category=nursing-home#{card}"
+    assert form.select_one("input[name=next]")["value"] == back
     assert " ".join(form.button.get_text().split()) == "Add to shortlist: Riverside Nursing Home"
 
-    response = client.post(
-        form["action"], {"service": nursing.pk, "next": "/search/?category=nursing-home"}
-    )
+    response = client.post(form["action"], {"service": nursing.pk, "next": back})
     assert response.status_code == 302
+    assert response["Location"] == back
 
     again = soup(client.get("/search/", {"category": "nursing-home"}))
     form = again.select_one(f"[data-service-id='{nursing.pk}'] form.app-shortlist-form")

@@ -114,6 +114,34 @@ def test_compare_side_by_side(client, home_page, service, other_service, hourly,
     assert rows["Accepting new clients"][0] == "Yes"
 
 
+def test_the_postcode_given_in_search_shows_distances_on_service_pages_and_compare(
+    client, home_page, service
+):
+    # Issue 20: the postcode was forgotten between search, the service page and compare.
+    from tests.factories import PostcodeFactory
+
+    PostcodeFactory(postcode="SY8 2ZZ", district="SY8", easting=350234, northing=317678)
+    client.post("/shortlist/add/", {"service": service.pk})
+    assert not soup(client.get(service.get_absolute_url())).select("#distance-result")
+
+    assert client.get("/search/", {"postcode": "sy8 2zz"}).status_code == 200
+
+    page = soup(client.get(service.get_absolute_url()))
+    assert "from SY8 2ZZ" in text_of(page.select_one("#distance-result"))
+    assert page.select_one("#how-far ~ form input[name=postcode]")["value"] == "SY8 2ZZ"
+    compare = soup(client.get("/shortlist/compare/"))
+    assert compare.select_one("input[name=postcode]")["value"] == "SY8 2ZZ"
+    distance = next(
+        tr for tr in compare.select("#compare-table tbody tr") if "Distance" in text_of(tr.th)
+    )
+    assert text_of(distance.th) == "Distance from SY8 2ZZ"
+    assert "Enter your postcode" not in text_of(distance)
+
+    # Clearing the box on compare forgets it.
+    client.get("/shortlist/compare/", {"postcode": ""})
+    assert not soup(client.get(service.get_absolute_url())).select("#distance-result")
+
+
 def test_compare_with_an_unknown_postcode_says_so(client, home_page, service):
     client.post("/shortlist/add/", {"service": service.pk})
     response = client.get("/shortlist/compare/?postcode=ZZ99+9ZZ")
