@@ -29,7 +29,7 @@ from catalogue.models import (
 )
 from catalogue.permissions import can_edit_listings, is_moderator
 from catalogue.remembered_postcode import postcode_data, remember_postcode
-from marketplace.limits import client_key
+from core.limits import client_key
 
 # --- who may see what -----------------------------------------------------------------------
 
