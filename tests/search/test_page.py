@@ -132,6 +132,7 @@ def build_catalogue():
             cqc_overall="Good",
             accepting_new_clients=True,
             review_score=Decimal("4.50"),
+            review_mean=Decimal("4.70"),
             review_count=10,
         ),
         "bridgnorth": service(
@@ -283,7 +284,9 @@ def test_a_result_card_says_what_a_family_needs_to_compare(client, catalogue):
     assert "Ludlow Home Care Ltd" in text
     assert "Price: £24.50 per hour" in text
     assert "Distance: 0.1 miles from SY8 1AA" in text
-    assert "Review score: 4.5 out of 5 (10 reviews)" in text
+    # The average of the reviews, as on the service page; the ranking score (4.50) only orders.
+    reviews = text_of(card.select_one("li:-soup-contains('Reviews:')"))
+    assert reviews == "Reviews: ★★★★★ 4.7 out of 5 stars, from 10 reviews"
     assert text_of(card.select_one(".govuk-tag")) == "Good"
     assert "Taking new clients" in text
     assert card.select("mark"), "the words found are highlighted"

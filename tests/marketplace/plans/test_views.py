@@ -94,6 +94,7 @@ def test_compare_side_by_side(client, home_page, service, other_service, hourly,
         cqc_overall="Good",
         review_count=12,
         review_score=D("4.20"),
+        review_mean=D("4.25"),
         accepting_new_clients=True,
     )
     for listing in (service, other_service):
@@ -108,7 +109,8 @@ def test_compare_side_by_side(client, home_page, service, other_service, hourly,
         text_of(tr.th): [text_of(td) for td in tr.select("td")] for tr in table.select("tbody tr")
     }
     assert rows["Price"] == ["£15.56 per hour", "£22 per hour"]
-    assert rows["Rating from reviews"][0] == "4.20 out of 5 (12 reviews)"
+    # The average people see everywhere, not the ranking score (issue 20: compare said 4.20).
+    assert rows["Rating from reviews"][0] == "★★★★☆ 4.3 out of 5 stars, from 12 reviews"
     assert rows["CQC rating"][0].startswith("Good")
     assert rows["Distance from SY8 1AA"][0] == "0.1 km (0.1 miles)"
     assert rows["Accepting new clients"][0] == "Yes"
