@@ -201,6 +201,8 @@ class ServiceSearchFilter(django_filters.FilterSet):
         forms.ChoiceField,
         label="Sort by",
         choices=SORT_CHOICES,
+        # Shown at the top of the results, outside the <form> (templates/search/_results.html).
+        widget=forms.Select(attrs={"form": "search-form"}),
         error_messages=_choice_error("how to sort the results"),
     )
 

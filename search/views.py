@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 from wagtail.models import Page
 
 from catalogue.models import Category, PriceOption, Service
+from catalogue.remembered_postcode import remember_postcode
 from catalogue.templatetags.catalogue_tags import price_text
 from core.caching import PAGES, cached
 from search.backends import get_backend
@@ -125,9 +126,15 @@ def active_filters(filterset: ServiceSearchFilter, criteria: Criteria) -> list[F
     if query.text:
         links.append(FilterLink(f"Search words: {query.text}", _url_without(params, "q")))
     if criteria.category:
+        without_category = params
+        if query.max_price is not None and not params.get("unit"):
+            # The price was in the type's unit: keep it in that unit, not an error.
+            without_category = params.copy()
+            without_category["unit"] = criteria.price_unit
         links.append(
             FilterLink(
-                f"Type of service: {criteria.category.name}", _url_without(params, "category")
+                f"Type of service: {criteria.category.name}",
+                _url_without(without_category, "category"),
             )
         )
     for field, title, values in (
@@ -245,9 +252,15 @@ def search_page(request: HttpRequest) -> HttpResponse:
     filterset.label_with_counts(results, has_origin=query.origin is not None)
     if request.method == "GET":
         search_record_demand(query=query, total=results.total)
+    if criteria.postcode is not None:
+        # Service pages and compare show the distance from it too.
+        remember_postcode(request, criteria.postcode.postcode)
 
     page_obj = Paginator(range(results.total), query.per_page).get_page(query.page)
     advice, advice_total = advice_pages(query.text) if query.page == 1 else ([], 0)
+    filters = active_filters(filterset, criteria)
+    # "Filter (3 in use)": the filters behind the control on a phone (not the search words).
+    filters_in_use = len(filters) - (1 if query.text else 0)
     context: dict[str, Any] = {
         "filterset": filterset,
         "form": filterset.form,
@@ -256,7 +269,10 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "results": results,
         "cards": load_cards(results.hits, price_unit=criteria.price_unit),
         "page_obj": page_obj,
-        "active_filters": active_filters(filterset, criteria),
+        "active_filters": filters,
+        "filters_in_use": filters_in_use,
+        # A filter with a mistake is shown open, so the error summary's link reaches it.
+        "filters_open": any(name not in ("q", "sort") for name in filterset.form.errors),
         "wider_radius": wider_radius(filterset, criteria),
         "show_unit_select": filterset.show_unit_select(),
         "category_tree": filterset.category_tree(),

@@ -28,6 +28,7 @@ from catalogue.models import (
     ServicePhoto,
 )
 from catalogue.permissions import can_edit_listings, is_moderator
+from catalogue.remembered_postcode import postcode_data, remember_postcode
 from core.limits import client_key
 
 # --- who may see what -----------------------------------------------------------------------
@@ -221,10 +222,12 @@ def service_detail(request, slug: str):
         service_viewed.send(sender=Service, service=service, request=request)
 
     located = service.easting is not None and service.northing is not None
-    distance_form = DistanceForm(request.GET if located and "postcode" in request.GET else None)
+    # The postcode given in search (or here before) shows the distance straight away.
+    distance_form = DistanceForm(postcode_data(request) if located else None)
     distance = None
     if located and distance_form.is_valid():
         distance = _distance(service, distance_form.cleaned_data["postcode"])
+        remember_postcode(request, distance.postcode)
 
     return render(
         request,

@@ -57,6 +57,16 @@ def rating_text(value) -> str:
 
 
 @register.filter
+def average_number(value) -> str:
+    """The average people are shown: Decimal('4.50') -> '4.5', 5 -> '5', 3.333 -> '3.3'."""
+    number = _number(value)
+    if number is None:
+        return ""
+    shown = number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return str(int(shown)) if shown == shown.to_integral_value() else str(shown)
+
+
+@register.filter
 def reviewer_text(review: Review) -> str:
     """Who wrote it, without naming them."""
     return RELATIONSHIP_TEXT.get(review.relationship, "By someone who used the service")

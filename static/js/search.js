@@ -1,7 +1,8 @@
 // Live results on the search page (templates/search/search_page.html): progressive enhancement.
 //
-// Without JavaScript the page is a plain GET form with an "Apply filters" button. With it, a
-// change to a filter (a checkbox, radio or select), a submit, a pagination or "remove filter"
+// Without JavaScript the page is a plain GET form with an "Apply filters" button (and a "Sort"
+// button beside "Sort by", which sits at the top of the results). With it, a
+// change to a filter (a checkbox, radio or select, "Sort by" included), a submit, a pagination or "remove filter"
 // link fetches the same GET URL the form would load, swaps in the results region, the filter
 // form (its facet counts change) and the error summary, puts the URL in the address bar (so
 // the search can still be bookmarked and shared) and announces the new heading through an
@@ -34,13 +35,19 @@ function isTextInput (element) {
     ['text', 'search', 'number', 'email', 'tel', 'url'].includes(element.type)
 }
 
-// Replace the form's fields with the server's (new counts, the price unit of the category,
-// "Distance" as a sort once there is a postcode) without losing the person's place or typing.
-function replaceForm (newForm) {
+// Replace the form's fields and the results (new counts, the price unit of the category,
+// "Distance" as a sort once there is a postcode) without losing the person's place or typing,
+// nor closing the filters they opened on a phone.
+function replaceFormAndResults (newForm, newResults) {
   const active = document.activeElement
-  const activeId = active && form.contains(active) ? active.id : ''
+  const activeId = active && (form.contains(active) || results.contains(active)) ? active.id : ''
   const typing = active && isTextInput(active) ? active.value : null
+  const filters = form.querySelector('[data-filters]')
+  const filtersOpen = filters ? filters.open : false
+  results.innerHTML = newResults.innerHTML
   form.innerHTML = newForm.innerHTML
+  const newFilters = form.querySelector('[data-filters]')
+  if (newFilters && filtersOpen) newFilters.open = true
   if (activeId) {
     const again = document.getElementById(activeId)
     if (again) {
@@ -80,10 +87,9 @@ function update (url, { push = true, focusResults = false } = {}) {
       const newResults = doc.querySelector('[data-search-results]')
       const newForm = doc.querySelector('[data-search-form]')
       if (!newResults || !newForm) throw new Error('Not a search page')
-      results.innerHTML = newResults.innerHTML
       const newErrors = doc.querySelector('[data-search-errors]')
       if (errors && newErrors) errors.innerHTML = newErrors.innerHTML
-      replaceForm(newForm)
+      replaceFormAndResults(newForm, newResults)
       document.title = doc.title
       if (push) window.history.pushState({ search: true }, '', url)
       announce(doc)
@@ -106,11 +112,31 @@ function sameSearchLink (link) {
     link.pathname === new URL(form.getAttribute('action') || '', window.location.href).pathname
 }
 
+// "Distance" is a sort as soon as a postcode is typed (the server offers it once one is given).
+function offerDistance () {
+  const postcode = form.querySelector('[name=postcode]')
+  const sort = document.querySelector('select[name=sort]')
+  if (!postcode || !sort) return
+  const option = sort.querySelector('option[value=distance]')
+  if (postcode.value.trim() && !option) {
+    const distance = new window.Option('Distance (nearest first)', 'distance')
+    sort.add(distance, sort.options.length > 1 ? 1 : null)
+  } else if (!postcode.value.trim() && option && !option.selected) {
+    option.remove()
+  }
+}
+
 if (form && results && status && window.fetch && window.DOMParser && window.URLSearchParams) {
-  form.addEventListener('change', (event) => {
-    if (isTextInput(event.target)) return
+  const onChange = (event) => {
+    if (isTextInput(event.target) || event.target.form !== form) return
     window.clearTimeout(timer)
     timer = window.setTimeout(() => update(searchUrl()), DELAY_MS)
+  }
+  form.addEventListener('change', onChange)
+  // "Sort by" sits at the top of the results, in the form through its form attribute.
+  results.addEventListener('change', onChange)
+  form.addEventListener('input', (event) => {
+    if (event.target.name === 'postcode') offerDistance()
   })
   form.addEventListener('submit', (event) => {
     event.preventDefault()

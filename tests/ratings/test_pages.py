@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,10 +27,14 @@ def test_service_page_shows_score_count_categories_and_reviews_newest_first(
     publish(write_review(service, overall=5, title="Second one"), moderator)
     write_review(service, title="Not yet moderated")
     page = client.get(service.get_absolute_url()).content.decode()
-    # 3 and 5: mean 4; score (17.5 + 8) / 7 = 3.64.
-    assert "4 out of 5 stars" in page
-    assert "Based on 2 reviews from the last 24 months" in page
-    assert "Ranking score 3.64 out of 5" in page
+    # 3 and 5: mean 4, shown; the ranking score (17.5 + 8) / 7 = 3.64 only orders (issue 20:
+    # search, service page and compare showed three different numbers).
+    score = BeautifulSoup(page, "html.parser").select_one("#review-score")
+    assert " ".join(score.get_text(" ", strip=True).split()) == (
+        "★★★★☆ 4 out of 5 stars, from 2 reviews"
+    )
+    assert "The average of all 2 reviews from the last 24 months" in page
+    assert "3.64" not in page
     assert "Dignity and respect" in page  # the category breakdown
     assert page.index("Second one") < page.index("First one")
     assert "Not yet moderated" not in page
@@ -46,6 +51,25 @@ def test_the_service_page_paginates_reviews(client, service, moderator):
     assert 'class="govuk-pagination"' in first
     # A bad page number shows a page, never an error.
     assert client.get(service.get_absolute_url(), {"page": "zz"}).status_code == 200
+
+
+def test_the_service_page_folds_all_but_three_reviews_and_puts_the_actions_first(
+    client, service, moderator
+):
+    # Issue 20: on a phone "Add to shortlist" and "Send an enquiry" came after every review.
+    for index in range(5):
+        publish(write_review(service, title=f"Review number {index:02d}"), moderator)
+    page = BeautifulSoup(client.get(service.get_absolute_url()).content, "html.parser")
+
+    reviews = page.select("#review-list article")
+    folded = page.select("#review-list details#more-reviews article")
+    assert len(reviews) == 5 and len(folded) == 2
+    assert [r.h4.get_text(strip=True) for r in folded] == ["Review number 01", "Review number 00"]
+    summary = page.select_one("#more-reviews summary").get_text(" ", strip=True)
+    assert summary == "Show 2 more reviews"
+    html = str(page)
+    for action in ("plans-actions", "enquiry-link", "contact-title"):
+        assert html.index(f'id="{action}"') < html.index('id="prices"') < html.index('id="reviews"')
 
 
 def test_the_service_page_has_no_n_plus_one(
@@ -88,7 +112,7 @@ def test_organisation_summary_across_its_services(client, service, moderator):
     summary = organisation_review_summary(service.organisation)
     assert (summary.count, summary.mean, summary.service_count) == (2, Decimal("4.00"), 2)
     page = client.get(service.organisation.get_absolute_url()).content.decode()
-    assert "Based on 2 reviews from the last 24 months across 2 services" in page
+    assert "The average of all 2 reviews from the last 24 months across 2 services" in page
 
 
 def test_summary_counts_old_reviews_apart(service, moderator):

@@ -132,6 +132,7 @@ def build_catalogue():
             cqc_overall="Good",
             accepting_new_clients=True,
             review_score=Decimal("4.50"),
+            review_mean=Decimal("4.70"),
             review_count=10,
         ),
         "bridgnorth": service(
@@ -230,13 +231,47 @@ def test_the_page_lists_every_visible_service_with_the_filters_beside(client, ca
         "min_rating",
         "cqc",
         "accepting",
-        "sort",
     ):
         assert sidebar.select_one(f"[name={name}]"), name
     assert page.select_one(".govuk-grid-column-two-thirds #results-heading")
+    # Sort sits at the top of the results, part of the same form through its form attribute.
+    sort = page.select_one(".govuk-grid-column-two-thirds select[name=sort]")
+    assert sort["form"] == sidebar["id"] == "search-form"
     assert text_of(sidebar.select_one("button.govuk-button--secondary")) == "Apply filters"
     assert page.select_one("script[src$='js/search.js']")
     assert page.select_one("[aria-live=polite][data-search-status]")
+
+
+def test_on_a_phone_the_filters_wait_behind_a_filter_control_and_sort_tops_the_results(
+    client, catalogue
+):
+    # Issue 20: on a 390px phone the first result was 2,856px down, after every filter.
+    page = soup(client.get("/search/", {"q": "care", "funding": "self-funded", "accepting": "1"}))
+
+    form = page.select_one("form#search-form")
+    # The search words stay in view; every filter is inside a closed <details>.
+    assert form.select_one("input[name=q]").find_parent("details") is None
+    filters = form.select_one("details[data-filters]")
+    assert not filters.has_attr("open")
+    assert text_of(filters.summary) == "Filter (2 in use)"
+    for name in ("category", "postcode", "funding", "max_price", "min_rating", "accepting"):
+        assert filters.select_one(f"[name={name}]"), name
+    assert text_of(filters.select_one("button[type=submit]")) == "Apply filters"
+    skip = page.select_one("a#skip-to-results")
+    assert text_of(skip) == "Skip to results" and skip["href"] == "#search-results"
+    assert page.select_one("#search-results [data-service-results]")
+    results = page.select_one("#search-results")
+    # "Sort by" comes before the first result, with a button that sorts without JavaScript.
+    order = [el.name for el in results.select("select[name=sort], [data-service-results]")]
+    assert order == ["select", "ul"]
+    button = results.select_one("[data-sort] button[type=submit]")
+    assert button["form"] == "search-form" and text_of(button) == "Sort"
+
+
+def test_filters_with_a_mistake_are_shown_open(client, catalogue):
+    page = soup(client.get("/search/", {"max_price": "cheap", "category": "care-at-home"}))
+
+    assert page.select_one("details[data-filters]").has_attr("open")
 
 
 def test_a_result_card_says_what_a_family_needs_to_compare(client, catalogue):
@@ -249,7 +284,9 @@ def test_a_result_card_says_what_a_family_needs_to_compare(client, catalogue):
     assert "Ludlow Home Care Ltd" in text
     assert "Price: £24.50 per hour" in text
     assert "Distance: 0.1 miles from SY8 1AA" in text
-    assert "Review score: 4.5 out of 5 (10 reviews)" in text
+    # The average of the reviews, as on the service page; the ranking score (4.50) only orders.
+    reviews = text_of(card.select_one("li:-soup-contains('Reviews:')"))
+    assert reviews == "Reviews: ★★★★★ 4.7 out of 5 stars, from 10 reviews"
     assert text_of(card.select_one(".govuk-tag")) == "Good"
     assert "Taking new clients" in text
     assert card.select("mark"), "the words found are highlighted"
@@ -357,6 +394,28 @@ def test_the_price_label_says_the_unit_of_the_category(client, catalogue):
     assert not with_category.select_one("select[name=unit]")
     assert text_of(without.select_one("label[for=id_max_price]")) == "Maximum price, in pounds"
     assert without.select_one("select[name=unit]")
+
+
+def test_taking_the_type_of_service_away_keeps_the_price_in_its_unit(client, catalogue):
+    # Issue 20: removing "Type of service" with a maximum price set showed a red error
+    # ("Select what the maximum price is for") that the person did not cause.
+    page = soup(client.get("/search/", {"category": "care-at-home", "max_price": "30"}))
+    assert page.select_one("form#search-form input[type=hidden][name=unit]")["value"] == "hour"
+    remove = next(
+        a["href"] for a in page.select("[data-active-filters] a") if "Type of service" in text_of(a)
+    )
+    assert "category" not in remove and "unit=hour" in remove and "max_price=30" in remove
+
+    after = soup(client.get(remove))
+    assert not after.select(".govuk-error-summary, .govuk-error-message")
+    assert after.select_one("select[name=unit] option[selected]")["value"] == "hour"
+    assert any(
+        text_of(li).startswith("Maximum price: £30 per hour remove")
+        for li in after.select("[data-active-filters] li")
+    )
+    # The form sent with the type changed to "any" (search.js does so on change) is the same.
+    sent = soup(client.get("/search/", {"category": "", "max_price": "30", "unit": "hour"}))
+    assert not sent.select(".govuk-error-summary")
 
 
 def test_the_filters_keep_what_was_chosen(client, catalogue):
@@ -549,13 +608,16 @@ def test_each_card_can_add_its_service_to_the_shortlist(client, catalogue):
     form = page.select_one(f"[data-service-id='{nursing.pk}'] form.app-shortlist-form")
     assert (form["method"], form["action"]) == ("post", "/shortlist/add/")
     assert form.select_one("input[name=service]")["value"] == str(nursing.pk)
-    assert form.select_one("input[name=next]")["value"] == "/search/?category=nursing-home"
+    # Back at the same card, not the top of the page (issue 20).
+    card = f"service-{nursing.pk}"
+    assert page.select_one(f"li#{card}")["data-service-id"] == str(nursing.pk)
+    back = f"/search/?category=nursing-home#{card}"
+    assert form.select_one("input[name=next]")["value"] == back
     assert " ".join(form.button.get_text().split()) == "Add to shortlist: Riverside Nursing Home"
 
-    response = client.post(
-        form["action"], {"service": nursing.pk, "next": "/search/?category=nursing-home"}
-    )
+    response = client.post(form["action"], {"service": nursing.pk, "next": back})
     assert response.status_code == 302
+    assert response["Location"] == back
 
     again = soup(client.get("/search/", {"category": "nursing-home"}))
     form = again.select_one(f"[data-service-id='{nursing.pk}'] form.app-shortlist-form")

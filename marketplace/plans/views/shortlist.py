@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from catalogue.models import Service
+from catalogue.remembered_postcode import forget_postcode, postcode_data, remember_postcode
 
 from .. import selectors, services
 from ..context_processors import current_shortlist_ids, forget_shortlist_ids
@@ -82,8 +83,13 @@ def current_shortlist_ids_ordered(request) -> list[int]:
 @require_http_methods(["GET", "HEAD"])
 def compare(request):
     shortlisted = list(selectors.shortlist_services(current_shortlist_ids_ordered(request)))
-    form = ComparePostcodeForm(request.GET if "postcode" in request.GET else None)
+    # The postcode given in search or on a service page shows distances straight away.
+    form = ComparePostcodeForm(postcode_data(request))
     postcode = form.cleaned_data["postcode"] if form.is_bound and form.is_valid() else None
+    if postcode is not None:
+        remember_postcode(request, postcode.postcode)
+    elif form.is_bound and not form.errors:  # the box was cleared
+        forget_postcode(request)
     return render(
         request,
         "plans/compare.html",

@@ -94,6 +94,7 @@ def test_compare_side_by_side(client, home_page, service, other_service, hourly,
         cqc_overall="Good",
         review_count=12,
         review_score=D("4.20"),
+        review_mean=D("4.25"),
         accepting_new_clients=True,
     )
     for listing in (service, other_service):
@@ -108,10 +109,39 @@ def test_compare_side_by_side(client, home_page, service, other_service, hourly,
         text_of(tr.th): [text_of(td) for td in tr.select("td")] for tr in table.select("tbody tr")
     }
     assert rows["Price"] == ["£15.56 per hour", "£22 per hour"]
-    assert rows["Rating from reviews"][0] == "4.20 out of 5 (12 reviews)"
+    # The average people see everywhere, not the ranking score (issue 20: compare said 4.20).
+    assert rows["Rating from reviews"][0] == "★★★★☆ 4.3 out of 5 stars, from 12 reviews"
     assert rows["CQC rating"][0].startswith("Good")
     assert rows["Distance from SY8 1AA"][0] == "0.1 km (0.1 miles)"
     assert rows["Accepting new clients"][0] == "Yes"
+
+
+def test_the_postcode_given_in_search_shows_distances_on_service_pages_and_compare(
+    client, home_page, service
+):
+    # Issue 20: the postcode was forgotten between search, the service page and compare.
+    from tests.factories import PostcodeFactory
+
+    PostcodeFactory(postcode="SY8 2ZZ", district="SY8", easting=350234, northing=317678)
+    client.post("/shortlist/add/", {"service": service.pk})
+    assert not soup(client.get(service.get_absolute_url())).select("#distance-result")
+
+    assert client.get("/search/", {"postcode": "sy8 2zz"}).status_code == 200
+
+    page = soup(client.get(service.get_absolute_url()))
+    assert "from SY8 2ZZ" in text_of(page.select_one("#distance-result"))
+    assert page.select_one("#how-far ~ form input[name=postcode]")["value"] == "SY8 2ZZ"
+    compare = soup(client.get("/shortlist/compare/"))
+    assert compare.select_one("input[name=postcode]")["value"] == "SY8 2ZZ"
+    distance = next(
+        tr for tr in compare.select("#compare-table tbody tr") if "Distance" in text_of(tr.th)
+    )
+    assert text_of(distance.th) == "Distance from SY8 2ZZ"
+    assert "Enter your postcode" not in text_of(distance)
+
+    # Clearing the box on compare forgets it.
+    client.get("/shortlist/compare/", {"postcode": ""})
+    assert not soup(client.get(service.get_absolute_url())).select("#distance-result")
 
 
 def test_compare_with_an_unknown_postcode_says_so(client, home_page, service):
