@@ -80,6 +80,12 @@ class ServiceSearchDocument(Document):
     summary = Text(analyzer="english")
     description = Text(analyzer="english")
     organisation_name = Text(analyzer="english")
+    # What the service is, in words (search.indexing.ServiceDocument): category and client-group
+    # names weigh like the name; its places (town, locality, localities served) like the
+    # description.
+    category_names = Text(analyzer="english")
+    client_group_names = Text(analyzer="english")
+    places = Text(analyzer="english")
     # Keyword facets.
     categories = Keyword()  # each category and its parent, so a top-level slug matches all
     client_groups = Keyword()
@@ -142,6 +148,9 @@ def from_service_document(doc: ServiceDocument) -> ServiceSearchDocument:
         "summary": doc.summary,
         "description": doc.description,
         "organisation_name": doc.organisation_name,
+        "category_names": list(doc.category_names),
+        "client_group_names": list(doc.client_group_names),
+        "places": list(doc.place_names),
         "categories": list(doc.category_slugs),
         "client_groups": list(doc.client_group_slugs),
         "funding": list(doc.funding_slugs),

@@ -101,8 +101,17 @@ BULK_CHUNK = 500
 MAX_RADIUS_KM = 2_000  # further than Great Britain is long: a bigger radius changes nothing
 MAX_PRICE = Decimal("10000000000")  # a ceiling above this is the same as this one
 
-# Text fields and their weight: the name says most about a service, the description least.
-TEXT_FIELDS = ("name^3", "summary^2", "organisation_name^2", "description")
+# Text fields and their weight: the name, the categories and the client groups say most about a
+# service (they weigh alike, as in the database backend), the description and places least.
+TEXT_FIELDS = (
+    "name^3",
+    "category_names^3",
+    "client_group_names^3",
+    "summary^2",
+    "organisation_name^2",
+    "description",
+    "places",
+)
 HIGHLIGHT_FIELDS = {
     "name": {"number_of_fragments": 0},
     "summary": {"number_of_fragments": 0},

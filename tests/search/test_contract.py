@@ -10,10 +10,10 @@ from decimal import Decimal
 import pytest
 
 from catalogue import services as catalogue_services
-from catalogue.models import PriceOption
+from catalogue.models import ClientGroup, PriceOption
 from marketplace.accounts.roles import Role
 from search.query import GridPoint, SearchQuery, Sort
-from tests.factories import ServiceFactory, make_provider, make_user
+from tests.factories import CategoryFactory, ServiceFactory, make_provider, make_user
 from tests.search.conftest import NORTH, SOUTH
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_an_empty_query_lists_every_visible_service_and_nothing_hidden(backend, 
     [
         ("carer", {"A", "D"}),  # stemming: "carers" in A's summary and D's name
         ("carers", {"A", "D"}),
-        ("CARING", {"A", "B"}),  # Porter: caring -> care
+        ("CARING", {"A", "B", "D"}),  # Porter: caring -> care (D: "Care at home")
         ("nursing", {"B"}),
         ("nurse", {"B"}),  # nurse and nursing -> nurs
         ("dementia garden", {"B"}),  # every word must match
@@ -68,6 +68,46 @@ def test_the_organisation_name_is_searched(backend, catalogue):
     results = backend.search(SearchQuery(text=organisation))
 
     assert letters(catalogue, results) == {"C"}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Client group names.
+        ("older people", {"A", "B", "C"}),
+        # Places: the town, the locality and the localities served.
+        ("Southbury", {"C", "D"}),
+        ("meals Northtown", {"C"}),  # C serves Northtown
+    ],
+)
+def test_what_a_service_is_is_searched(backend, catalogue, text, expected):
+    """Issue 23: "dementia" found 4 of 205 dementia services because only the provider's own
+    words were indexed. Fails before the index holds categories, client groups and places."""
+    assert letters(catalogue, backend.search(SearchQuery(text=text))) == expected
+
+
+def test_a_category_or_client_group_match_counts_like_a_name_match(backend, db):
+    """A service in the category ranks with one named for it, above one mentioning the word
+    only in its description."""
+    dementia = ClientGroup.objects.get(slug="dementia")
+    in_group = ServiceFactory(name="Sitting service", summary="Company at home.")
+    in_group.client_groups.set([dementia])
+    named = ServiceFactory(name="Dementia Friends", summary="A group.")
+    mentioned = ServiceFactory(
+        name="Lunch club", summary="Lunches.", description="Some members have dementia."
+    )
+    parent = CategoryFactory(name="Social activities", slug="social")
+    child = CategoryFactory(name="Befriending", slug="befriending", parent=parent)
+    befriending = ServiceFactory(name="Sunday visits", summary="A visitor.", categories=[child])
+    backend.index_services([in_group.pk, named.pk, mentioned.pk, befriending.pk])
+
+    # A parent category's name finds the services of its sub-categories.
+    assert ids(backend.search(SearchQuery(text="social activities"))) == [befriending.pk]
+    results = backend.search(SearchQuery(text="dementia"))
+
+    assert ids(results)[-1] == mentioned.pk
+    assert set(ids(results)[:2]) == {in_group.pk, named.pk}
+    assert min(results.hits[0].score, results.hits[1].score) > results.hits[2].score
 
 
 def test_a_name_match_outranks_keyword_stuffing(backend, db, settings):
@@ -391,7 +431,8 @@ def test_query_syntax_is_never_interpreted(backend, catalogue, text, words):
 
 
 def test_the_words_of_syntax_examples_find_what_they_should(backend, catalogue):
-    assert letters(catalogue, backend.search(SearchQuery(text="home care carers"))) == {"A"}
+    # D is in home care (its category's name) and named for carers.
+    assert letters(catalogue, backend.search(SearchQuery(text="home care carers"))) == {"A", "D"}
     assert letters(catalogue, backend.search(SearchQuery(text="home nursing"))) == {"B"}
 
 

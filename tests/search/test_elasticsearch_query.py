@@ -111,7 +111,15 @@ def test_text_is_its_words_in_a_multi_match_that_never_parses_syntax(text, words
         {
             "multi_match": {
                 "query": words,
-                "fields": ["name^3", "summary^2", "organisation_name^2", "description"],
+                "fields": [
+                    "name^3",
+                    "category_names^3",
+                    "client_group_names^3",
+                    "summary^2",
+                    "organisation_name^2",
+                    "description",
+                    "places",
+                ],
                 "type": "cross_fields",
                 "operator": "and",
                 "zero_terms_query": "all",

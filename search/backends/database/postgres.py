@@ -1,5 +1,7 @@
 """The database backend on PostgreSQL: a weighted English tsvector with a GIN index
-(migration 0003): name A, summary B, organisation C, description D.
+(migration 0003): name A, summary B, organisation C, description D; since migration 0008 also
+`about` (category and client-group names) A, like the name, and `places` (town, locality,
+localities served) C.
 
 Each search term is read once per state of the index (postings.text_postings): one statement
 gives the services whose document has the term's lexeme, with flags for weight A (in the name)
@@ -75,8 +77,8 @@ class PostgresSearchBackend(SQLSearchBackend):
 
     def write_texts(self, cursor, documents: list[ServiceDocument]) -> None:
         cursor.executemany(
-            f"INSERT INTO {TEXT} (service_id, name, summary, description, organisation, document) "
-            "VALUES (%s, %s, %s, %s, %s, "
+            f"INSERT INTO {TEXT} (service_id, name, summary, description, organisation, about, "
+            "places, document) VALUES (%s, %s, %s, %s, %s, %s, %s, "
             "setweight(to_tsvector('english', %s), 'A') || "
             "setweight(to_tsvector('english', %s), 'B') || "
             "setweight(to_tsvector('english', %s), 'C') || "
@@ -88,9 +90,11 @@ class PostgresSearchBackend(SQLSearchBackend):
                     d.summary,
                     d.description,
                     d.organisation_name,
-                    d.name,
+                    d.about,
+                    d.places,
+                    f"{d.name} {d.about}",
                     d.summary,
-                    d.organisation_name,
+                    f"{d.organisation_name} {d.places}",
                     d.description,
                 )
                 for d in documents
