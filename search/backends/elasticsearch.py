@@ -11,9 +11,13 @@ Rules the request enforces (the same contract as the database backend):
 - Only visible services: the index holds only published services of active organisations
   (`search.indexing`), and every query also keeps `last_confirmed_at >= stale_cutoff(now)`,
   because staleness depends on the clock, not on when the service was indexed.
-- User text is never query syntax: its words (`search_terms`, shared with the database
-  backend, so both require the same words) go into a `multi_match`, which parses nothing, with
-  every word required somewhere in name, summary, description or organisation name. BM25
+- User text is never query syntax: it is read by search.understanding (shared with the database
+  backend, so both look for the same things): concepts, each satisfied by any of its terms (the
+  word typed and its synonyms; a term of several words is a phrase), each term in a
+  `multi_match`, which parses nothing, over the name, what the service is (categories, client
+  groups), summary, organisation, description and places. Every concept is required when there
+  are one or two, all but one when there are more (a `bool` should with minimum_should_match);
+  each concept matched adds its score, so services matching more concepts rank higher. BM25
   saturates term frequency (k1 = 1.2), so repeating a keyword in a description gains almost
   nothing; the name and summary weigh more than the description.
 - Facets are disjunctive: the filters that have a facet go in `post_filter`, and each facet's
@@ -65,6 +69,7 @@ from elasticsearch_dsl import A, Q, Search
 
 from catalogue.geo import grid_to_wgs84
 from catalogue.rules import stale_cutoff
+from search import understanding, vocabulary
 from search.documents import (
     MAX_RESULT_WINDOW,
     PRICE_UNITS,
@@ -84,7 +89,6 @@ from search.query import (
 )
 
 from .base import BaseSearchBackend
-from .database.terms import search_terms
 
 logger = logging.getLogger(__name__)
 
@@ -152,18 +156,39 @@ def _decimal_string(value: Decimal) -> str:
     return format(value, "f")
 
 
-def _text_query(terms: list[str]) -> Q:
-    # The words of the text only (search_terms, shared with the database backend, so both
-    # require the same words), in a multi_match, which parses no syntax anyway.
-    # cross_fields + and: every word must appear, in any of the fields.
+def _term_query(term: str) -> Q:
+    """One term: a word in any of the fields, or a phrase (its words next to each other) in one."""
+    if " " in term:
+        return Q("multi_match", query=term, fields=list(TEXT_FIELDS), type="phrase")
     return Q(
-        "multi_match",
-        query=" ".join(terms),
-        fields=list(TEXT_FIELDS),
-        type="cross_fields",
-        operator="and",
-        zero_terms_query="all",
+        "multi_match", query=term, fields=list(TEXT_FIELDS), type="cross_fields", operator="and"
     )
+
+
+def _text_query(found: list[understanding.Concept]) -> Q:
+    """The concepts of the text (search.understanding), never parsed as syntax."""
+    if all(len(c.terms) == 1 and " " not in c.terms[0] for c in found) and understanding.required(
+        len(found)
+    ) == len(found):
+        # Plain words, every one required: one multi_match, cross_fields + and (every word must
+        # appear, in any of the fields).
+        return Q(
+            "multi_match",
+            query=" ".join(c.terms[0] for c in found),
+            fields=list(TEXT_FIELDS),
+            type="cross_fields",
+            operator="and",
+            zero_terms_query="all",
+        )
+    clauses = [
+        _term_query(c.terms[0])
+        if len(c.terms) == 1
+        else Q("bool", should=[_term_query(t) for t in c.terms], minimum_should_match=1)
+        for c in found
+    ]
+    if len(clauses) == 1:
+        return clauses[0]
+    return Q("bool", should=clauses, minimum_should_match=understanding.required(len(clauses)))
 
 
 def _price_filter(max_price: Decimal, unit: str | None) -> Q:
@@ -297,10 +322,17 @@ def _page_window(query: SearchQuery) -> tuple[int, int, bool]:
     return start, MAX_RESULT_WINDOW - start, True
 
 
-def build_search(query: SearchQuery, *, now: datetime) -> PreparedSearch:
-    """The Elasticsearch request for a SearchQuery (see the module docstring for the rules)."""
+def build_search(
+    query: SearchQuery, *, now: datetime, words: understanding.Vocabulary | None = None
+) -> PreparedSearch:
+    """The Elasticsearch request for a SearchQuery (see the module docstring for the rules).
+    `words`: the care vocabulary (default: the admin's, search.vocabulary.current())."""
     origin = _origin(query)
-    terms = search_terms(query.text)
+    found: list[understanding.Concept] = []
+    if query.text:
+        found = understanding.concepts(
+            query.text, words if words is not None else vocabulary.current()
+        )
 
     # Filters without a facet narrow the query (and so every facet count).
     narrowing: list[Q] = [Q("range", last_confirmed_at={"gte": stale_cutoff(now).isoformat()})]
@@ -313,7 +345,7 @@ def build_search(query: SearchQuery, *, now: datetime) -> PreparedSearch:
 
     matching = Q(
         "bool",
-        must=[_text_query(terms) if terms else Q("match_all")],
+        must=[_text_query(found) if found else Q("match_all")],
         filter=narrowing,
     )
 
@@ -399,7 +431,7 @@ def build_search(query: SearchQuery, *, now: datetime) -> PreparedSearch:
         scope = Q("bool", filter=others) if others else Q("match_all")
         search.aggs.bucket(name, "filter", filter=scope).bucket("values", _facet_aggregation(name))
 
-    if terms:
+    if found:
         search = search.highlight_options(
             pre_tags=["<mark>"], post_tags=["</mark>"], encoder="html"
         )
@@ -602,7 +634,7 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
         if self.client.indices.exists_alias(name=self.alias):
             return
         name = self._new_index_name()
-        service_index(name).create(using=self.client)
+        service_index(name, vocabulary.rules()).create(using=self.client)
         self._swap_alias(name)
 
     def _new_index_name(self) -> str:
@@ -640,7 +672,7 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
         get_backend("database").rebuild()
         total = indexable_services().count()
         name = self._new_index_name()
-        index = service_index(name)
+        index = service_index(name, vocabulary.rules())
         # No refreshes while loading: the new index is invisible until the alias moves.
         index.settings(refresh_interval="-1")
         index.create(using=self.client)

@@ -106,7 +106,18 @@ def test_mapping_has_english_text_keyword_facets_geo_point_and_exact_money():
     properties = body["mappings"]["properties"]
 
     assert body["mappings"]["dynamic"] == "strict"
-    assert body["settings"] == {"number_of_shards": 1, "max_result_window": MAX_RESULT_WINDOW}
+    settings = dict(body["settings"])
+    analysis = settings.pop("analysis")
+    assert settings == {"number_of_shards": 1, "max_result_window": MAX_RESULT_WINDOW}
+    # The search analyzer: English, with the care vocabulary's synonyms before stemming.
+    assert analysis["analyzer"]["care_search"]["filter"] == [
+        "english_possessive",
+        "lowercase",
+        "english_stop",
+        "care_synonyms",
+        "english_stemmer",
+    ]
+    assert analysis["filter"]["care_synonyms"]["type"] == "synonym_graph"
     for name in (
         "name",
         "summary",
@@ -118,6 +129,7 @@ def test_mapping_has_english_text_keyword_facets_geo_point_and_exact_money():
     ):
         assert properties[name]["type"] == "text"
         assert properties[name]["analyzer"] == "english"
+        assert properties[name]["search_analyzer"] == "care_search"
     assert properties["name"]["fields"] == {"raw": {"type": "keyword"}}
     for name in (
         "categories",
@@ -141,6 +153,12 @@ def test_mapping_has_english_text_keyword_facets_geo_point_and_exact_money():
     assert properties["review_count"] == {"type": "integer"}
     assert properties["accepting_new_clients"] == {"type": "boolean"}
     assert properties["last_confirmed_at"] == {"type": "date"}
+
+
+def test_the_synonym_rules_go_into_the_index_settings():
+    body = service_index("cm-services-2", ["pa, personal assistant"]).to_dict()
+    synonyms = body["settings"]["analysis"]["filter"]["care_synonyms"]["synonyms"]
+    assert synonyms == ["pa, personal assistant"]
 
 
 def test_service_index_takes_the_run_time_name_and_keeps_the_class_placeholder():

@@ -31,6 +31,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from catalogue.rules import stale_cutoff
+from search import understanding, vocabulary
 from search.backends.base import BaseSearchBackend
 from search.indexing import ServiceDocument, indexable_services, service_documents
 from search.models import (
@@ -45,7 +46,6 @@ from search.query import Hit, SearchQuery, SearchResults
 
 from . import postings
 from .postings import CQC_CODES, MASK_COLUMNS, WORD_BITS, to_hundredths, to_pence
-from .terms import search_terms
 
 logger = logging.getLogger(__name__)
 
@@ -270,8 +270,9 @@ class SQLSearchBackend(BaseSearchBackend):
     def search(self, query: SearchQuery) -> SearchResults:
         started = time.perf_counter()
         snap = postings.current(connection.alias)
-        terms = search_terms(query.text)
-        text = postings.text_postings(snap, terms, self.term_matches) if terms else None
+        asked = understanding.concepts(query.text, vocabulary.current())
+        terms = understanding.all_terms(asked)
+        text = postings.text_postings(snap, asked, self.term_matches) if asked else None
         found = postings.evaluate(snap, query, cutoff=stale_cutoff(timezone.now()), text=text)
         hits = found.hits
         if terms and hits:

@@ -25,7 +25,7 @@ from search.indexing import ServiceDocument
 
 from .postings import TermMatches
 from .sql import SQLSearchBackend
-from .terms import MARK_CLOSE, MARK_OPEN, marked_html, quoted
+from .terms import MARK_CLOSE, MARK_OPEN, any_of, marked_html, quoted
 
 FTS = "search_text_fts"
 TITLES = "search_title_fts"  # name and summary only, for the relevance tiers (0006)
@@ -36,6 +36,7 @@ class SQLiteSearchBackend(SQLSearchBackend):
     text_table = FTS
 
     def term_matches(self, term: str) -> TermMatches:
+        # A term of several words is an FTS5 phrase ("home care": the words next to each other).
         # One row per part, its ids as one string: for a word in a fifth of 100,000 services
         # that is three strings to split rather than 50,000 rows to build.
         match = quoted([term])
@@ -63,7 +64,7 @@ class SQLiteSearchBackend(SQLSearchBackend):
             f"WHERE {FTS} MATCH %s AND rowid IN ({', '.join(['%s'] * len(service_ids))})"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [quoted(terms), *service_ids])
+            cursor.execute(sql, [any_of(terms), *service_ids])
             rows = cursor.fetchall()
         result = {}
         for pk, name, summary, description in rows:

@@ -180,6 +180,30 @@ def quoted(terms: list[str]) -> str:
     return " ".join(f'"{term}"' for term in terms)
 
 
+def any_of(terms: list[str]) -> str:
+    """Terms as quoted strings joined by OR (FTS5; websearch_to_tsquery reads "or" the same):
+    a row matches with any of them. A term of several words is a phrase."""
+    return " OR ".join(f'"{term}"' for term in terms)
+
+
+def tsquery_text(term: str, weight: str = "") -> str:
+    """A term (a word, or a phrase of words) as to_tsquery text: the words joined by <N>, N the
+    distance between them once stop words are left out (PostgreSQL keeps their positions), each
+    with the weight label when given. Words are letters and digits only, so nothing in it is
+    an operator but the ones built here."""
+    parts: list[str] = []
+    gap = 0
+    for word in term.split():
+        if word in STOP_WORDS:
+            gap += 1
+            continue
+        if parts:
+            parts.append(f"<{gap + 1}>")
+        parts.append(f"{word}:{weight}" if weight else word)
+        gap = 0
+    return " ".join(parts)
+
+
 def marked_html(snippet: str | None) -> str:
     """A snippet with MARK_OPEN/MARK_CLOSE around matches, as safe HTML with <mark> tags;
     everything else is escaped. Empty when nothing in it matched."""

@@ -1,0 +1,153 @@
+"""What a person typed, understood the same way by every backend (DESIGN.md, "Search").
+
+Pure Python (no Django), so the database and Elasticsearch backends, the page and the tests
+share one reading of the words:
+
+1. The text is split into lower-case words (Unicode letters and digits; nothing is syntax).
+2. Phrases of the care vocabulary are found first, longest first ("meals on wheels",
+   "care home with nursing"), so that their small words still count inside the phrase.
+3. Words that carry no meaning are dropped: English stop words ("for", "with", "in") and the
+   words people add around a need ("help", "someone", "looking", "care", "services"). "help
+   for someone with dementia" asks for dementia. A phrase of the vocabulary keeps its words
+   ("home care", "day care").
+4. Each remaining word or phrase is a `Concept`: the terms that satisfy it, itself first, then
+   its synonyms from the vocabulary ("homecare" -> "home care", "domiciliary care", ...). A term
+   of several words is matched as a phrase (the words next to each other, after stemming).
+
+How many concepts a service must match (`required()`): every one when there are one or two;
+with three or more, all but one. So a long question still finds the services that match most
+of it when no service matches every word. Backends rank services that match every concept
+before those that match all but one (the database backend strictly; Elasticsearch by summing
+one score per concept matched, so a service matching more concepts scores higher).
+
+The vocabulary is a list of rules in the Solr / Elasticsearch synonym format, one per line:
+"homecare, home care, domiciliary care" (all equivalent: each finds the others) or
+"deaf, hard of hearing => deaf, hearing, sensory impairment" (one way: the left finds the
+right). It is kept as data (search/data/synonyms.yaml, loaded into the SynonymGroup model that
+council editors edit in the admin; search/vocabulary.py reads it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from search.backends.database.terms import MAX_TERM_LENGTH, STOP_WORDS
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+MAX_PHRASE_WORDS = 6
+MAX_CONCEPTS = 8
+MAX_TERMS_PER_CONCEPT = 12
+
+# Words people put around what they need, which say nothing about which service they need.
+# Dropped unless they are part of a phrase of the vocabulary ("home care", "care home").
+FILLER_WORDS = frozenset(
+    """
+    help helps helping need needs needed needing want wants wanted looking look find finding
+    someone somebody anyone person people service services provider providers support care
+    caring please near nearby local area around mum dad mother father wife husband son daughter
+    parent parents relative friend neighbour elderly old
+    """.split()  # noqa: SIM905 (a list literal of 47 words reads worse)
+)
+
+
+def words(text: str) -> list[str]:
+    """The lower-case words of text (letters and digits), in order, each cut to
+    MAX_TERM_LENGTH."""
+    return [m.group(0).lower()[:MAX_TERM_LENGTH] for m in _WORD.finditer(text or "")]
+
+
+def parse_rule(line: str) -> tuple[list[str], list[str]]:
+    """A synonym rule as (left, right) lists of phrases (each its words joined by one space).
+    An equivalence ("a, b, c") has the same list on both sides."""
+    if "=>" in line:
+        left_text, right_text = line.split("=>", 1)
+    else:
+        left_text = right_text = line
+    left = [" ".join(words(p)) for p in left_text.split(",")]
+    right = [" ".join(words(p)) for p in right_text.split(",")]
+    return [p for p in left if p], [p for p in right if p]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The care vocabulary: for each phrase (its words), the terms that satisfy it."""
+
+    expansions: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def from_rules(cls, rules: Iterable[str]) -> Vocabulary:
+        expansions: dict[tuple[str, ...], list[str]] = {}
+        for line in rules:
+            left, right = parse_rule(line)
+            for phrase in left:
+                key = tuple(phrase.split())
+                if len(key) > MAX_PHRASE_WORDS:
+                    continue
+                found = expansions.setdefault(key, [phrase])
+                for term in right:
+                    if term not in found:
+                        found.append(term)
+        return cls({key: tuple(terms) for key, terms in expansions.items()})
+
+    @property
+    def longest(self) -> int:
+        return max((len(key) for key in self.expansions), default=1)
+
+    def __hash__(self) -> int:  # frozen with a dict: hash by identity
+        return id(self)
+
+
+EMPTY = Vocabulary()
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One thing asked for: the words as typed, and the terms that satisfy it (the typed term
+    first). A term of several words is a phrase."""
+
+    typed: str
+    terms: tuple[str, ...]
+
+
+def concepts(text: str, vocabulary: Vocabulary = EMPTY) -> list[Concept]:
+    """The concepts of text, in order (see the module docstring). An empty list: no text
+    filter."""
+    tokens = words(text)
+    found: list[Concept] = []
+    seen: set[str] = set()
+    i = 0
+    longest = min(vocabulary.longest, MAX_PHRASE_WORDS)
+    while i < len(tokens) and len(found) < MAX_CONCEPTS:
+        match = None
+        for size in range(min(longest, len(tokens) - i), 0, -1):
+            key = tuple(tokens[i : i + size])
+            if key in vocabulary.expansions and (size > 1 or key[0] not in STOP_WORDS):
+                match = key
+                break
+        if match is not None:
+            typed = " ".join(match)
+            terms = vocabulary.expansions[match][:MAX_TERMS_PER_CONCEPT]
+            i += len(match)
+        else:
+            typed = tokens[i]
+            i += 1
+            if typed in STOP_WORDS or typed in FILLER_WORDS:
+                continue
+            terms = (typed,)
+        if typed in seen:
+            continue
+        seen.add(typed)
+        found.append(Concept(typed, terms if terms[0] == typed else (typed, *terms)))
+    return found
+
+
+def required(count: int) -> int:
+    """How many of `count` concepts a service must match: all of one or two, else all but one."""
+    return count if count <= 2 else count - 1
+
+
+def all_terms(found: list[Concept]) -> list[str]:
+    """Every term of the concepts, each once (for highlights)."""
+    return list(dict.fromkeys(term for concept in found for term in concept.terms))
