@@ -33,7 +33,141 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from search.backends.database.terms import MAX_TERM_LENGTH, STOP_WORDS
+MAX_TERM_LENGTH = 40
+
+# PostgreSQL's (Snowball) English stop words.
+STOP_WORDS = frozenset(
+    [
+        "i",
+        "me",
+        "my",
+        "myself",
+        "we",
+        "our",
+        "ours",
+        "ourselves",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "he",
+        "him",
+        "his",
+        "himself",
+        "she",
+        "her",
+        "hers",
+        "herself",
+        "it",
+        "its",
+        "itself",
+        "they",
+        "them",
+        "their",
+        "theirs",
+        "themselves",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "this",
+        "that",
+        "these",
+        "those",
+        "am",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "have",
+        "has",
+        "had",
+        "having",
+        "do",
+        "does",
+        "did",
+        "doing",
+        "a",
+        "an",
+        "the",
+        "and",
+        "but",
+        "if",
+        "or",
+        "because",
+        "as",
+        "until",
+        "while",
+        "of",
+        "at",
+        "by",
+        "for",
+        "with",
+        "about",
+        "against",
+        "between",
+        "into",
+        "through",
+        "during",
+        "before",
+        "after",
+        "above",
+        "below",
+        "to",
+        "from",
+        "up",
+        "down",
+        "in",
+        "out",
+        "on",
+        "off",
+        "over",
+        "under",
+        "again",
+        "further",
+        "then",
+        "once",
+        "here",
+        "there",
+        "when",
+        "where",
+        "why",
+        "how",
+        "all",
+        "any",
+        "both",
+        "each",
+        "few",
+        "more",
+        "most",
+        "other",
+        "some",
+        "such",
+        "no",
+        "nor",
+        "not",
+        "only",
+        "own",
+        "same",
+        "so",
+        "than",
+        "too",
+        "very",
+        "s",
+        "t",
+        "can",
+        "will",
+        "just",
+        "don",
+        "should",
+        "now",
+    ]
+)
+
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 MAX_PHRASE_WORDS = 6
@@ -151,3 +285,56 @@ def required(count: int) -> int:
 def all_terms(found: list[Concept]) -> list[str]:
     """Every term of the concepts, each once (for highlights)."""
     return list(dict.fromkeys(term for concept in found for term in concept.terms))
+
+
+# --- places in the words ------------------------------------------------------------------------
+
+_APOSTROPHES = re.compile(r"['’`]")
+# A full postcode ("SY8 1AA", "sy81aa") or an outward code alone ("SY8").
+POSTCODE = re.compile(r"\b([a-z]{1,2}\d[a-z\d]?)\s*(\d[a-z]{2})?\b", re.IGNORECASE)
+
+
+def _place_words(text: str) -> list[str]:
+    return words(_APOSTROPHES.sub("", text))
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place read from the words: `key` is what the caller's table maps it to (a locality
+    slug), `typed` the words as typed, `rest` the text without them."""
+
+    key: str
+    typed: str
+    rest: str
+
+
+def place_in_words(text: str, places: dict[str, str]) -> Place | None:
+    """The first place name of `places` (name -> key, e.g. "Bishop's Castle" -> a slug) in
+    text, longest name first; apostrophes do not count ("bishops castle"). None if there is
+    none, or if the text is nothing but the place (a search for "Ludlow" alone is left to the
+    words, which also find services that serve Ludlow)."""
+    table = {tuple(_place_words(name)): key for name, key in places.items() if name.strip()}
+    if not table:
+        return None
+    longest = max(len(k) for k in table)
+    raw = list(re.finditer(r"[^\W_]+(?:['’`][^\W_]+)*", text or ""))
+    tokens = [tuple(_place_words(m.group(0))) for m in raw]
+    flat: list[tuple[str, int]] = [(w, i) for i, ws in enumerate(tokens) for w in ws]
+    for start in range(len(flat)):
+        for size in range(min(longest, len(flat) - start), 0, -1):
+            key = tuple(w for w, _ in flat[start : start + size])
+            if key in table:
+                first, last = flat[start][1], flat[start + size - 1][1]
+                begin, end = raw[first].start(), raw[last].end()
+                rest = " ".join(f"{text[:begin]} {text[end:]}".split())
+                return Place(table[key], text[begin:end], rest)
+    return None
+
+
+def postcode_in_words(text: str) -> tuple[str, str, str] | None:
+    """(outward code, inward code or "", rest of the text) of the first postcode-like token."""
+    match = POSTCODE.search(text or "")
+    if match is None:
+        return None
+    rest = " ".join(f"{text[: match.start()]} {text[match.end() :]}".split())
+    return match.group(1).upper(), (match.group(2) or "").upper(), rest

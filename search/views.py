@@ -124,6 +124,16 @@ def active_filters(filterset: ServiceSearchFilter, criteria: Criteria) -> list[F
     links: list[FilterLink] = []
     if query.text:
         links.append(FilterLink(f"Search words: {query.text}", _url_without(params, "q")))
+    if criteria.place_words:
+        # The place read from the words: removing it searches the other words everywhere.
+        where = (
+            f"in {criteria.locality.name}"
+            if criteria.locality
+            else f"near {criteria.postcode.postcode}"
+            if criteria.postcode
+            else f"in {criteria.place_words}"
+        )
+        links.append(FilterLink(where, _url_with(params, q=query.text)))
     if criteria.category:
         links.append(
             FilterLink(
@@ -137,7 +147,7 @@ def active_filters(filterset: ServiceSearchFilter, criteria: Criteria) -> list[F
     ):
         for value, name in zip(values, filterset.names(field, values), strict=True):
             links.append(FilterLink(f"{title}: {name}", _url_without(params, field, value=value)))
-    if criteria.postcode:
+    if criteria.postcode and not criteria.place_words:
         links.append(
             FilterLink(
                 f"Near {criteria.postcode.postcode}",
@@ -155,9 +165,9 @@ def active_filters(filterset: ServiceSearchFilter, criteria: Criteria) -> list[F
         links.append(
             FilterLink(f"Within {criteria.radius_miles:f} miles", _url_without(params, "radius"))
         )
-    if query.serves_origin:
+    if query.serves_origin and not criteria.place_words:
         links.append(FilterLink("Covers my area", _url_without(params, "serves")))
-    if criteria.locality:
+    if criteria.locality and not criteria.place_words:
         links.append(
             FilterLink(f"Area: {criteria.locality.name}", _url_without(params, "locality"))
         )
