@@ -179,3 +179,15 @@ class SynonymGroup(models.Model):
             raise ValidationError(
                 {"rule": "Give at least two words or phrases, separated by commas."}
             )
+
+
+class SearchWord(models.Model):
+    """A word of the indexed texts and how many services use it: the vocabulary typos are
+    corrected against (search.understanding.Speller). Rebuilt with the index; words of
+    services indexed since are added with a count of 1."""
+
+    word = models.CharField(max_length=40, primary_key=True)
+    count = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"{self.word} ({self.count})"

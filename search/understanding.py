@@ -338,3 +338,111 @@ def postcode_in_words(text: str) -> tuple[str, str, str] | None:
         return None
     rest = " ".join(f"{text[: match.start()]} {text[match.end() :]}".split())
     return match.group(1).upper(), (match.group(2) or "").upper(), rest
+
+
+# --- typos --------------------------------------------------------------------------------------
+
+
+def max_typos(word: str) -> int:
+    """How far a word may be from the word meant: none under 4 letters, one edit for 4 to 7
+    letters, two for longer words (an edit: a letter added, dropped, changed, or two
+    neighbours swapped)."""
+    if len(word) < 4 or not word.isalpha():
+        return 0
+    return 1 if len(word) <= 7 else 2
+
+
+def damerau_levenshtein(a: str, b: str, limit: int) -> int:
+    """The optimal-string-alignment distance between a and b, or limit + 1 once it is known
+    to be above limit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _deletes(word: str, depth: int) -> set[str]:
+    found = {word}
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        found |= frontier
+    return found
+
+
+class Speller:
+    """The nearest indexed word to a word the index does not hold (symmetric delete search:
+    words sharing a deletion candidate, then the exact distance). Ties go to the word found in
+    more services, then alphabetical order."""
+
+    def __init__(self, counts: dict[str, int]) -> None:
+        self.counts = counts
+        self.index: dict[str, list[str]] = {}
+        for word in counts:
+            for key in _deletes(word, max_typos(word)):
+                self.index.setdefault(key, []).append(word)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.counts
+
+    def knows(self, word: str) -> bool:
+        """Whether the word, or its plural or singular, is an indexed word."""
+        counts = self.counts
+        return (
+            word in counts
+            or f"{word}s" in counts
+            or (word.endswith("s") and word[:-1] in counts)
+            or (word.endswith("es") and word[:-2] in counts)
+        )
+
+    def nearest(self, word: str) -> str | None:
+        limit = max_typos(word)
+        if not limit:
+            return None
+        candidates = {c for key in _deletes(word, limit) for c in self.index.get(key, ())}
+        best: tuple[int, int, str] | None = None
+        for candidate in candidates:
+            if candidate == word:
+                continue
+            distance = damerau_levenshtein(word, candidate, limit)
+            if distance <= min(limit, max_typos(candidate) or limit):
+                key = (distance, -self.counts[candidate], candidate)
+                if best is None or key < best:
+                    best = key
+        return best[2] if best else None
+
+
+def corrected(found: list[Concept], correct, vocabulary: Vocabulary = EMPTY):
+    """The concepts with each plain typed word that `correct` replaces (word -> word or None)
+    swapped for the correction and the correction's synonyms; returns (concepts, {typed:
+    correction})."""
+    out: list[Concept] = []
+    changes: dict[str, str] = {}
+    for concept in found:
+        word = concept.typed
+        if concept.terms == (word,) and max_typos(word):
+            better = correct(word)
+            if better and better != word:
+                changes[word] = better
+                terms = vocabulary.expansions.get((better,), (better,))
+                concept = Concept(word, terms if terms[0] == better else (better, *terms))
+        out.append(concept)
+    return out, changes
+
+
+def corrected_text(text: str, changes: dict[str, str]) -> str:
+    """text with each corrected word replaced (whole words, any case)."""
+    if not changes:
+        return text
+    return _WORD.sub(lambda m: changes.get(m.group(0).lower(), m.group(0)), text)

@@ -28,6 +28,7 @@ from wagtail.models import Page
 from catalogue.models import Category, PriceOption, Service
 from catalogue.templatetags.catalogue_tags import price_text
 from core.caching import PAGES, cached
+from search import understanding
 from search.backends import get_backend
 from search.filters import RATING_CHOICES, Criteria, ServiceSearchFilter
 from search.forms import MAX_RADIUS_MILES, plain_words
@@ -247,14 +248,41 @@ def _search(criteria: Criteria) -> tuple[Criteria, SearchResults]:
     return criteria, results
 
 
+@dataclass(frozen=True)
+class Spelling:
+    """ "Showing results for dementia. Search instead for dementa"."""
+
+    corrected: str
+    typed: str
+    url: str
+
+
+def spelling(params: QueryDict, criteria: Criteria, results: SearchResults) -> Spelling | None:
+    if not results.corrections:
+        return None
+    typed = criteria.text_typed or criteria.query.text
+    return Spelling(
+        corrected=understanding.corrected_text(criteria.query.text, results.corrections),
+        typed=typed,
+        url=_url_with(params, q=typed, exact="1"),
+    )
+
+
 @require_http_methods(["GET", "HEAD"])
 def search_page(request: HttpRequest) -> HttpResponse:
     filterset = ServiceSearchFilter(request.GET, request=request)
-    criteria, results = _search(filterset.criteria(page=page_number(request.GET.get("page"))))
+    asked = filterset.criteria(page=page_number(request.GET.get("page")))
+    if request.GET.get("exact") == "1":  # "Search instead for ..." the words as typed
+        asked = replace(asked, query=replace(asked.query, correct_typos=False))
+    criteria, results = _search(asked)
+    spelled = spelling(request.GET, criteria, results)
     query = criteria.query
     filterset.label_with_counts(results, has_origin=query.origin is not None)
     if request.method == "GET":
         search_record_demand(query=query, total=results.total)
+    if spelled is not None:  # the page speaks of the words searched for
+        criteria = replace(criteria, query=replace(query, text=spelled.corrected))
+        query = criteria.query
 
     page_obj = Paginator(range(results.total), query.per_page).get_page(query.page)
     advice, advice_total = advice_pages(query.text) if query.page == 1 else ([], 0)
@@ -273,5 +301,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "advice_pages": advice,
         "advice_total": advice_total,
         "clear_url": reverse("site_search"),
+        "spelling": spelled,
     }
     return render(request, "search/search_page.html", context)

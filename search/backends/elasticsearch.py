@@ -55,7 +55,7 @@ import logging
 import math
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -142,6 +142,7 @@ class PreparedSearch:
     body: dict[str, Any]
     origin: GridPoint | None = None  # distances are measured from here, on the grid
     window_capped: bool = False  # the requested page lies (partly) beyond max_result_window
+    corrections: dict[str, str] = field(default_factory=dict)  # typo -> word searched for
 
 
 def _origin(query: SearchQuery) -> dict[str, float] | None:
@@ -323,16 +324,23 @@ def _page_window(query: SearchQuery) -> tuple[int, int, bool]:
 
 
 def build_search(
-    query: SearchQuery, *, now: datetime, words: understanding.Vocabulary | None = None
+    query: SearchQuery,
+    *,
+    now: datetime,
+    words: understanding.Vocabulary | None = None,
+    corrections: dict[str, str] | None = None,
 ) -> PreparedSearch:
     """The Elasticsearch request for a SearchQuery (see the module docstring for the rules).
-    `words`: the care vocabulary (default: the admin's, search.vocabulary.current())."""
+    `words`: the care vocabulary (default: the admin's, search.vocabulary.current());
+    `corrections`: typed word -> the indexed word to search for instead (typos)."""
     origin = _origin(query)
     found: list[understanding.Concept] = []
+    changes: dict[str, str] = {}
     if query.text:
-        found = understanding.concepts(
-            query.text, words if words is not None else vocabulary.current()
-        )
+        vocab = words if words is not None else vocabulary.current()
+        found = understanding.concepts(query.text, vocab)
+        if corrections and query.correct_typos:
+            found, changes = understanding.corrected(found, corrections.get, vocab)
 
     # Filters without a facet narrow the query (and so every facet count).
     narrowing: list[Q] = [Q("range", last_confirmed_at={"gte": stale_cutoff(now).isoformat()})]
@@ -438,7 +446,9 @@ def build_search(
         for field_name, options in HIGHLIGHT_FIELDS.items():
             search = search.highlight(field_name, **options)
 
-    return PreparedSearch(body=search.to_dict(), origin=query.origin, window_capped=capped)
+    return PreparedSearch(
+        body=search.to_dict(), origin=query.origin, window_capped=capped, corrections=changes
+    )
 
 
 # --- reading the response ------------------------------------------------------------------------
@@ -498,6 +508,7 @@ def parse_response(
         page=query.page,
         per_page=query.per_page,
         backend=ElasticsearchSearchBackend.name,
+        corrections=dict(prepared.corrections),
     )
 
 
@@ -551,7 +562,7 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
         """Visible services matching query; the database backend answers if the cluster cannot."""
         if self.fallback and _unavailable_until.get(self.url, 0.0) > time.monotonic():
             return self._fallback(query)
-        prepared = build_search(query, now=timezone.now())
+        prepared = build_search(query, now=timezone.now(), corrections=self._corrections(query))
         try:
             raw = self._execute(prepared.body)
         except UNAVAILABLE as error:
@@ -583,6 +594,29 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
     def _execute(self, body: dict[str, Any]) -> dict[str, Any]:
         """The one network call of a search."""
         return self.client.search(index=self.alias, body=body).body
+
+    @staticmethod
+    def _corrections(query: SearchQuery) -> dict[str, str]:
+        """Typo corrections of the words of query: a word the indexed texts do not hold (the
+        database backend's word list, which index writes keep up to date here too) is read as
+        the nearest word they hold, as in the database backend."""
+        if not query.text or not query.correct_typos:
+            return {}
+        from django.db import connection
+
+        from search.backends.database.sql import speller
+        from search.models import IndexState
+
+        token = IndexState.objects.values_list("token", flat=True).first() or ""
+        known = speller(connection.alias, token)
+        changes: dict[str, str] = {}
+        for concept in understanding.concepts(query.text, vocabulary.current()):
+            word = concept.typed
+            if concept.terms == (word,) and not known.knows(word):
+                better = known.nearest(word)
+                if better:
+                    changes[word] = better
+        return changes
 
     def _fallback(self, query: SearchQuery) -> SearchResults:
         from search.backends import get_backend
