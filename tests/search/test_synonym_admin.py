@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from marketplace.accounts.roles import Role
+from core.roles import Role
 from search.backends import get_backend
 from search.models import SynonymGroup
 from search.query import SearchQuery

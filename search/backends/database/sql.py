@@ -33,6 +33,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from catalogue.rules import stale_cutoff
+from core.money import to_pence
 from search import understanding, vocabulary
 from search.backends.base import BaseSearchBackend
 from search.indexing import ServiceDocument, indexable_services, service_documents
@@ -48,7 +49,7 @@ from search.models import (
 from search.query import Hit, SearchQuery, SearchResults
 
 from . import postings
-from .postings import CQC_CODES, MASK_COLUMNS, WORD_BITS, to_hundredths, to_pence
+from .postings import CQC_CODES, MASK_COLUMNS, WORD_BITS, to_hundredths
 
 logger = logging.getLogger(__name__)
 
