@@ -8,6 +8,7 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         from catalogue import events
+        from search import vocabulary  # noqa: F401 (connects its signal receivers)
 
         events.on_services_changed(enqueue_index_services)
 

@@ -69,6 +69,47 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
+# The analyzer of search words (search_analyzer of every text field): the English chain of the
+# indexed text with the care vocabulary's synonym rules (search/understanding.py) in the middle,
+# after stop words and before stemming, so "meals on wheels" and "alzheimer's" read as in the
+# rules. The rules are data editors change; service_index() writes the current ones into a new
+# index's settings (a rebuild picks up edits; query-time expansion applies them at once).
+SEARCH_ANALYZER = "care_search"
+
+
+def analysis(synonym_rules: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
+    """The index's analysis settings, with these synonym rules (Solr format)."""
+    return {
+        "filter": {
+            "english_possessive": {"type": "stemmer", "language": "possessive_english"},
+            "english_stop": {"type": "stop", "stopwords": "_english_"},
+            "care_synonyms": {
+                "type": "synonym_graph",
+                "synonyms": list(synonym_rules),
+                "lenient": True,
+            },
+            "english_stemmer": {"type": "stemmer", "language": "english"},
+        },
+        "analyzer": {
+            SEARCH_ANALYZER: {
+                "type": "custom",
+                "tokenizer": "standard",
+                "filter": [
+                    "english_possessive",
+                    "lowercase",
+                    "english_stop",
+                    "care_synonyms",
+                    "english_stemmer",
+                ],
+            }
+        },
+    }
+
+
+def _text(**kwargs: Any) -> Text:
+    return Text(analyzer="english", search_analyzer=SEARCH_ANALYZER, **kwargs)
+
+
 class ServiceSearchDocument(Document):
     """One published service, as Elasticsearch indexes it (the id is the service's pk)."""
 
@@ -76,10 +117,16 @@ class ServiceSearchDocument(Document):
     uuid = Keyword()
     slug = Keyword()
     # English-analysed text (stemming, stop words, possessives): "carers" finds "carer".
-    name = Text(analyzer="english", fields={"raw": Keyword()})
-    summary = Text(analyzer="english")
-    description = Text(analyzer="english")
-    organisation_name = Text(analyzer="english")
+    name = _text(fields={"raw": Keyword()})
+    summary = _text()
+    description = _text()
+    organisation_name = _text()
+    # What the service is, in words (search.indexing.ServiceDocument): category and client-group
+    # names weigh like the name; its places (town, locality, localities served) like the
+    # description.
+    category_names = _text()
+    client_group_names = _text()
+    places = _text()
     # Keyword facets.
     categories = Keyword()  # each category and its parent, so a top-level slug matches all
     client_groups = Keyword()
@@ -120,9 +167,12 @@ class ServiceSearchDocument(Document):
         }
 
 
-def service_index(name: str) -> Index:
-    """The services index called `name`, with the document's mapping and settings."""
-    return ServiceSearchDocument._index.clone(name=name)
+def service_index(name: str, synonym_rules: list[str] | tuple[str, ...] = ()) -> Index:
+    """The services index called `name`, with the document's mapping and settings, and the
+    care vocabulary's synonym rules in its search analyzer."""
+    index = ServiceSearchDocument._index.clone(name=name)
+    index.settings(analysis=analysis(synonym_rules))
+    return index
 
 
 def from_service_document(doc: ServiceDocument) -> ServiceSearchDocument:
@@ -142,6 +192,9 @@ def from_service_document(doc: ServiceDocument) -> ServiceSearchDocument:
         "summary": doc.summary,
         "description": doc.description,
         "organisation_name": doc.organisation_name,
+        "category_names": list(doc.category_names),
+        "client_group_names": list(doc.client_group_names),
+        "places": list(doc.place_names),
         "categories": list(doc.category_slugs),
         "client_groups": list(doc.client_group_slugs),
         "funding": list(doc.funding_slugs),

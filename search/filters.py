@@ -40,6 +40,7 @@ from catalogue.models import (
     Service,
     Unit,
 )
+from search import understanding
 from search.forms import SearchForm
 from search.query import (
     MAX_TEXT_LENGTH,
@@ -109,6 +110,10 @@ class Criteria:
     locality: Locality | None
     radius_miles: Decimal | None
     price_unit: str
+    # A place read from the search words ("in Ludlow"), as typed; "" when none. The place is
+    # the locality (or postcode) filter, and the words without it are the query's text.
+    place_words: str = ""
+    text_typed: str = ""  # the words as typed, place included
 
 
 class ServiceSearchFilter(django_filters.FilterSet):
@@ -314,11 +319,17 @@ class ServiceSearchFilter(django_filters.FilterSet):
         unit = self.price_unit()
         max_price: Decimal | None = self.value("max_price") if unit else None
         min_rating = self.value("min_rating")
+        typed = self.value("q") or ""
+        text, place_words = typed, ""
+        serves = bool(postcode and self.value("serves"))
+        if typed and locality is None and postcode is None:
+            locality, postcode, text, place_words = self._place_in_words(typed)
+            serves = serves or postcode is not None
         sort = Sort(self.value("sort") or Sort.RELEVANCE)
         if sort == Sort.DISTANCE and postcode is None:
             sort = Sort.RELEVANCE
         query = SearchQuery(
-            text=self.value("q") or "",
+            text=text,
             categories=(category.slug,) if category else (),
             client_groups=tuple(self.value("client_group") or ()),
             funding=tuple(self.value("funding") or ()),
@@ -326,7 +337,7 @@ class ServiceSearchFilter(django_filters.FilterSet):
             origin=GridPoint(postcode.easting, postcode.northing) if postcode else None,
             origin_locality=postcode.locality.slug if postcode and postcode.locality else None,
             radius_km=miles_to_km(radius_miles) if radius_miles else None,
-            serves_origin=bool(postcode and self.value("serves")),
+            serves_origin=serves,
             max_price=max_price,
             price_unit=unit if max_price is not None else None,
             min_rating=Decimal(min_rating) if min_rating else None,
@@ -342,7 +353,34 @@ class ServiceSearchFilter(django_filters.FilterSet):
             locality=locality,
             radius_miles=radius_miles,
             price_unit=unit,
+            place_words=place_words,
+            text_typed=typed,
         )
+
+    def _place_in_words(self, typed: str) -> tuple[Locality | None, Postcode | None, str, str]:
+        """(locality, postcode, the words without the place, the place as typed) for a town or
+        locality name, a full postcode or a postcode district in the search words
+        (search.understanding); the words unchanged when they name no place we know."""
+        place = understanding.place_in_words(typed, {loc.name: loc.slug for loc in self.localities})
+        if place is not None:
+            locality = next(loc for loc in self.localities if loc.slug == place.key)
+            return locality, None, place.rest, place.typed
+        code = understanding.postcode_in_words(typed)
+        if code is not None:
+            outward, inward, rest = code
+            if inward:
+                found = (
+                    Postcode.objects.select_related("locality")
+                    .filter(postcode=f"{outward} {inward}")
+                    .first()
+                )
+                if found is not None:
+                    return None, found, rest, found.postcode
+            else:
+                for loc in self.localities:
+                    if outward in (loc.postcode_districts or []):
+                        return loc, None, rest, outward
+        return None, None, typed, ""
 
     def names(self, field: str, values: Iterable[str]) -> list[str]:
         """The display names of vocabulary values (for headings and "remove" links)."""

@@ -48,6 +48,25 @@ class ServiceDocument:
     accepting_new_clients: bool | None = None
     last_confirmed_at: datetime | None = None
     published_at: datetime | None = None
+    # What the service is, in words, so text search finds it by what people call it: the names
+    # of its categories and their parents, of its client groups, and of its places (its town,
+    # the locality it is based in and the localities it serves).
+    category_names: tuple[str, ...] = ()
+    client_group_names: tuple[str, ...] = ()
+    place_names: tuple[str, ...] = ()
+
+    @property
+    def about(self) -> str:
+        """Categories and client groups as one text (weighted like the name)."""
+        return " ".join((*self.category_names, *self.client_group_names))
+
+    @property
+    def places(self) -> str:
+        return " ".join(self.place_names)
+
+
+def _distinct(values) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v for v in values if v))
 
 
 def _headline(prices: dict[str, Decimal], reference_units: list[str]) -> tuple[Decimal | None, str]:
@@ -89,7 +108,11 @@ def service_document(service: Service) -> ServiceDocument:
     """One service as the index sees it (expects the prefetches of indexable_services())."""
     categories = list(service.categories.all())
     slugs: list[str] = []
+    names: list[str] = []
     for category in categories:
+        if category.parent is not None:
+            names.append(category.parent.name)
+        names.append(category.name)
         parent_slug = category.parent.slug if category.parent is not None else None
         for slug in (parent_slug, category.slug):
             if slug and slug not in slugs:
@@ -102,6 +125,13 @@ def service_document(service: Service) -> ServiceDocument:
         prices, [c.effective_unit for c in categories if c.effective_unit]
     )
     grid = service.public_grid
+    served = list(service.localities_served.all())
+    places = [
+        service.town,
+        service.locality.name if service.locality is not None else "",
+        *(loc.name for loc in served),
+    ]
+    groups = list(service.client_groups.all())
     return ServiceDocument(
         service_id=service.pk,
         uuid=str(service.uuid),
@@ -111,9 +141,9 @@ def service_document(service: Service) -> ServiceDocument:
         description=service.description,
         organisation_name=service.organisation.name,
         category_slugs=tuple(slugs),
-        client_group_slugs=tuple(g.slug for g in service.client_groups.all()),
+        client_group_slugs=tuple(g.slug for g in groups),
         funding_slugs=tuple(f.slug for f in service.funding_accepted.all()),
-        localities_served=tuple(loc.slug for loc in service.localities_served.all()),
+        localities_served=tuple(loc.slug for loc in served),
         locality=service.locality.slug if service.locality is not None else None,
         # A hidden address is indexed at the point the ORUK API publishes (its kilometre
         # square's centre), so radii and distances cannot locate it more closely.
@@ -129,6 +159,9 @@ def service_document(service: Service) -> ServiceDocument:
         accepting_new_clients=service.accepting_new_clients,
         last_confirmed_at=service.last_confirmed_at,
         published_at=service.published_at,
+        category_names=_distinct(names),
+        client_group_names=_distinct(g.name for g in groups),
+        place_names=_distinct(places),
     )
 
 

@@ -142,3 +142,52 @@ class IndexChange(models.Model):
 
     def __str__(self) -> str:
         return f"index change {self.sequence}"
+
+
+class SynonymGroup(models.Model):
+    """One rule of the care vocabulary of catalogue search (search/understanding.py), edited by
+    council editors in the admin. Seeded from search/data/synonyms.yaml."""
+
+    rule = models.CharField(
+        max_length=500,
+        unique=True,
+        help_text=(
+            "Words and phrases separated by commas, which all find each other "
+            "(“homecare, home care, domiciliary care”); or, to work one way only, "
+            "“deaf, hard of hearing => deaf, hearing, sensory impairment” (the words on the left "
+            "also find those on the right)."
+        ),
+    )
+    note = models.CharField(max_length=200, blank=True, help_text="Why this rule is here.")
+
+    class Meta:
+        ordering = ["rule"]
+        verbose_name = "search synonym rule"
+
+    def __str__(self) -> str:
+        return self.rule
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from search.understanding import parse_rule
+
+        if self.rule.count("=>") > 1:
+            raise ValidationError({"rule": "Use “=>” at most once."})
+        left, right = parse_rule(self.rule)
+        if not left or not right or (len(left) < 2 and "=>" not in self.rule):
+            raise ValidationError(
+                {"rule": "Give at least two words or phrases, separated by commas."}
+            )
+
+
+class SearchWord(models.Model):
+    """A word of the indexed texts and how many services use it: the vocabulary typos are
+    corrected against (search.understanding.Speller). Rebuilt with the index; words of
+    services indexed since are added with a count of 1."""
+
+    word = models.CharField(max_length=40, primary_key=True)
+    count = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"{self.word} ({self.count})"

@@ -80,6 +80,9 @@ class SearchQuery:
     sort: Sort = Sort.RELEVANCE
     page: int = 1
     per_page: int = PER_PAGE
+    # A word the index does not hold is read as the nearest indexed word (search.understanding);
+    # False searches for the words exactly as typed ("Search instead for ...").
+    correct_typos: bool = True
 
     def __post_init__(self) -> None:
         # Clamp rather than fail: a hand-edited URL must never produce a server error.
@@ -123,6 +126,8 @@ class SearchResults:
     page: int = 1
     per_page: int = PER_PAGE
     backend: str = ""
+    # Typed word -> the indexed word searched for instead (typo correction).
+    corrections: dict[str, str] = field(default_factory=dict)
 
     @property
     def num_pages(self) -> int:

@@ -29,6 +29,7 @@ from catalogue.models import Category, PriceOption, Service
 from catalogue.remembered_postcode import remember_postcode
 from catalogue.templatetags.catalogue_tags import price_text
 from core.caching import PAGES, cached
+from search import understanding
 from search.backends import get_backend
 from search.filters import RATING_CHOICES, Criteria, ServiceSearchFilter
 from search.forms import MAX_RADIUS_MILES, plain_words
@@ -125,6 +126,16 @@ def active_filters(filterset: ServiceSearchFilter, criteria: Criteria) -> list[F
     links: list[FilterLink] = []
     if query.text:
         links.append(FilterLink(f"Search words: {query.text}", _url_without(params, "q")))
+    if criteria.place_words:
+        # The place read from the words: removing it searches the other words everywhere.
+        where = (
+            f"in {criteria.locality.name}"
+            if criteria.locality
+            else f"near {criteria.postcode.postcode}"
+            if criteria.postcode
+            else f"in {criteria.place_words}"
+        )
+        links.append(FilterLink(where, _url_with(params, q=query.text)))
     if criteria.category:
         without_category = params
         if query.max_price is not None and not params.get("unit"):
@@ -144,7 +155,7 @@ def active_filters(filterset: ServiceSearchFilter, criteria: Criteria) -> list[F
     ):
         for value, name in zip(values, filterset.names(field, values), strict=True):
             links.append(FilterLink(f"{title}: {name}", _url_without(params, field, value=value)))
-    if criteria.postcode:
+    if criteria.postcode and not criteria.place_words:
         links.append(
             FilterLink(
                 f"Near {criteria.postcode.postcode}",
@@ -162,9 +173,9 @@ def active_filters(filterset: ServiceSearchFilter, criteria: Criteria) -> list[F
         links.append(
             FilterLink(f"Within {criteria.radius_miles:f} miles", _url_without(params, "radius"))
         )
-    if query.serves_origin:
+    if query.serves_origin and not criteria.place_words:
         links.append(FilterLink("Covers my area", _url_without(params, "serves")))
-    if criteria.locality:
+    if criteria.locality and not criteria.place_words:
         links.append(
             FilterLink(f"Area: {criteria.locality.name}", _url_without(params, "locality"))
         )
@@ -244,10 +255,34 @@ def _search(criteria: Criteria) -> tuple[Criteria, SearchResults]:
     return criteria, results
 
 
+@dataclass(frozen=True)
+class Spelling:
+    """ "Showing results for dementia. Search instead for dementa"."""
+
+    corrected: str
+    typed: str
+    url: str
+
+
+def spelling(params: QueryDict, criteria: Criteria, results: SearchResults) -> Spelling | None:
+    if not results.corrections:
+        return None
+    typed = criteria.text_typed or criteria.query.text
+    return Spelling(
+        corrected=understanding.corrected_text(criteria.query.text, results.corrections),
+        typed=typed,
+        url=_url_with(params, q=typed, exact="1"),
+    )
+
+
 @require_http_methods(["GET", "HEAD"])
 def search_page(request: HttpRequest) -> HttpResponse:
     filterset = ServiceSearchFilter(request.GET, request=request)
-    criteria, results = _search(filterset.criteria(page=page_number(request.GET.get("page"))))
+    asked = filterset.criteria(page=page_number(request.GET.get("page")))
+    if request.GET.get("exact") == "1":  # "Search instead for ..." the words as typed
+        asked = replace(asked, query=replace(asked.query, correct_typos=False))
+    criteria, results = _search(asked)
+    spelled = spelling(request.GET, criteria, results)
     query = criteria.query
     filterset.label_with_counts(results, has_origin=query.origin is not None)
     if request.method == "GET":
@@ -255,6 +290,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
     if criteria.postcode is not None:
         # Service pages and compare show the distance from it too.
         remember_postcode(request, criteria.postcode.postcode)
+    if spelled is not None:  # the page speaks of the words searched for
+        criteria = replace(criteria, query=replace(query, text=spelled.corrected))
+        query = criteria.query
 
     page_obj = Paginator(range(results.total), query.per_page).get_page(query.page)
     advice, advice_total = advice_pages(query.text) if query.page == 1 else ([], 0)
@@ -279,5 +317,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "advice_pages": advice,
         "advice_total": advice_total,
         "clear_url": reverse("site_search"),
+        "spelling": spelled,
     }
     return render(request, "search/search_page.html", context)

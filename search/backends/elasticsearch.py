@@ -11,9 +11,13 @@ Rules the request enforces (the same contract as the database backend):
 - Only visible services: the index holds only published services of active organisations
   (`search.indexing`), and every query also keeps `last_confirmed_at >= stale_cutoff(now)`,
   because staleness depends on the clock, not on when the service was indexed.
-- User text is never query syntax: its words (`search_terms`, shared with the database
-  backend, so both require the same words) go into a `multi_match`, which parses nothing, with
-  every word required somewhere in name, summary, description or organisation name. BM25
+- User text is never query syntax: it is read by search.understanding (shared with the database
+  backend, so both look for the same things): concepts, each satisfied by any of its terms (the
+  word typed and its synonyms; a term of several words is a phrase), each term in a
+  `multi_match`, which parses nothing, over the name, what the service is (categories, client
+  groups), summary, organisation, description and places. Every concept is required when there
+  are one or two, all but one when there are more (a `bool` should with minimum_should_match);
+  each concept matched adds its score, so services matching more concepts rank higher. BM25
   saturates term frequency (k1 = 1.2), so repeating a keyword in a description gains almost
   nothing; the name and summary weigh more than the description.
 - Facets are disjunctive: the filters that have a facet go in `post_filter`, and each facet's
@@ -51,7 +55,7 @@ import logging
 import math
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -65,6 +69,7 @@ from elasticsearch_dsl import A, Q, Search
 
 from catalogue.geo import grid_to_wgs84
 from catalogue.rules import stale_cutoff
+from search import understanding, vocabulary
 from search.documents import (
     MAX_RESULT_WINDOW,
     PRICE_UNITS,
@@ -84,7 +89,6 @@ from search.query import (
 )
 
 from .base import BaseSearchBackend
-from .database.terms import search_terms
 
 logger = logging.getLogger(__name__)
 
@@ -101,8 +105,17 @@ BULK_CHUNK = 500
 MAX_RADIUS_KM = 2_000  # further than Great Britain is long: a bigger radius changes nothing
 MAX_PRICE = Decimal("10000000000")  # a ceiling above this is the same as this one
 
-# Text fields and their weight: the name says most about a service, the description least.
-TEXT_FIELDS = ("name^3", "summary^2", "organisation_name^2", "description")
+# Text fields and their weight: the name, the categories and the client groups say most about a
+# service (they weigh alike, as in the database backend), the description and places least.
+TEXT_FIELDS = (
+    "name^3",
+    "category_names^3",
+    "client_group_names^3",
+    "summary^2",
+    "organisation_name^2",
+    "description",
+    "places",
+)
 HIGHLIGHT_FIELDS = {
     "name": {"number_of_fragments": 0},
     "summary": {"number_of_fragments": 0},
@@ -129,6 +142,7 @@ class PreparedSearch:
     body: dict[str, Any]
     origin: GridPoint | None = None  # distances are measured from here, on the grid
     window_capped: bool = False  # the requested page lies (partly) beyond max_result_window
+    corrections: dict[str, str] = field(default_factory=dict)  # typo -> word searched for
 
 
 def _origin(query: SearchQuery) -> dict[str, float] | None:
@@ -143,18 +157,39 @@ def _decimal_string(value: Decimal) -> str:
     return format(value, "f")
 
 
-def _text_query(terms: list[str]) -> Q:
-    # The words of the text only (search_terms, shared with the database backend, so both
-    # require the same words), in a multi_match, which parses no syntax anyway.
-    # cross_fields + and: every word must appear, in any of the fields.
+def _term_query(term: str) -> Q:
+    """One term: a word in any of the fields, or a phrase (its words next to each other) in one."""
+    if " " in term:
+        return Q("multi_match", query=term, fields=list(TEXT_FIELDS), type="phrase")
     return Q(
-        "multi_match",
-        query=" ".join(terms),
-        fields=list(TEXT_FIELDS),
-        type="cross_fields",
-        operator="and",
-        zero_terms_query="all",
+        "multi_match", query=term, fields=list(TEXT_FIELDS), type="cross_fields", operator="and"
     )
+
+
+def _text_query(found: list[understanding.Concept]) -> Q:
+    """The concepts of the text (search.understanding), never parsed as syntax."""
+    if all(len(c.terms) == 1 and " " not in c.terms[0] for c in found) and understanding.required(
+        len(found)
+    ) == len(found):
+        # Plain words, every one required: one multi_match, cross_fields + and (every word must
+        # appear, in any of the fields).
+        return Q(
+            "multi_match",
+            query=" ".join(c.terms[0] for c in found),
+            fields=list(TEXT_FIELDS),
+            type="cross_fields",
+            operator="and",
+            zero_terms_query="all",
+        )
+    clauses = [
+        _term_query(c.terms[0])
+        if len(c.terms) == 1
+        else Q("bool", should=[_term_query(t) for t in c.terms], minimum_should_match=1)
+        for c in found
+    ]
+    if len(clauses) == 1:
+        return clauses[0]
+    return Q("bool", should=clauses, minimum_should_match=understanding.required(len(clauses)))
 
 
 def _price_filter(max_price: Decimal, unit: str | None) -> Q:
@@ -288,10 +323,24 @@ def _page_window(query: SearchQuery) -> tuple[int, int, bool]:
     return start, MAX_RESULT_WINDOW - start, True
 
 
-def build_search(query: SearchQuery, *, now: datetime) -> PreparedSearch:
-    """The Elasticsearch request for a SearchQuery (see the module docstring for the rules)."""
+def build_search(
+    query: SearchQuery,
+    *,
+    now: datetime,
+    words: understanding.Vocabulary | None = None,
+    corrections: dict[str, str] | None = None,
+) -> PreparedSearch:
+    """The Elasticsearch request for a SearchQuery (see the module docstring for the rules).
+    `words`: the care vocabulary (default: the admin's, search.vocabulary.current());
+    `corrections`: typed word -> the indexed word to search for instead (typos)."""
     origin = _origin(query)
-    terms = search_terms(query.text)
+    found: list[understanding.Concept] = []
+    changes: dict[str, str] = {}
+    if query.text:
+        vocab = words if words is not None else vocabulary.current()
+        found = understanding.concepts(query.text, vocab)
+        if corrections and query.correct_typos:
+            found, changes = understanding.corrected(found, corrections.get, vocab)
 
     # Filters without a facet narrow the query (and so every facet count).
     narrowing: list[Q] = [Q("range", last_confirmed_at={"gte": stale_cutoff(now).isoformat()})]
@@ -304,7 +353,7 @@ def build_search(query: SearchQuery, *, now: datetime) -> PreparedSearch:
 
     matching = Q(
         "bool",
-        must=[_text_query(terms) if terms else Q("match_all")],
+        must=[_text_query(found) if found else Q("match_all")],
         filter=narrowing,
     )
 
@@ -390,14 +439,16 @@ def build_search(query: SearchQuery, *, now: datetime) -> PreparedSearch:
         scope = Q("bool", filter=others) if others else Q("match_all")
         search.aggs.bucket(name, "filter", filter=scope).bucket("values", _facet_aggregation(name))
 
-    if terms:
+    if found:
         search = search.highlight_options(
             pre_tags=["<mark>"], post_tags=["</mark>"], encoder="html"
         )
         for field_name, options in HIGHLIGHT_FIELDS.items():
             search = search.highlight(field_name, **options)
 
-    return PreparedSearch(body=search.to_dict(), origin=query.origin, window_capped=capped)
+    return PreparedSearch(
+        body=search.to_dict(), origin=query.origin, window_capped=capped, corrections=changes
+    )
 
 
 # --- reading the response ------------------------------------------------------------------------
@@ -457,6 +508,7 @@ def parse_response(
         page=query.page,
         per_page=query.per_page,
         backend=ElasticsearchSearchBackend.name,
+        corrections=dict(prepared.corrections),
     )
 
 
@@ -508,7 +560,7 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
         """Visible services matching query; the database backend answers if the cluster cannot."""
         if self.fallback and _unavailable_until.get(self.url, 0.0) > time.monotonic():
             return self._fallback(query)
-        prepared = build_search(query, now=timezone.now())
+        prepared = build_search(query, now=timezone.now(), corrections=self._corrections(query))
         try:
             raw = self._execute(prepared.body)
         except UNAVAILABLE as error:
@@ -540,6 +592,29 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
     def _execute(self, body: dict[str, Any]) -> dict[str, Any]:
         """The one network call of a search."""
         return self.client.search(index=self.alias, body=body).body
+
+    @staticmethod
+    def _corrections(query: SearchQuery) -> dict[str, str]:
+        """Typo corrections of the words of query: a word the indexed texts do not hold (the
+        database backend's word list, which index writes keep up to date here too) is read as
+        the nearest word they hold, as in the database backend."""
+        if not query.text or not query.correct_typos:
+            return {}
+        from django.db import connection
+
+        from search.backends.database.sql import speller
+        from search.models import IndexState
+
+        token = IndexState.objects.values_list("token", flat=True).first() or ""
+        known = speller(connection.alias, token)
+        changes: dict[str, str] = {}
+        for concept in understanding.concepts(query.text, vocabulary.current()):
+            word = concept.typed
+            if concept.terms == (word,) and not known.knows(word):
+                better = known.nearest(word)
+                if better:
+                    changes[word] = better
+        return changes
 
     def _fallback(self, query: SearchQuery) -> SearchResults:
         from search.backends import get_backend
@@ -591,7 +666,7 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
         if self.client.indices.exists_alias(name=self.alias):
             return
         name = self._new_index_name()
-        service_index(name).create(using=self.client)
+        service_index(name, vocabulary.rules()).create(using=self.client)
         self._swap_alias(name)
 
     def _new_index_name(self) -> str:
@@ -629,7 +704,7 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
         get_backend("database").rebuild()
         total = indexable_services().count()
         name = self._new_index_name()
-        index = service_index(name)
+        index = service_index(name, vocabulary.rules())
         # No refreshes while loading: the new index is invisible until the alias moves.
         index.settings(refresh_interval="-1")
         index.create(using=self.client)

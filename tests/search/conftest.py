@@ -201,3 +201,14 @@ def catalogue(db, backend) -> Catalogue:
     known = build_catalogue()
     backend.rebuild()
     return known
+
+
+@pytest.fixture(autouse=True)
+def _fresh_vocabulary():
+    """The care vocabulary is kept per process for a minute: never carry one test's rules into
+    the next."""
+    from search import vocabulary
+
+    vocabulary.forget()
+    yield
+    vocabulary.forget()

@@ -26,6 +26,7 @@ from elastic_transport._node import NodeApiResponse
 from elasticsearch import Elasticsearch, NotFoundError
 
 from catalogue.models import Service
+from search import vocabulary
 from search.backends import elasticsearch as es_backend
 from search.backends import get_backend
 from search.backends.elasticsearch import ElasticsearchSearchBackend, build_search
@@ -150,7 +151,7 @@ def fixture(name: str) -> dict:
 
 
 def test_a_search_posts_the_built_body_to_the_alias_and_parses_the_answer(
-    backend, cluster, monkeypatch
+    backend, cluster, monkeypatch, db
 ):
     monkeypatch.setattr(es_backend.timezone, "now", lambda: NOW)
     cluster.on("POST", f"/{ALIAS}/_search", (200, fixture("es_search_distance.json")))
@@ -305,7 +306,7 @@ def test_index_services_with_nothing_to_do_sends_nothing(backend, cluster):
     assert cluster.requests == []
 
 
-def test_the_first_write_creates_an_index_behind_the_alias(backend, cluster):
+def test_the_first_write_creates_an_index_behind_the_alias(backend, cluster, db):
     cluster.on("HEAD", f"/_alias/{ALIAS}", (404, None))
     cluster.on("PUT", NEW_INDEX, (200, {"acknowledged": True, "shards_acknowledged": True}))
     cluster.on(
@@ -320,12 +321,15 @@ def test_the_first_write_creates_an_index_behind_the_alias(backend, cluster):
     assert methods == ["HEAD", "PUT", "GET", "HEAD", "POST"]
     create = cluster.requests[1]
     assert NEW_INDEX.match(create.path)
-    assert create.body == service_index("x").to_dict()  # the mapping and settings
+    # The mapping and settings, with the care vocabulary's synonym rules in the search analyzer.
+    assert create.body == service_index("x", vocabulary.rules()).to_dict()
+    synonyms = create.body["settings"]["analysis"]["filter"]["care_synonyms"]["synonyms"]
+    assert "advocate, advocacy, advocates" in synonyms
     new_name = create.path.lstrip("/")
     assert cluster.requests[-1].body == {"actions": [{"add": {"index": new_name, "alias": ALIAS}}]}
 
 
-def test_a_concrete_index_squatting_on_the_alias_name_is_replaced_atomically(backend, cluster):
+def test_a_concrete_index_squatting_on_the_alias_name_is_replaced_atomically(backend, cluster, db):
     cluster.on("HEAD", f"/_alias/{ALIAS}", (404, None))
     cluster.on("PUT", NEW_INDEX, (200, {"acknowledged": True}))
     cluster.on("GET", f"/_alias/{ALIAS}", (404, {"error": "missing", "status": 404}))

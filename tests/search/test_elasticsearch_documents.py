@@ -106,10 +106,30 @@ def test_mapping_has_english_text_keyword_facets_geo_point_and_exact_money():
     properties = body["mappings"]["properties"]
 
     assert body["mappings"]["dynamic"] == "strict"
-    assert body["settings"] == {"number_of_shards": 1, "max_result_window": MAX_RESULT_WINDOW}
-    for name in ("name", "summary", "description", "organisation_name"):
+    settings = dict(body["settings"])
+    analysis = settings.pop("analysis")
+    assert settings == {"number_of_shards": 1, "max_result_window": MAX_RESULT_WINDOW}
+    # The search analyzer: English, with the care vocabulary's synonyms before stemming.
+    assert analysis["analyzer"]["care_search"]["filter"] == [
+        "english_possessive",
+        "lowercase",
+        "english_stop",
+        "care_synonyms",
+        "english_stemmer",
+    ]
+    assert analysis["filter"]["care_synonyms"]["type"] == "synonym_graph"
+    for name in (
+        "name",
+        "summary",
+        "description",
+        "organisation_name",
+        "category_names",
+        "client_group_names",
+        "places",
+    ):
         assert properties[name]["type"] == "text"
         assert properties[name]["analyzer"] == "english"
+        assert properties[name]["search_analyzer"] == "care_search"
     assert properties["name"]["fields"] == {"raw": {"type": "keyword"}}
     for name in (
         "categories",
@@ -133,6 +153,12 @@ def test_mapping_has_english_text_keyword_facets_geo_point_and_exact_money():
     assert properties["review_count"] == {"type": "integer"}
     assert properties["accepting_new_clients"] == {"type": "boolean"}
     assert properties["last_confirmed_at"] == {"type": "date"}
+
+
+def test_the_synonym_rules_go_into_the_index_settings():
+    body = service_index("cm-services-2", ["pa, personal assistant"]).to_dict()
+    synonyms = body["settings"]["analysis"]["filter"]["care_synonyms"]["synonyms"]
+    assert synonyms == ["pa, personal assistant"]
 
 
 def test_service_index_takes_the_run_time_name_and_keeps_the_class_placeholder():
@@ -169,6 +195,9 @@ def make_service_document(**overrides) -> ServiceDocument:
         "accepting_new_clients": True,
         "last_confirmed_at": datetime(2026, 11, 1, 9, 30, tzinfo=UTC),
         "published_at": datetime(2026, 1, 5, tzinfo=UTC),
+        "category_names": ("Care at home", "Home care (personal care)"),
+        "client_group_names": ("Older people", "Dementia"),
+        "place_names": ("Shrewsbury", "Church Stretton"),
     }
     values.update(overrides)
     return ServiceDocument(**values)
@@ -182,6 +211,9 @@ def test_from_service_document_carries_every_fact_the_queries_use():
     assert data["_id"] == 42
     assert source["name"] == "Holly Home Care"
     assert source["categories"] == ["care-at-home", "home-care"]
+    assert source["category_names"] == ["Care at home", "Home care (personal care)"]
+    assert source["client_group_names"] == ["Older people", "Dementia"]
+    assert source["places"] == ["Shrewsbury", "Church Stretton"]
     assert source["client_groups"] == ["older-people", "dementia"]
     assert source["funding"] == ["self-funded", "direct-payment"]
     assert source["localities_served"] == ["shrewsbury", "church-stretton"]
@@ -248,6 +280,8 @@ def test_a_published_service_from_the_database_becomes_a_document():
 
     assert source["service_id"] == service.pk
     assert source["categories"] == ["care-at-home", "home-care"]
+    assert source["category_names"] == [parent.name, child.name]
+    assert source["places"] == [town.name]
     assert source["prices"] == {"hour": "19.00"}  # the lowest current price in the unit
     assert source["localities"] == ["oswestry"]
     assert 52.8 < source["location"]["lat"] < 52.9  # Oswestry

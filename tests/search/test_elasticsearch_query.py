@@ -20,6 +20,7 @@ from search.backends.elasticsearch import (
 )
 from search.documents import MAX_RESULT_WINDOW, PRICE_UNITS
 from search.query import FACETS, GridPoint, SearchQuery, Sort
+from search.vocabulary import file_vocabulary
 
 NOW = datetime(2026, 12, 2, 7, 30, tzinfo=UTC)
 SHREWSBURY = GridPoint(easting=349000, northing=312000)
@@ -30,7 +31,7 @@ BY_REVIEWS = {"review_count": {"order": "desc"}}
 
 
 def body_for(**kwargs) -> dict:
-    return build_search(SearchQuery(**kwargs), now=NOW).body
+    return build_search(SearchQuery(**kwargs), now=NOW, words=file_vocabulary()).body
 
 
 def matching_bool(body: dict) -> dict:
@@ -85,7 +86,7 @@ def test_an_empty_query_lists_every_visible_service_with_every_facet():
     ],
 )
 def test_stale_services_are_filtered_by_the_clock_at_query_time(now, cutoff):
-    body = build_search(SearchQuery(), now=now).body
+    body = build_search(SearchQuery(), now=now, words=file_vocabulary()).body
     assert {"range": {"last_confirmed_at": {"gte": cutoff}}} in narrowing(body)
 
 
@@ -95,13 +96,13 @@ def test_stale_services_are_filtered_by_the_clock_at_query_time(now, cutoff):
 @pytest.mark.parametrize(
     ("text", "words"),
     [
-        ("carers", "carers"),
-        ('home "care"', "home care"),
-        ("care* OR respite", "care respite"),
-        ("NEAR(care, home)", "near care home"),
-        ("-dementia", "dementia"),
+        ("gardens", "gardens"),
+        ('garden "river"', "garden river"),
+        ("garden* OR river", "garden river"),
+        ("NEAR(garden, river)", "garden river"),  # "near" is a filler word (understanding)
+        ("-garden", "garden"),
         ("a AND (b", "b"),
-        ("Day-centre; Ludlow", "day centre ludlow"),
+        ("Day-trip;", "day trip"),
     ],
 )
 def test_text_is_its_words_in_a_multi_match_that_never_parses_syntax(text, words):
@@ -111,7 +112,15 @@ def test_text_is_its_words_in_a_multi_match_that_never_parses_syntax(text, words
         {
             "multi_match": {
                 "query": words,
-                "fields": ["name^3", "summary^2", "organisation_name^2", "description"],
+                "fields": [
+                    "name^3",
+                    "category_names^3",
+                    "client_group_names^3",
+                    "summary^2",
+                    "organisation_name^2",
+                    "description",
+                    "places",
+                ],
                 "type": "cross_fields",
                 "operator": "and",
                 "zero_terms_query": "all",
@@ -122,6 +131,60 @@ def test_text_is_its_words_in_a_multi_match_that_never_parses_syntax(text, words
     assert "query_string" not in serialised  # neither query_string nor simple_query_string
 
 
+FIELDS = [
+    "name^3",
+    "category_names^3",
+    "client_group_names^3",
+    "summary^2",
+    "organisation_name^2",
+    "description",
+    "places",
+]
+
+
+def term_query(term: str) -> dict:
+    if " " in term:
+        return {"multi_match": {"query": term, "fields": FIELDS, "type": "phrase"}}
+    return {
+        "multi_match": {
+            "query": term,
+            "fields": FIELDS,
+            "type": "cross_fields",
+            "operator": "and",
+        }
+    }
+
+
+def test_synonyms_and_phrases_of_the_care_vocabulary_are_expanded_in_the_body():
+    """Issue 23: "homecare" found 35 and "home care" 143. Each concept is satisfied by any of
+    its terms; a term of several words is a phrase."""
+    body = body_for(text="homecare")
+    (clause,) = matching_bool(body)["must"]
+    terms = ["homecare", "home care", "domiciliary care", "domiciliary", "home carers"]
+    assert clause == {"bool": {"should": [term_query(t) for t in terms], "minimum_should_match": 1}}
+    # "home care" typed is the same concept, typed term first.
+    (typed,) = matching_bool(body_for(text="Home care"))["must"]
+    assert typed["bool"]["should"][0] == term_query("home care")
+    assert {json.dumps(c, sort_keys=True) for c in typed["bool"]["should"]} == {
+        json.dumps(c, sort_keys=True) for c in clause["bool"]["should"]
+    }
+
+
+def test_filler_and_stop_words_are_left_out_and_most_concepts_suffice():
+    """ "help for someone with dementia in a garden near the river": dementia, garden, river.
+    With three concepts a service must match two (understanding.required)."""
+    body = body_for(text="help for someone with dementia in a garden near the river")
+    (clause,) = matching_bool(body)["must"]
+    assert clause["bool"]["minimum_should_match"] == 2
+    dementia, garden, river = clause["bool"]["should"]
+    assert [c["multi_match"]["query"] for c in dementia["bool"]["should"]][0] == "dementia"
+    assert {"memory", "alzheimer"} <= {
+        c["multi_match"]["query"] for c in dementia["bool"]["should"]
+    }
+    assert garden == term_query("garden")
+    assert river == term_query("river")
+
+
 @pytest.mark.parametrize("text", ['"', "*", "the and of", "- OR -", "   "])
 def test_text_without_words_is_no_text_filter(text):
     body = body_for(text=text)
@@ -130,11 +193,12 @@ def test_text_without_words_is_no_text_filter(text):
 
 
 def test_very_long_text_is_cut_before_it_reaches_elasticsearch():
-    body = body_for(text="care " * 1000)
-    assert matching_bool(body)["must"][0]["multi_match"]["query"] == "care"
+    body = body_for(text="garden " * 1000)
+    assert matching_bool(body)["must"][0]["multi_match"]["query"] == "garden"
     many = " ".join(f"word{i}" for i in range(100))
-    query = matching_bool(body_for(text=many))["must"][0]["multi_match"]["query"]
-    assert len(query.split()) == 16  # the database backend's MAX_TERMS
+    clause = matching_bool(body_for(text=many))["must"][0]["bool"]
+    assert len(clause["should"]) == 8  # search.understanding.MAX_CONCEPTS
+    assert clause["minimum_should_match"] == 7
 
 
 def test_text_asks_for_html_safe_mark_highlights():
@@ -368,7 +432,7 @@ GEO_SORT = {
     ],
 )
 def test_sorts(kwargs, sort, source):
-    prepared = build_search(SearchQuery(**kwargs), now=NOW)
+    prepared = build_search(SearchQuery(**kwargs), now=NOW, words=file_vocabulary())
     assert prepared.body["sort"] == sort
     # With an origin, each hit brings its grid reference back to measure its distance.
     assert prepared.body["_source"] == source

@@ -11,9 +11,11 @@ import pytest
 
 from search.backends.elasticsearch import build_search, parse_response
 from search.query import FACETS, FacetValue, GridPoint, SearchQuery, Sort
+from search.vocabulary import file_vocabulary
 
 DATA = Path(__file__).parent / "data"
 NOW = datetime(2026, 12, 2, 7, 30, tzinfo=UTC)
+WORDS = file_vocabulary()
 
 
 def fixture(name: str) -> dict:
@@ -21,7 +23,7 @@ def fixture(name: str) -> dict:
 
 
 def parse(name: str, query: SearchQuery):
-    return parse_response(fixture(name), query, build_search(query, now=NOW))
+    return parse_response(fixture(name), query, build_search(query, now=NOW, words=WORDS))
 
 
 DISTANCE_QUERY = SearchQuery(
@@ -47,7 +49,7 @@ def test_relevance_with_an_origin_keeps_scores_and_distances():
         item["_score"] = score
         item["sort"] = [score, 3, item["sort"][1]]  # [_score, review_count, service_id]
     query = SearchQuery(text="carers", origin=GridPoint(349000, 312000))
-    results = parse_response(raw, query, build_search(query, now=NOW))
+    results = parse_response(raw, query, build_search(query, now=NOW, words=WORDS))
     assert [hit.score for hit in results.hits] == [2.4137, 1.1, 0.9]
     assert [hit.distance_m for hit in results.hits] == [
         pytest.approx(813.94, abs=0.01),
@@ -107,7 +109,7 @@ def test_every_facet_is_read_from_its_filter_aggregation():
 
 def test_the_fixture_answers_the_aggregations_the_request_asks_for():
     # Keeps the fixture honest: every aggregation requested has an answer of the same kind.
-    body = build_search(DISTANCE_QUERY, now=NOW).body
+    body = build_search(DISTANCE_QUERY, now=NOW, words=WORDS).body
     aggregations = fixture("es_search_distance.json")["aggregations"]
     assert set(aggregations) == set(body["aggs"])
     for name, request in body["aggs"].items():
@@ -145,4 +147,4 @@ def test_a_pre_7_total_given_as_a_bare_number_is_still_read():
     raw = fixture("es_search_price_page.json")
     raw["hits"]["total"] = 1843
     query = SearchQuery(sort=Sort.PRICE)
-    assert parse_response(raw, query, build_search(query, now=NOW)).total == 1843
+    assert parse_response(raw, query, build_search(query, now=NOW, words=WORDS)).total == 1843

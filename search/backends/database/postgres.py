@@ -1,5 +1,7 @@
 """The database backend on PostgreSQL: a weighted English tsvector with a GIN index
-(migration 0003): name A, summary B, organisation C, description D.
+(migration 0003): name A, summary B, organisation C, description D; since migration 0008 also
+`about` (category and client-group names) A, like the name, and `places` (town, locality,
+localities served) C.
 
 Each search term is read once per state of the index (postings.text_postings): one statement
 gives the services whose document has the term's lexeme, with flags for weight A (in the name)
@@ -18,7 +20,7 @@ from search.indexing import ServiceDocument
 
 from .postings import TermMatches
 from .sql import SQLSearchBackend
-from .terms import MARK_CLOSE, MARK_OPEN, marked_html, quoted
+from .terms import MARK_CLOSE, MARK_OPEN, any_of, marked_html, tsquery_text
 
 TEXT = "search_text"
 TSQUERY = "websearch_to_tsquery('english', %s)"
@@ -31,17 +33,18 @@ class PostgresSearchBackend(SQLSearchBackend):
 
     def term_matches(self, term: str) -> TermMatches:
         # A term is letters and digits only (terms.py), so "term:A" is a plain lexeme with a
-        # weight label to to_tsquery: A is the name's weight, B the summary's.
+        # weight label to to_tsquery: A is the name's weight, B the summary's. A term of several
+        # words is a phrase: "home <-> care" (tsquery_text).
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT service_id, document @@ qa, document @@ qb "
                 f"FROM {TEXT}, to_tsquery('english', %s) q, to_tsquery('english', %s) qa, "
                 f"to_tsquery('english', %s) qb WHERE document @@ q",
-                [term, f"{term}:A", f"{term}:B"],
+                [tsquery_text(term), tsquery_text(term, "A"), tsquery_text(term, "B")],
             )
             rows = cursor.fetchall()
             if not rows:
-                cursor.execute("SELECT numnode(to_tsquery('english', %s))", [term])
+                cursor.execute("SELECT numnode(to_tsquery('english', %s))", [tsquery_text(term)])
                 if not cursor.fetchone()[0]:
                     return None  # a word the English configuration drops: no constraint
         return (
@@ -61,7 +64,7 @@ class PostgresSearchBackend(SQLSearchBackend):
             f"FROM {TEXT}, {TSQUERY} q WHERE service_id = ANY(%s)"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [quoted(terms), list(service_ids)])
+            cursor.execute(sql, [any_of(terms), list(service_ids)])
             rows = cursor.fetchall()
         result = {}
         for pk, name, summary, description in rows:
@@ -75,8 +78,8 @@ class PostgresSearchBackend(SQLSearchBackend):
 
     def write_texts(self, cursor, documents: list[ServiceDocument]) -> None:
         cursor.executemany(
-            f"INSERT INTO {TEXT} (service_id, name, summary, description, organisation, document) "
-            "VALUES (%s, %s, %s, %s, %s, "
+            f"INSERT INTO {TEXT} (service_id, name, summary, description, organisation, about, "
+            "places, document) VALUES (%s, %s, %s, %s, %s, %s, %s, "
             "setweight(to_tsvector('english', %s), 'A') || "
             "setweight(to_tsvector('english', %s), 'B') || "
             "setweight(to_tsvector('english', %s), 'C') || "
@@ -88,9 +91,11 @@ class PostgresSearchBackend(SQLSearchBackend):
                     d.summary,
                     d.description,
                     d.organisation_name,
-                    d.name,
+                    d.about,
+                    d.places,
+                    f"{d.name} {d.about}",
                     d.summary,
-                    d.organisation_name,
+                    f"{d.organisation_name} {d.places}",
                     d.description,
                 )
                 for d in documents

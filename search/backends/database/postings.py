@@ -614,29 +614,70 @@ TermMatches = (
 
 @dataclass(frozen=True)
 class Text:
-    """The services matching every term of a search: anywhere, and in the name / summary (the
-    relevance tiers)."""
+    """The services matching a search's concepts (search.understanding): `matched` those with
+    enough of them (understanding.required), `full` those with every one, and the relevance
+    tiers among the full matches: every concept in the name or what the service is (its
+    categories and client groups), every concept in the summary."""
 
     matched: int
     name: int
     summary: int
+    full: int = -1  # -1: the same as matched
+
+    @property
+    def complete(self) -> int:
+        return self.matched if self.full == -1 else self.full
 
 
-def text_postings(snap: Snapshot, terms: list[str], read: Callable[[str], TermMatches]) -> Text:
-    """AND the postings of each term, read from the full-text index through `read` the first
-    time this snapshot meets the term and kept with it (a new snapshot starts afresh, so an
-    edited text is found at once)."""
-    matched, name, summary = snap.universe, snap.universe, snap.universe
-    for term in terms:
-        bits = snap.term(term)
-        if bits is None:
-            found = read(term)
-            if found is None:
-                continue  # no constraint: leaves every set as it is
-            bits = tuple(bits_of(ids, snap.top) for ids in found)
-            snap.keep_term(term, bits)
-        matched, name, summary = matched & bits[0], name & bits[1], summary & bits[2]
-    return Text(matched, name & matched, summary & matched)
+def text_postings(snap: Snapshot, found: Sequence[Any], read: Callable[[str], TermMatches]) -> Text:
+    """The services matching the concepts `found` (each with `.terms`; a plain string is a
+    concept of one term). A concept is matched by any of its terms; each term's postings are
+    read from the full-text index through `read` the first time this snapshot meets the term
+    and kept with it (a new snapshot starts afresh, so an edited text is found at once). A term
+    of several words is a phrase. A concept none of whose terms the full-text engine can use
+    (stop words to PostgreSQL) is no constraint."""
+    from search.understanding import required
+
+    anywhere: list[int] = []
+    names: list[int] = []
+    summaries: list[int] = []
+    for concept in found:
+        terms = (concept,) if isinstance(concept, str) else concept.terms
+        any_bits = name_bits = summary_bits = 0
+        used = False
+        for term in terms:
+            bits = snap.term(term)
+            if bits is None:
+                matches = read(term)
+                if matches is None:
+                    continue
+                bits = tuple(bits_of(ids, snap.top) for ids in matches)
+                snap.keep_term(term, bits)
+            used = True
+            any_bits |= bits[0]
+            name_bits |= bits[1]
+            summary_bits |= bits[2]
+        if used:
+            anywhere.append(any_bits)
+            names.append(name_bits)
+            summaries.append(summary_bits)
+    full, name, summary = snap.universe, snap.universe, snap.universe
+    for a, n, s in zip(anywhere, names, summaries, strict=True):
+        full, name, summary = full & a, name & n, summary & s
+    name, summary = name & full, summary & full
+    count = len(anywhere)
+    if required(count) >= count:
+        return Text(full, name, summary)
+    # All but one: the union, over each concept, of the services with every other one
+    # (prefix and suffix intersections: 3n ANDs rather than n^2).
+    suffix = [snap.universe] * (count + 1)
+    for i in range(count - 1, -1, -1):
+        suffix[i] = suffix[i + 1] & anywhere[i]
+    matched, prefix = 0, snap.universe
+    for i in range(count):
+        matched |= prefix & suffix[i + 1]
+        prefix &= anywhere[i]
+    return Text(matched, name, summary, full)
 
 
 @dataclass
@@ -728,15 +769,19 @@ def _page(snap: Snapshot, query: SearchQuery, matched: int, text: Text | None) -
     ids: list[int]
     scores: dict[int, float] = {}
     if text is not None and query.sort == Sort.RELEVANCE:
-        # Relevance tiers: every word in the name and the summary (3), in the name (2), in the
-        # summary (1), elsewhere (0); inside a tier, the review ranking order.
+        # Relevance tiers among the services matching every concept: every one in the name
+        # (or the categories and client groups) and the summary (4), in the name (3), in the
+        # summary (2), elsewhere (1); then those matching all but one (0). Inside a tier, the
+        # review ranking order.
         ids = []
         skip, wanted = start, stop - start
+        complete = text.complete
         for tier, bits in (
-            (3, text.name & text.summary),
-            (2, text.name & ~text.summary),
-            (1, text.summary & ~text.name),
-            (0, ~(text.name | text.summary)),
+            (4, text.name & text.summary),
+            (3, text.name & ~text.summary),
+            (2, text.summary & ~text.name),
+            (1, complete & ~(text.name | text.summary)),
+            (0, ~complete),
         ):
             members = matched & bits
             count = members.bit_count()

@@ -23,8 +23,10 @@ postings.py):
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 from django.db import IntegrityError, connection, transaction
@@ -32,6 +34,7 @@ from django.utils import timezone
 
 from catalogue.rules import stale_cutoff
 from core.money import to_pence
+from search import understanding, vocabulary
 from search.backends.base import BaseSearchBackend
 from search.indexing import ServiceDocument, indexable_services, service_documents
 from search.models import (
@@ -40,15 +43,51 @@ from search.models import (
     IndexChange,
     IndexedService,
     IndexState,
+    SearchWord,
     price_column,
 )
 from search.query import Hit, SearchQuery, SearchResults
 
 from . import postings
 from .postings import CQC_CODES, MASK_COLUMNS, WORD_BITS, to_hundredths
-from .terms import search_terms
 
 logger = logging.getLogger(__name__)
+
+_spellers: dict[str, tuple[str, understanding.Speller]] = {}  # alias -> (index token, speller)
+_speller_lock = threading.Lock()
+
+
+def document_words(document: ServiceDocument) -> set[str]:
+    """The words of a service's indexed text that typos are corrected to (letters only, at
+    least 3 of them, not stop words)."""
+    text = " ".join(
+        (
+            document.name,
+            document.summary,
+            document.description,
+            document.organisation_name,
+            document.about,
+            document.places,
+        )
+    )
+    return {
+        w
+        for w in understanding.words(text)
+        if len(w) >= 3 and w.isalpha() and w not in understanding.STOP_WORDS
+    }
+
+
+def speller(alias: str, token: str) -> understanding.Speller:
+    """The typo speller of this database's word list, made again after each index write."""
+    held = _spellers.get(alias)
+    if held is not None and held[0] == token:
+        return held[1]
+    with _speller_lock:
+        counts = dict(SearchWord.objects.using(alias).values_list("word", "count"))
+        made = understanding.Speller(counts)
+        _spellers[alias] = (token, made)
+    return made
+
 
 CHUNK = 500
 
@@ -144,6 +183,12 @@ class SQLSearchBackend(BaseSearchBackend):
             documents = list(service_documents(ids))
             self._delete(ids)
             self._write(documents, FacetBits())
+            new_words = {w for d in documents for w in document_words(d)}
+            SearchWord.objects.bulk_create(
+                [SearchWord(word=w) for w in sorted(new_words)],
+                ignore_conflicts=True,
+                batch_size=CHUNK,
+            )
             self._touch(state, ids)
 
     def rebuild(self, *, progress: ProgressCallback | None = None) -> int:
@@ -156,7 +201,9 @@ class SQLSearchBackend(BaseSearchBackend):
             self._delete(None)
             bits = FacetBits()
             batch: list[ServiceDocument] = []
+            counts: Counter[str] = Counter()
             for document in service_documents(None, chunk=CHUNK):
+                counts.update(document_words(document))
                 batch.append(document)
                 if len(batch) == CHUNK:
                     self._write(batch, bits)
@@ -167,6 +214,10 @@ class SQLSearchBackend(BaseSearchBackend):
             if batch:
                 self._write(batch, bits)
                 done += len(batch)
+            SearchWord.objects.all().delete()
+            SearchWord.objects.bulk_create(
+                [SearchWord(word=w, count=c) for w, c in counts.items()], batch_size=CHUNK
+            )
             self._touch(state, None)
             if progress:
                 progress(done, total)
@@ -271,8 +322,27 @@ class SQLSearchBackend(BaseSearchBackend):
     def search(self, query: SearchQuery) -> SearchResults:
         started = time.perf_counter()
         snap = postings.current(connection.alias)
-        terms = search_terms(query.text)
-        text = postings.text_postings(snap, terms, self.term_matches) if terms else None
+        words = vocabulary.current()
+        asked = understanding.concepts(query.text, words)
+        corrections: dict[str, str] = {}
+        if asked and query.correct_typos:
+
+            def correct(word: str) -> str | None:
+                # Only a word that finds nothing in the index is a typo.
+                bits = snap.term(word)
+                if bits is None:
+                    found = self.term_matches(word)
+                    if found is None:
+                        return None
+                    bits = tuple(postings.bits_of(ids, snap.top) for ids in found)
+                    snap.keep_term(word, bits)
+                if bits[0]:
+                    return None
+                return speller(connection.alias, snap.token).nearest(word)
+
+            asked, corrections = understanding.corrected(asked, correct, words)
+        terms = understanding.all_terms(asked)
+        text = postings.text_postings(snap, asked, self.term_matches) if asked else None
         found = postings.evaluate(snap, query, cutoff=stale_cutoff(timezone.now()), text=text)
         hits = found.hits
         if terms and hits:
@@ -288,4 +358,5 @@ class SQLSearchBackend(BaseSearchBackend):
             page=query.page,
             per_page=query.per_page,
             backend=self.name,
+            corrections=corrections,
         )

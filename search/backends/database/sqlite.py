@@ -3,7 +3,10 @@
 Each search term is read once per state of the index (postings.text_postings): one statement
 gives the services with the term anywhere (the main FTS5 table) and in the name or the summary
 (a small FTS5 table of those two fields, migration 0006, so the tier look-ups do not read the
-position lists of every description that mentions the term).
+position lists of every description that mentions the term). Since migration 0008 both tables
+also hold `about` (the names of the service's categories and client groups), which counts like
+the name: "dementia" finds a home care service for people with dementia as surely as one with
+"dementia" in its name. The main table also holds `places` (town, locality, localities served).
 
 Relevance cannot be gamed by repeating keywords because it does not count them: it ranks on
 fields (every term in the name and the summary, in the name, in the summary, anywhere; see
@@ -22,11 +25,10 @@ from search.indexing import ServiceDocument
 
 from .postings import TermMatches
 from .sql import SQLSearchBackend
-from .terms import MARK_CLOSE, MARK_OPEN, marked_html, quoted
+from .terms import MARK_CLOSE, MARK_OPEN, any_of, marked_html, quoted
 
 FTS = "search_text_fts"
 TITLES = "search_title_fts"  # name and summary only, for the relevance tiers (0006)
-WEIGHTS = "10.0, 4.0, 1.0, 2.0"  # name, summary, description, organisation
 
 
 class SQLiteSearchBackend(SQLSearchBackend):
@@ -34,6 +36,7 @@ class SQLiteSearchBackend(SQLSearchBackend):
     text_table = FTS
 
     def term_matches(self, term: str) -> TermMatches:
+        # A term of several words is an FTS5 phrase ("home care": the words next to each other).
         # One row per part, its ids as one string: for a word in a fifth of 100,000 services
         # that is three strings to split rather than 50,000 rows to build.
         match = quoted([term])
@@ -42,7 +45,7 @@ class SQLiteSearchBackend(SQLSearchBackend):
                 f"SELECT 0, group_concat(rowid) FROM {FTS} WHERE {FTS} MATCH %s UNION ALL "
                 f"SELECT 1, group_concat(rowid) FROM {TITLES} WHERE {TITLES} MATCH %s UNION ALL "
                 f"SELECT 2, group_concat(rowid) FROM {TITLES} WHERE {TITLES} MATCH %s",
-                [match, f"name : {match}", f"summary : {match}"],
+                [match, f"{{name about}} : {match}", f"summary : {match}"],
             )
             rows = cursor.fetchall()
         found = [np.zeros(0, dtype=np.int64) for _ in range(3)]
@@ -61,7 +64,7 @@ class SQLiteSearchBackend(SQLSearchBackend):
             f"WHERE {FTS} MATCH %s AND rowid IN ({', '.join(['%s'] * len(service_ids))})"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [quoted(terms), *service_ids])
+            cursor.execute(sql, [any_of(terms), *service_ids])
             rows = cursor.fetchall()
         result = {}
         for pk, name, summary, description in rows:
@@ -75,16 +78,24 @@ class SQLiteSearchBackend(SQLSearchBackend):
 
     def write_texts(self, cursor, documents: list[ServiceDocument]) -> None:
         cursor.executemany(
-            f"INSERT INTO {FTS} (rowid, name, summary, description, organisation) "
-            "VALUES (%s, %s, %s, %s, %s)",
+            f"INSERT INTO {FTS} (rowid, name, summary, description, organisation, about, places) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
             [
-                (d.service_id, d.name, d.summary, d.description, d.organisation_name)
+                (
+                    d.service_id,
+                    d.name,
+                    d.summary,
+                    d.description,
+                    d.organisation_name,
+                    d.about,
+                    d.places,
+                )
                 for d in documents
             ],
         )
         cursor.executemany(
-            f"INSERT INTO {TITLES} (rowid, name, summary) VALUES (%s, %s, %s)",
-            [(d.service_id, d.name, d.summary) for d in documents],
+            f"INSERT INTO {TITLES} (rowid, name, summary, about) VALUES (%s, %s, %s, %s)",
+            [(d.service_id, d.name, d.summary, d.about) for d in documents],
         )
 
     def delete_texts(self, cursor, service_ids: list[int] | None) -> None:

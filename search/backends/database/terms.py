@@ -15,8 +15,9 @@ from __future__ import annotations
 import html
 import re
 
+from search.understanding import MAX_TERM_LENGTH, STOP_WORDS
+
 MAX_TERMS = 16
-MAX_TERM_LENGTH = 40
 
 # Highlight markers from Unicode's private use area: they cannot come from the catalogue's own
 # text in practice, survive html.escape(), and are swapped for <mark> after escaping.
@@ -24,139 +25,6 @@ MARK_OPEN = "\ue000"
 MARK_CLOSE = "\ue001"
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
-
-# PostgreSQL's (Snowball) English stop words.
-STOP_WORDS = frozenset(
-    [
-        "i",
-        "me",
-        "my",
-        "myself",
-        "we",
-        "our",
-        "ours",
-        "ourselves",
-        "you",
-        "your",
-        "yours",
-        "yourself",
-        "yourselves",
-        "he",
-        "him",
-        "his",
-        "himself",
-        "she",
-        "her",
-        "hers",
-        "herself",
-        "it",
-        "its",
-        "itself",
-        "they",
-        "them",
-        "their",
-        "theirs",
-        "themselves",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "this",
-        "that",
-        "these",
-        "those",
-        "am",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "have",
-        "has",
-        "had",
-        "having",
-        "do",
-        "does",
-        "did",
-        "doing",
-        "a",
-        "an",
-        "the",
-        "and",
-        "but",
-        "if",
-        "or",
-        "because",
-        "as",
-        "until",
-        "while",
-        "of",
-        "at",
-        "by",
-        "for",
-        "with",
-        "about",
-        "against",
-        "between",
-        "into",
-        "through",
-        "during",
-        "before",
-        "after",
-        "above",
-        "below",
-        "to",
-        "from",
-        "up",
-        "down",
-        "in",
-        "out",
-        "on",
-        "off",
-        "over",
-        "under",
-        "again",
-        "further",
-        "then",
-        "once",
-        "here",
-        "there",
-        "when",
-        "where",
-        "why",
-        "how",
-        "all",
-        "any",
-        "both",
-        "each",
-        "few",
-        "more",
-        "most",
-        "other",
-        "some",
-        "such",
-        "no",
-        "nor",
-        "not",
-        "only",
-        "own",
-        "same",
-        "so",
-        "than",
-        "too",
-        "very",
-        "s",
-        "t",
-        "can",
-        "will",
-        "just",
-        "don",
-        "should",
-        "now",
-    ]
-)
 
 
 def search_terms(text: str) -> list[str]:
@@ -178,6 +46,30 @@ def quoted(terms: list[str]) -> str:
     websearch_to_tsquery, with nothing inside a quote read as an operator. The words hold no
     double quote (they are letters and digits), so no escaping is needed."""
     return " ".join(f'"{term}"' for term in terms)
+
+
+def any_of(terms: list[str]) -> str:
+    """Terms as quoted strings joined by OR (FTS5; websearch_to_tsquery reads "or" the same):
+    a row matches with any of them. A term of several words is a phrase."""
+    return " OR ".join(f'"{term}"' for term in terms)
+
+
+def tsquery_text(term: str, weight: str = "") -> str:
+    """A term (a word, or a phrase of words) as to_tsquery text: the words joined by <N>, N the
+    distance between them once stop words are left out (PostgreSQL keeps their positions), each
+    with the weight label when given. Words are letters and digits only, so nothing in it is
+    an operator but the ones built here."""
+    parts: list[str] = []
+    gap = 0
+    for word in term.split():
+        if word in STOP_WORDS:
+            gap += 1
+            continue
+        if parts:
+            parts.append(f"<{gap + 1}>")
+        parts.append(f"{word}:{weight}" if weight else word)
+        gap = 0
+    return " ".join(parts)
 
 
 def marked_html(snippet: str | None) -> str:
