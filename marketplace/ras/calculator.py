@@ -11,6 +11,7 @@ so table-driven tests can check it with worked numbers and the bench can time it
 - money per point = sum(weight x market rate);
 - the indicative weekly budget (to the penny, within floor and ceiling);
 - the tolerance verdict (below %, above %, cap);
+- a budget against the cost of the support it replaced;
 - calibration statistics (least squares per client group, R squared, share within tolerance,
   weekly spend under the current and a proposed rate).
 
@@ -325,6 +326,32 @@ def tolerance_verdict(
         gap_percent=gap_percent,
         lower=to_pennies(lower),
         upper=to_pennies(upper),
+    )
+
+
+# --- cost before and after --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CostChange:
+    """A personal budget against the cost of the support it replaced (the cost before the RAS).
+    `saving` = before - after (negative when the budget costs more); `percent_less` is the
+    saving as a share of the cost before, to one decimal place."""
+
+    before: Decimal
+    after: Decimal
+    saving: Decimal
+    percent_less: Decimal
+
+
+def cost_change(*, before: Decimal, after: Decimal) -> CostChange:
+    """How much less (or more) the new weekly figure costs than the old one."""
+    saving = to_pennies(before - after)
+    return CostChange(
+        before=to_pennies(before),
+        after=to_pennies(after),
+        saving=saving,
+        percent_less=percent(before - after, before),
     )
 
 

@@ -317,10 +317,10 @@ CAPPED = c.Tolerance(below_percent=D(5), above_percent=D(10), cap=D("20.00"))
 @pytest.mark.parametrize(
     "budget, cost, tolerance, within, gap, gap_percent, lower, upper",
     [
-        # The papers' plan: £373.53 against a budget of £373.44, within 5%.
-        (D("373.44"), D("373.53"), FIVE, True, D("0.09"), D("0.0"), D("354.77"), D("392.11")),
-        # Instead of a £580 placement: well outside.
-        (D("373.44"), D("580.00"), FIVE, False, D("206.56"), D("55.3"), D("354.77"), D("392.11")),
+        # A plan of 24 hours at £15.56 (£373.44) against a budget of £373.53: within 5%.
+        (D("373.53"), D("373.44"), FIVE, True, D("-0.09"), D("0.0"), D("354.85"), D("392.21")),
+        # The same budget against a plan costing £450 a week: outside.
+        (D("373.53"), D("450.00"), FIVE, False, D("76.47"), D("20.5"), D("354.85"), D("392.21")),
         # Exactly on the edges is within.
         (D("100.00"), D("105.00"), FIVE, True, D("5.00"), D("5.0"), D("95.00"), D("105.00")),
         (D("100.00"), D("95.00"), FIVE, True, D("-5.00"), D("-5.0"), D("95.00"), D("105.00")),
@@ -349,6 +349,30 @@ def test_tolerance_verdict(budget, cost, tolerance, within, gap, gap_percent, lo
     assert verdict.label == (
         "Within tolerance: can be signed off" if within else "Outside tolerance: goes to panel"
     )
+
+
+def test_the_surrey_paper_compares_janes_budget_with_the_placement_it_replaced():
+    # Surrey Adult Social Care Select Committee, "Personalisation Update" (2013), Jane's story:
+    # "Personal Budget of £373.53 a week compared to a supported living/residential placement
+    # of £580 a week". £373.53 is her personal budget, £580 the cost before; not a plan against
+    # a budget, so there is no tolerance verdict here.
+    change = c.cost_change(before=D("580"), after=D("373.53"))
+    assert (change.before, change.after) == (D("580.00"), D("373.53"))
+    assert change.saving == D("206.47")
+    assert change.percent_less == D("35.6")
+
+
+@pytest.mark.parametrize(
+    "before, after, saving, percent_less",
+    [
+        (D("100.00"), D("100.00"), D("0.00"), D("0.0")),
+        (D("100.00"), D("120.00"), D("-20.00"), D("-20.0")),  # costs more: a negative saving
+        (D("0.00"), D("50.00"), D("-50.00"), D("0.0")),  # nothing before: no share
+    ],
+)
+def test_cost_change(before, after, saving, percent_less):
+    change = c.cost_change(before=before, after=after)
+    assert (change.saving, change.percent_less) == (saving, percent_less)
 
 
 # --- calibration ------------------------------------------------------------------------------
