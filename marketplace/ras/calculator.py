@@ -6,8 +6,9 @@ so table-driven tests can check it with worked numbers and the bench can time it
 - scoring answers to points by domain, with the informal-support reduction per question (applied
   only when the carer agrees: a carer's presence never reduces the allocation without consent);
 - the carer element (its own points at its own rate);
-- the market rate of a reference service (median of valid prices, per locality when enough,
-  outliers beyond a multiple of the interquartile range dropped);
+- the market rate of a reference service (median of one figure per service: its standard
+  price or a blend of price kinds; per locality when enough, outliers beyond a multiple of the
+  interquartile range dropped);
 - money per point = sum(weight x market rate);
 - the indicative weekly budget (to the penny, within floor and ceiling);
 - the tolerance verdict (below %, above %, cap);
@@ -169,6 +170,8 @@ class RateSummary:
     lower_quartile: Decimal
     upper_quartile: Decimal
     trimmed: int = 0
+    lowest: Decimal = ZERO  # the lowest and highest price kept (outside them: outliers)
+    highest: Decimal = ZERO
 
 
 def market_rate(
@@ -190,7 +193,40 @@ def market_rate(
         lower_quartile=to_pennies(quantile(kept, Decimal("0.25"))),
         upper_quartile=to_pennies(quantile(kept, Decimal("0.75"))),
         trimmed=len(values) - len(kept),
+        lowest=kept[0],
+        highest=kept[-1],
     )
+
+
+STANDARD_KIND = "standard"
+
+
+def service_figure(
+    prices: Iterable[tuple[str, Decimal]], *, blend: Mapping[str, Decimal] | None = None
+) -> Decimal | None:
+    """One service's figure in the market rate, from its (kind, amount) prices in the unit: its
+    standard (weekday daytime) price, so a provider with evening, weekend and bank-holiday rates
+    weighs once, not three times. With a `blend` ({kind: percent}, the rest standard), the
+    blended price; a kind the service does not price counts at its standard price. Several
+    prices of one kind count as their median. None without a standard price."""
+    by_kind: dict[str, list[Decimal]] = {}
+    for kind, amount in prices:
+        by_kind.setdefault(kind, []).append(Decimal(amount))
+    if not by_kind.get(STANDARD_KIND):
+        return None
+
+    def of(kind: str) -> Decimal:
+        values = sorted(by_kind.get(kind) or by_kind[STANDARD_KIND])
+        return quantile(values, Decimal("0.5"))
+
+    shares = {k: Decimal(v) for k, v in (blend or {}).items() if k != STANDARD_KIND and v}
+    standard_share = HUNDRED - sum(shares.values(), ZERO)
+    if standard_share < 0:
+        raise CalculatorError(["The blend of price kinds adds up to more than 100%."])
+    total = of(STANDARD_KIND) * standard_share + sum(
+        (of(kind) * share for kind, share in shares.items()), ZERO
+    )
+    return to_pennies(total / HUNDRED)
 
 
 def local_or_overall(

@@ -16,7 +16,7 @@ from django.db import models
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
-from catalogue.models import Category, Locality, Unit
+from catalogue.models import Category, Locality, PriceKind, Unit
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
 POINTS = {"max_digits": 8, "decimal_places": 2}
@@ -282,6 +282,19 @@ class ReferenceService(FrozenWithScheme, models.Model):
         validators=[MinValueValidator(0)],
         help_text="How many units one point buys a week (its calibration weight).",
     )
+    # Each service counts once in the market rate: its standard price, or this blend.
+    blend_evenings_weekends_percent = models.DecimalField(
+        **PERCENT,
+        default=Decimal("0"),
+        help_text="Share of each service's figure taken from its evening and weekend price "
+        "(%); the rest is its standard weekday price.",
+    )
+    blend_nights_percent = models.DecimalField(
+        **PERCENT, default=Decimal("0"), help_text="Share taken from its night price (%)."
+    )
+    blend_bank_holidays_percent = models.DecimalField(
+        **PERCENT, default=Decimal("0"), help_text="Share taken from its bank holiday price (%)."
+    )
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -292,6 +305,36 @@ class ReferenceService(FrozenWithScheme, models.Model):
 
     def scheme_version(self):
         return self.scheme if self.scheme_id else None
+
+    @property
+    def blend(self) -> dict[str, Decimal]:
+        """{price kind: percent} for the non-standard kinds in the blend (empty: standard)."""
+        shares = {
+            PriceKind.EVENINGS_WEEKENDS.value: self.blend_evenings_weekends_percent,
+            PriceKind.NIGHTS.value: self.blend_nights_percent,
+            PriceKind.BANK_HOLIDAYS.value: self.blend_bank_holidays_percent,
+        }
+        return {kind: share for kind, share in shares.items() if share}
+
+    @property
+    def blend_text(self) -> str:
+        """'standard price' or '80% standard, 20% evenings and weekends'."""
+        blend = self.blend
+        if not blend:
+            return "standard (weekday daytime) price"
+        standard = Decimal(100) - sum(blend.values(), Decimal(0))
+        parts = [f"{standard.normalize():f}% standard"] + [
+            f"{share.normalize():f}% {str(PriceKind(kind).label).lower()}"
+            for kind, share in blend.items()
+        ]
+        return ", ".join(parts)
+
+    def clean(self):
+        super().clean()
+        if sum(self.blend.values(), Decimal(0)) > 100:
+            raise ValidationError(
+                {"blend_evenings_weekends_percent": "The blend's shares add up to more than 100%."}
+            )
 
 
 class AssessmentQuerySet(models.QuerySet):

@@ -85,6 +85,9 @@ def scheme_version_copy(
             category_id=reference.category_id,
             unit=reference.unit,
             weight=reference.weight,
+            blend_evenings_weekends_percent=reference.blend_evenings_weekends_percent,
+            blend_nights_percent=reference.blend_nights_percent,
+            blend_bank_holidays_percent=reference.blend_bank_holidays_percent,
             sort_order=reference.sort_order,
         )
     for domain in source.domains.prefetch_related("questions__options"):
@@ -183,16 +186,29 @@ def question_add(
 
 @transaction.atomic
 def reference_service_add(
-    *, user, scheme: SchemeVersion, name: str, category, unit: str, weight: Decimal
+    *,
+    user,
+    scheme: SchemeVersion,
+    name: str,
+    category,
+    unit: str,
+    weight: Decimal,
+    blend: dict[str, Decimal] | None = None,
 ) -> ReferenceService:
-    """A commissioner names a catalogue category priced in a unit as part of the rate."""
+    """A commissioner names a catalogue category priced in a unit as part of the rate. Each
+    service counts once: its standard price, or the `blend` ({price kind: percent}, the rest
+    standard), e.g. {'evenings-weekends': 20} for 80% weekday and 20% evening/weekend prices."""
     require_commissioner(user)
+    blend = blend or {}
     reference = ReferenceService(
         scheme=scheme,
         name=name,
         category=category,
         unit=unit,
         weight=weight,
+        blend_evenings_weekends_percent=blend.get("evenings-weekends", Decimal(0)),
+        blend_nights_percent=blend.get("nights", Decimal(0)),
+        blend_bank_holidays_percent=blend.get("bank-holidays", Decimal(0)),
         sort_order=scheme.reference_services.count(),
     )
     reference.full_clean()

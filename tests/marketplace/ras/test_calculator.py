@@ -195,9 +195,50 @@ def test_quantiles_interpolate_between_ranks(values, p, expected):
 )
 def test_market_rate_is_the_trimmed_median(prices, multiple, rate, count, q1, q3, trimmed):
     summary = c.market_rate([D(p) for p in prices], iqr_multiple=multiple)
-    assert summary == c.RateSummary(
-        rate=D(rate), count=count, lower_quartile=D(q1), upper_quartile=D(q3), trimmed=trimmed
-    )
+    assert (
+        summary.rate,
+        summary.count,
+        summary.lower_quartile,
+        summary.upper_quartile,
+        summary.trimmed,
+    ) == (D(rate), count, D(q1), D(q3), trimmed)
+
+
+def test_the_market_rate_says_which_prices_it_kept():
+    summary = c.market_rate([D(p) for p in ("10", "12", "14", "15", "100")])
+    assert (summary.lowest, summary.highest) == (D("10"), D("15"))  # 100 was left out
+
+
+# --- one figure per service ------------------------------------------------------------------
+
+STD, EVE, NIGHT, BANK = "standard", "evenings-weekends", "nights", "bank-holidays"
+
+
+@pytest.mark.parametrize(
+    "prices, blend, figure",
+    [
+        # Weekday, evening/weekend and bank holiday rates: the standard price alone.
+        ([(STD, "28.00"), (EVE, "35.00"), (BANK, "45.50")], None, "28.00"),
+        # A commissioner's blend: 80% standard, 20% evenings and weekends.
+        ([(STD, "28.00"), (EVE, "35.00"), (BANK, "45.50")], {EVE: D(20)}, "29.40"),
+        # A kind the service does not price counts at its standard price.
+        ([(STD, "28.00")], {EVE: D(20), NIGHT: D(10)}, "28.00"),
+        ([(STD, "20.00"), (NIGHT, "30.00")], {EVE: D(20), NIGHT: D(10)}, "21.00"),
+        # Two standard prices: their median.
+        ([(STD, "20.00"), (STD, "24.00")], None, "22.00"),
+        # No standard price: the service is not counted.
+        ([(EVE, "35.00"), (BANK, "45.50")], None, None),
+        ([], None, None),
+    ],
+)
+def test_one_figure_per_service(prices, blend, figure):
+    result = c.service_figure([(k, D(a)) for k, a in prices], blend=blend)
+    assert result == (D(figure) if figure else None)
+
+
+def test_a_blend_over_100_percent_is_refused():
+    with pytest.raises(c.CalculatorError):
+        c.service_figure([(STD, D("20"))], blend={EVE: D(60), BANK: D(50)})
 
 
 def test_no_prices_no_market_rate():

@@ -86,7 +86,7 @@ def test_the_questionnaire_a_page_at_a_time_to_the_estimate(client, scheme):
     assert "This is an estimate, not a decision" in text
     assert "Personal care 12" in text and "Keeping safe 12" in text
     assert "£15.56 a week" in text
-    assert "Home care per hour at £15.56 (median of 5 prices)" in text
+    assert "Home care per hour at £15.56 (median of 5 services' standard prices)" in text
     button = BeautifulSoup(result.content, "html.parser").find(
         "a", string="Start a support plan with this budget"
     )
@@ -299,9 +299,43 @@ def test_market_rate_page(client, scheme, commissioner):
     text = text_of(client.get("/commissioning/ras/market-rate/"))
     assert "Money per point in version 1: £15.56 a week" in text
     assert "Current rate (median) £15.56 per hour" in text
-    assert "Prices behind it 5" in text
+    assert "Services behind it 5" in text
     assert "Quartiles £15.00 to £16.20" in text
     assert "How the rate of home care per hour moved over the last 12 months" in text
+
+
+def test_market_rate_page_lists_which_prices_counted(
+    client, scheme, commissioner, priced_home_care, django_assert_max_num_queries
+):
+    from catalogue import services as catalogue
+
+    weekday = priced_home_care[0]
+    catalogue.price_option_save(
+        user=weekday.service.organisation.memberships.first().user,
+        service=weekday.service,
+        label="Bank holidays",
+        amount=D("30.00"),
+        unit="hour",
+        kind="bank-holidays",
+    )
+    client.force_login(commissioner)
+    with django_assert_max_num_queries(40):
+        page = BeautifulSoup(client.get("/commissioning/ras/market-rate/").content, "html.parser")
+    table = page.select_one(f"#counted-{scheme.reference_services.get().pk}")
+    rows = {
+        row.th.a.get_text(strip=True): [
+            " ".join(td.get_text(" ", strip=True).split()) for td in row.select("td")
+        ]
+        for row in table.select("tbody tr")
+    }
+    assert len(rows) == 5
+    assert rows[weekday.service.name] == [
+        "Weekday: £14.00 (standard) Bank holidays: £30.00 (bank holidays)",
+        "£14.00",
+        "Counted",
+    ]
+    # The bank holiday price does not move the rate: still the median of five services.
+    assert "Current rate (median) £15.56 per hour" in " ".join(page.get_text(" ").split())
 
 
 def test_market_rate_page_without_prices_says_so(client, scheme, commissioner, priced_home_care):
