@@ -321,8 +321,11 @@ class Tolerance:
     cap: Decimal | None = None
 
 
-WITHIN_LABEL = "Within tolerance: can be signed off"
-OUTSIDE_LABEL = "Outside tolerance: goes to panel"
+# The papers' rule (Herefordshire, "my life, my choices", 3.2): within plus/minus a percentage
+# and a capped amount of the indicative budget a practitioner may agree the plan under delegated
+# authority; outside it, over or under, a panel decides.
+WITHIN_LABEL = "Within tolerance: a practitioner can agree it"
+OUTSIDE_LABEL = "Outside tolerance: a panel decides"
 
 
 @dataclass(frozen=True)

@@ -388,7 +388,9 @@ def test_tolerance_verdict(budget, cost, tolerance, within, gap, gap_percent, lo
         upper,
     )
     assert verdict.label == (
-        "Within tolerance: can be signed off" if within else "Outside tolerance: goes to panel"
+        "Within tolerance: a practitioner can agree it"
+        if within
+        else "Outside tolerance: a panel decides"
     )
 
 

@@ -487,7 +487,7 @@ def test_plan_tolerance_uses_the_assessments_scheme(scheme, commissioner):
     verdict = selectors.plan_tolerance(
         budget=assessment.weekly_budget, weekly_cost=D("373.53"), assessment=assessment
     )
-    assert verdict.within and verdict.label == "Within tolerance: can be signed off"
+    assert verdict.within and verdict.label == "Within tolerance: a practitioner can agree it"
     assert verdict.gap == D("0.09")
     # A new version with a 0% tolerance does not change the old assessment's verdict...
     draft = services.scheme_version_copy(
@@ -501,7 +501,7 @@ def test_plan_tolerance_uses_the_assessments_scheme(scheme, commissioner):
     # ...but a plan without an assessment is judged by the active scheme.
     verdict = selectors.plan_tolerance(budget=D("373.44"), weekly_cost=D("373.53"))
     assert not verdict.within
-    assert verdict.label == "Outside tolerance: goes to panel"
+    assert verdict.label == "Outside tolerance: a panel decides"
     assert (verdict.gap, verdict.gap_percent) == (D("0.09"), D("0.0"))
 
 
