@@ -7,10 +7,14 @@ class PlansConfig(AppConfig):
     verbose_name = "Shortlists, enquiries and support plans"
 
     def ready(self) -> None:
-        from marketplace.accounts import personal_data
+        from core import personal_data
+        from market_statement import readers
 
         from . import personal_data as plans_data
-        from . import receivers  # noqa: F401  (connects the sign-in and page-view receivers)
+        from . import (
+            receivers,  # noqa: F401  (connects the sign-in and page-view receivers)
+            selectors,
+        )
 
         personal_data.register(
             "shortlist", export=plans_data.export_shortlist, erase=plans_data.erase_shortlist
@@ -21,3 +25,4 @@ class PlansConfig(AppConfig):
         personal_data.register(
             "support_plans", export=plans_data.export_plans, erase=plans_data.erase_plans
         )
+        readers.provide("service_activity", selectors.service_activity)

@@ -16,7 +16,7 @@ from catalogue import rules
 from catalogue.models import Category, Organisation, Postcode, PriceOption, Service
 
 from . import costing
-from .models import Enquiry, ListingWeek, PlanLine, PlanShare, SupportPlan
+from .models import Enquiry, ListingWeek, PlanLine, PlanShare, ShortlistItem, SupportPlan
 from .services import week_start
 
 # --- shortlist and compare --------------------------------------------------------------------
@@ -391,3 +391,36 @@ def listing_usage(organisation: Organisation, *, weeks: int = 8, today=None) -> 
         .order_by("name")
     )
     return listings_usage({organisation.pk: services}, weeks=weeks, today=today)[organisation.pk]
+
+
+# --- figures for the market statement (market_statement.readers) -------------------------------
+
+
+@dataclass(frozen=True)
+class ServiceActivity:
+    """What people did with listings in a period, as service ids (a plan line also its plan)."""
+
+    enquiries: list[int]
+    shortlisted: list[int]
+    planned: list[tuple[int, int]]
+
+
+def service_activity(start, end) -> ServiceActivity:
+    """Enquiries sent, services shortlisted and plan lines added between `start` and `end`."""
+    return ServiceActivity(
+        enquiries=list(
+            Enquiry.objects.filter(created_at__gte=start, created_at__lte=end).values_list(
+                "service_id", flat=True
+            )
+        ),
+        shortlisted=list(
+            ShortlistItem.objects.filter(added_at__gte=start, added_at__lte=end).values_list(
+                "service_id", flat=True
+            )
+        ),
+        planned=list(
+            PlanLine.objects.filter(
+                created_at__gte=start, created_at__lte=end, service__isnull=False
+            ).values_list("service_id", "plan_id")
+        ),
+    )

@@ -12,7 +12,6 @@ from marketplace.openreferral.reading import (
     kind_from_text,
     parse_service,
     split_description,
-    to_penny,
     unit_from_description,
 )
 
@@ -76,14 +75,6 @@ def test_price_kinds_go_out_in_the_amount_description_and_come_back(kind, unit, 
 )
 def test_a_partners_price_kind_is_read_from_its_label(label, kind):
     assert kind_from_text("per hour", label) == kind
-
-
-@pytest.mark.parametrize(
-    "amount,penny",
-    [("3.333", "3.33"), ("3.335", "3.34"), ("2.5", "2.50"), ("0.005", "0.01"), ("7", "7.00")],
-)
-def test_amounts_are_rounded_half_up_to_the_penny(amount, penny):
-    assert to_penny(Decimal(amount)) == Decimal(penny)
 
 
 def test_a_description_splits_into_summary_and_description():
