@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
@@ -337,6 +338,48 @@ class ReferenceService(FrozenWithScheme, models.Model):
             )
 
 
+class RateReview(models.Model):
+    """The money per point in force for a market-following scheme: taken by a commissioner or
+    the monthly command, with its inputs and date. Estimates and assessments use the latest
+    review (and keep it), so the same answers give the same budget until the next review, however
+    providers edit their prices in between."""
+
+    scheme = models.ForeignKey(SchemeVersion, on_delete=models.PROTECT, related_name="rate_reviews")
+    money_per_point = models.DecimalField(**MONEY)
+    locality_rates = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="{locality id: money per point} where a locality had its own rate at the review.",
+    )
+    inputs = models.JSONField(
+        default=list,
+        help_text="[{name, weight, rate, services, basis}] for each reference service.",
+    )
+    source = models.TextField(blank=True)
+    note = models.TextField(blank=True)
+    taken_at = models.DateTimeField(default=timezone.now)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Blank when the monthly command took it.",
+    )
+
+    class Meta:
+        ordering = ["-taken_at", "-pk"]
+        get_latest_by = ["taken_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"£{self.money_per_point} a point from {self.taken_at:%d %B %Y}"
+
+    def rate_for(self, locality: Locality | None) -> Decimal:
+        if locality is not None and str(locality.pk) in self.locality_rates:
+            return Decimal(self.locality_rates[str(locality.pk)])
+        return self.money_per_point
+
+
 class AssessmentQuerySet(models.QuerySet):
     def recorded_by(self, user):
         if not getattr(user, "is_authenticated", False):
@@ -362,6 +405,10 @@ class Assessment(models.Model):
     money_per_point = models.DecimalField(**MONEY)
     carer_rate = models.DecimalField(**MONEY, default=Decimal("0"))
     rate_source = models.TextField(blank=True)
+    # The rate review whose money per point the figure used (none for a frozen or hand-set rate).
+    rate_review = models.ForeignKey(
+        RateReview, null=True, blank=True, on_delete=models.PROTECT, related_name="assessments"
+    )
     locality = models.ForeignKey(
         Locality, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

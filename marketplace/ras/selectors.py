@@ -17,7 +17,15 @@ from catalogue.models import Category, Locality, PriceKind, PriceOption, PriceRe
 
 from . import calculator
 from .calculator import CalculatorError, RateSummary, Tolerance, ToleranceVerdict
-from .models import Assessment, Domain, HistoricCase, Question, ReferenceService, SchemeVersion
+from .models import (
+    Assessment,
+    Domain,
+    HistoricCase,
+    Question,
+    RateReview,
+    ReferenceService,
+    SchemeVersion,
+)
 
 
 def active_scheme() -> SchemeVersion | None:
@@ -221,6 +229,7 @@ class SchemeRate:
     source: str
     problems: tuple[str, ...] = field(default=())
     locality: Locality | None = None
+    review: RateReview | None = None
 
 
 def reference_rate(
@@ -294,6 +303,39 @@ def scheme_rate(scheme: SchemeVersion, *, locality: Locality | None = None) -> S
         problems=tuple(problems) if rate is None else (),
         locality=locality,
     )
+
+
+# --- the rate in force -------------------------------------------------------------------------
+
+
+def latest_review(scheme: SchemeVersion) -> RateReview | None:
+    return scheme.rate_reviews.select_related("taken_by").order_by("-taken_at", "-pk").first()
+
+
+def rate_in_force(scheme: SchemeVersion, *, locality: Locality | None = None) -> SchemeRate:
+    """The money per point estimates and assessments use: for a market-following scheme, the
+    latest rate review's figure (the locality's, where it had its own rate), so the figure does
+    not drift as providers edit prices; live prices only before the first review. A frozen or
+    hand-set rate is its own figure."""
+    review = latest_review(scheme) if scheme.rate_mode == SchemeVersion.RateMode.MARKET else None
+    if review is None:
+        return scheme_rate(scheme, locality=locality)
+    return SchemeRate(
+        scheme=scheme,
+        references=(),
+        market_rate=review.money_per_point,
+        money_per_point=review.rate_for(locality),
+        source=f"Rate review of {timezone.localtime(review.taken_at):%-d %B %Y}: {review.source}",
+        locality=locality,
+        review=review,
+    )
+
+
+def review_effect(in_force: Decimal | None, today: Decimal | None) -> Decimal | None:
+    """How much budgets would move (%) if a review were taken today, to one decimal place."""
+    if not in_force or today is None:
+        return None
+    return calculator.percent(today - in_force, in_force)
 
 
 # --- price movement ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """RAS services and selectors on the real database: assessments, versions, rates, calibration."""
 
 import datetime
+import io
 import uuid
 from decimal import Decimal as D
 
@@ -160,7 +161,59 @@ def test_a_price_change_changes_money_per_point_by_the_expected_amount(commissio
     )
     # The median moves from £15.56 to £16.00: money per point rises by 0.5 x £0.44 = £0.22.
     assert selectors.scheme_rate(scheme).money_per_point == D("8.00")
-    assert estimate().weekly_budget == D("192.00")  # 24 x £8.00
+    # The rate in force is the review taken when the version was activated: estimates keep
+    # using £7.78 (24 x £7.78 = £186.72) until the next review, whatever providers change.
+    before = estimate()
+    assert before.weekly_budget == D("186.72")
+    assert before.rate_review.money_per_point == D("7.78")
+    review = services.rate_review_take(user=commissioner, scheme=scheme, note="Monthly")
+    assert review.money_per_point == D("8.00")
+    assert review.inputs == [
+        {
+            "name": "Home care per hour",
+            "weight": "0.5000",
+            "rate": "16.00",
+            "services": 5,
+            "basis": "standard (weekday daytime) price",
+        }
+    ]
+    after = estimate()
+    assert after.weekly_budget == D("192.00")  # 24 x £8.00
+    assert after.rate_review == review
+    assert "Rate review of" in after.rate_source
+    # The earlier estimate keeps its figure and its review.
+    before.refresh_from_db()
+    assert before.weekly_budget == D("186.72") and before.rate_review != review
+
+
+def test_only_commissioners_take_rate_reviews_and_the_monthly_command_does_too(
+    commissioner, practitioner, scheme
+):
+    from django.core.management import call_command
+
+    with pytest.raises(PermissionDenied):
+        services.rate_review_take(user=practitioner, scheme=scheme)
+    count = scheme.rate_reviews.count()
+    out = io.StringIO()
+    call_command("take_rate_review", stdout=out)
+    assert scheme.rate_reviews.count() == count + 1
+    latest = selectors.latest_review(scheme)
+    assert latest.taken_by is None and latest.note == "Monthly review."
+    assert "money per point in force is now £15.56 (was £15.56)" in out.getvalue()
+
+
+def test_a_local_rate_is_kept_in_the_review(commissioner, home_care):
+    town = LocalityFactory()
+    for amount in ("10.00", "10.00", "12.00"):
+        add_price(home_care, amount, localities=[town])
+    for amount in ("20.00", "20.00", "20.00", "20.00"):
+        add_price(home_care, amount)
+    scheme = build_scheme(commissioner, home_care, min_locality_prices=3)
+    review = selectors.latest_review(scheme)
+    assert review.money_per_point == D("20.00")
+    assert review.locality_rates == {str(town.pk): "10.00"}
+    add_price(home_care, "11.00", localities=[town])  # no review since: no change
+    assert estimate(locality=town).weekly_budget == D("240.00")  # 24 x £10.00
 
 
 def test_market_rate_reads_only_public_current_prices_of_the_category_family(
@@ -423,6 +476,8 @@ def test_an_old_assessment_recomputes_to_its_figure_after_a_new_version(
             amount=option.amount + 5,
             unit="hour",
         )
+    assert estimate().money_per_point == D("15.56")  # the review taken at activation
+    services.rate_review_take(user=commissioner, scheme=draft)
     new = estimate()
     assert new.scheme_version == draft
     assert (new.points, new.money_per_point, new.weekly_budget) == (D(36), D("20.56"), D("740.16"))
