@@ -40,6 +40,7 @@ from .models import (
     FundingType,
     Organisation,
     Postcode,
+    PriceKind,
     PriceOption,
     Service,
     ServiceChange,
@@ -122,6 +123,15 @@ COLUMNS: tuple[Column, ...] = (
         per_price=True,
     ),
     Column(
+        "price_kind",
+        False,
+        "When the price applies: "
+        + ", ".join(PriceKind.values)
+        + ". Leave blank for standard (weekday daytime).",
+        "standard",
+        per_price=True,
+    ),
+    Column(
         "price_conditions",
         False,
         "Anything that changes the price, like 'Minimum visit 30 minutes'.",
@@ -141,6 +151,24 @@ UNIT_WORDS = {
     **{str(label).lower(): value for value, label in Unit.choices},
     "one off": Unit.ONE_OFF.value,
     "oneoff": Unit.ONE_OFF.value,
+}
+
+# Price kinds as people write them: 'standard', 'Weekday daytime', 'weekends', 'Bank holiday'.
+KIND_WORDS = {
+    **{value: value for value in PriceKind.values},
+    **{str(label).lower(): value for value, label in PriceKind.choices},
+    "standard": PriceKind.STANDARD.value,
+    "weekday": PriceKind.STANDARD.value,
+    "weekday daytime": PriceKind.STANDARD.value,
+    "weekdays": PriceKind.STANDARD.value,
+    "evenings": PriceKind.EVENINGS_WEEKENDS.value,
+    "evening": PriceKind.EVENINGS_WEEKENDS.value,
+    "weekend": PriceKind.EVENINGS_WEEKENDS.value,
+    "weekends": PriceKind.EVENINGS_WEEKENDS.value,
+    "evenings-weekends": PriceKind.EVENINGS_WEEKENDS.value,
+    "night": PriceKind.NIGHTS.value,
+    "bank holiday": PriceKind.BANK_HOLIDAYS.value,
+    "bank holidays": PriceKind.BANK_HOLIDAYS.value,
 }
 
 PHONE = re.compile(r"^[0-9+()\-. ]+$")
@@ -210,10 +238,15 @@ class PlannedPrice:
     amount: Decimal
     unit: str
     conditions: str
+    kind: str = PriceKind.STANDARD
 
     @property
     def unit_label(self) -> str:
         return str(Unit(self.unit).label)
+
+    @property
+    def kind_label(self) -> str:
+        return str(PriceKind(self.kind).label)
 
 
 @dataclass
@@ -583,7 +616,8 @@ class _Checker:
     def _price(self, row: UploadRow, service: PlannedService) -> PlannedPrice | None:
         label, raw_amount = row.get("price_label"), row.get("price_amount")
         raw_unit, conditions = row.get("price_unit"), row.get("price_conditions")
-        if not any((label, raw_amount, raw_unit, conditions)):
+        raw_kind = row.get("price_kind")
+        if not any((label, raw_amount, raw_unit, conditions, raw_kind)):
             return None
         before = len(self.errors)
         if not label:
@@ -610,6 +644,17 @@ class _Checker:
             self.error(row, "price_unit", "Enter what the price is for, like hour or week")
         elif not unit:
             self.error(row, "price_unit", f"Enter a unit from this list: {', '.join(Unit.values)}")
+        kind = (
+            KIND_WORDS.get(" ".join(raw_kind.lower().split()), "")
+            if raw_kind
+            else PriceKind.STANDARD.value
+        )
+        if not kind:
+            self.error(
+                row,
+                "price_kind",
+                f"Enter when the price applies from this list: {', '.join(PriceKind.values)}",
+            )
         amount = self._amount(row, raw_amount, unit)
         if amount is not None:
             try:
@@ -620,7 +665,7 @@ class _Checker:
                     self.error(row, "price_amount", message.rstrip("."))
         if len(self.errors) > before or amount is None:
             return None
-        return PlannedPrice(row.number, label, amount, unit, conditions)
+        return PlannedPrice(row.number, label, amount, unit, conditions, kind)
 
     def _amount(self, row: UploadRow, raw: str, unit: str) -> Decimal | None:
         if not raw:
@@ -692,6 +737,7 @@ def services_bulk_import(
                     label=price.label,
                     amount=price.amount,
                     unit=price.unit,
+                    kind=price.kind,
                     conditions=price.conditions,
                     sort_order=position,
                 )

@@ -17,7 +17,16 @@ from django.utils.text import capfirst
 
 from core.forms import add_service_errors
 
-from .models import Category, ClientGroup, FundingType, Locality, PriceOption, Service, Unit
+from .models import (
+    Category,
+    ClientGroup,
+    FundingType,
+    Locality,
+    PriceKind,
+    PriceOption,
+    Service,
+    Unit,
+)
 from .services import SERVICE_FIELDS, SERVICE_RELATIONS
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -363,6 +372,9 @@ def split_list(text: str) -> list[str]:
 # --- prices -----------------------------------------------------------------------------------
 
 
+PRICE_FORM_FIELDS = ("label", "amount", "unit", "kind", "conditions", "valid_from", "valid_to")
+
+
 class PriceForm(forms.Form):
     """One price option. The amount is only parsed here: services.price_option_save says what
     is wrong with it (negative, too large, more than two decimal places, 'free' with a price)."""
@@ -386,6 +398,16 @@ class PriceForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select what the price is for, like per hour"},
     )
+    kind = forms.ChoiceField(
+        label="When does this price apply?",
+        choices=PriceKind.choices,
+        initial=PriceKind.STANDARD,
+        required=False,  # blank means standard (the choice is pre-selected anyway)
+        widget=forms.RadioSelect,
+        help_text="The council compares standard (weekday daytime) prices across services; "
+        "choose another kind for evening, weekend, night or bank holiday rates.",
+        error_messages={"required": "Select when the price applies, like standard"},
+    )
     conditions = forms.CharField(
         label="Conditions (optional)",
         max_length=300,
@@ -399,7 +421,15 @@ class PriceForm(forms.Form):
         if option is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 name: getattr(option, name)
-                for name in ("label", "amount", "unit", "conditions", "valid_from", "valid_to")
+                for name in (
+                    "label",
+                    "amount",
+                    "unit",
+                    "kind",
+                    "conditions",
+                    "valid_from",
+                    "valid_to",
+                )
             }
         super().__init__(*args, **kwargs)
 
@@ -408,14 +438,13 @@ class PriceForm(forms.Form):
         # "Free" needs no amount typed; an amount typed with "free" is the service's to refuse.
         if cleaned.get("unit") == Unit.FREE and cleaned.get("amount") is None:
             cleaned["amount"] = Decimal("0")
+        if not cleaned.get("kind"):
+            cleaned["kind"] = PriceKind.STANDARD.value
         return cleaned
 
     def price_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {
-            name: data[name]
-            for name in ("label", "amount", "unit", "conditions", "valid_from", "valid_to")
-        }
+        return {name: data[name] for name in PRICE_FORM_FIELDS}
 
 
 # --- availability -----------------------------------------------------------------------------

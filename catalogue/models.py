@@ -31,6 +31,17 @@ class Unit(models.TextChoices):
     FREE = "free", "free"
 
 
+class PriceKind(models.TextChoices):
+    """What a price is for in the week: the market rate counts a service once, by its standard
+    (weekday daytime) price or a commissioner-set blend of these kinds."""
+
+    STANDARD = "standard", "Standard (weekday daytime)"
+    EVENINGS_WEEKENDS = "evenings-weekends", "Evenings and weekends"
+    NIGHTS = "nights", "Nights"
+    BANK_HOLIDAYS = "bank-holidays", "Bank holidays"
+    OTHER = "other", "Other"
+
+
 class CQCRating(models.TextChoices):
     OUTSTANDING = "Outstanding", "Outstanding"
     GOOD = "Good", "Good"
@@ -583,6 +594,12 @@ class PriceOption(models.Model):
     label = models.CharField(max_length=100)
     amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
     unit = models.CharField(max_length=10, choices=Unit.choices)
+    kind = models.CharField(
+        max_length=20,
+        choices=PriceKind.choices,
+        default=PriceKind.STANDARD,
+        help_text="When the price applies: the standard price is the one the market rate counts.",
+    )
     conditions = models.CharField(max_length=300, blank=True)
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
@@ -629,6 +646,7 @@ class PriceRecord(models.Model):
     label = models.CharField(max_length=100)
     amount = models.DecimalField(**MONEY, null=True, blank=True)
     unit = models.CharField(max_length=10, choices=Unit.choices)
+    kind = models.CharField(max_length=20, choices=PriceKind.choices, default=PriceKind.STANDARD)
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
     recorded_at = models.DateTimeField(default=timezone.now, db_index=True)

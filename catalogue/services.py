@@ -36,6 +36,7 @@ from .models import (
     Membership,
     Organisation,
     Postcode,
+    PriceKind,
     PriceOption,
     PriceRecord,
     Service,
@@ -718,6 +719,7 @@ def _record_price(option: PriceOption, *, user, withdrawn: bool = False) -> Pric
         label=option.label,
         amount=None if withdrawn else option.amount,
         unit=option.unit,
+        kind=option.kind,
         valid_from=option.valid_from,
         valid_to=option.valid_to,
         recorded_by=user,
@@ -738,7 +740,16 @@ def check_price(amount, unit: str) -> None:
         raise ValidationError({"amount": "Enter the price in pounds and pence, like 24.50."})
 
 
-PRICE_FIELDS = ("label", "amount", "unit", "conditions", "valid_from", "valid_to", "sort_order")
+PRICE_FIELDS = (
+    "label",
+    "amount",
+    "unit",
+    "kind",
+    "conditions",
+    "valid_from",
+    "valid_to",
+    "sort_order",
+)
 
 
 @transaction.atomic
@@ -750,13 +761,15 @@ def price_option_save(
     label: str,
     amount: Decimal,
     unit: str,
+    kind: str = PriceKind.STANDARD,
     conditions: str = "",
     valid_from: date | None = None,
     valid_to: date | None = None,
     sort_order: int | None = None,
 ) -> PriceOption:
     """Add or change a price. Every new value appends a PriceRecord; the public page shows it at
-    once."""
+    once. `kind` says when it applies (standard weekday daytime, evenings and weekends, nights,
+    bank holidays, other): the RAS market rate counts one standard price per service."""
     require_editor(user, service.organisation)
     if option is not None and option.service_id != service.pk:
         raise ValidationError("That price belongs to another listing.")
@@ -766,7 +779,7 @@ def price_option_save(
         raise ValidationError({"valid_to": "The end date must be on or after the start date."})
     option = option or PriceOption(service=service)
     before = {name: getattr(option, name) for name in PRICE_FIELDS} if option.pk else {}
-    option.label, option.amount, option.unit = label, amount, unit
+    option.label, option.amount, option.unit, option.kind = label, amount, unit, kind
     option.conditions, option.valid_from, option.valid_to = conditions, valid_from, valid_to
     if sort_order is not None:
         option.sort_order = sort_order
@@ -780,7 +793,7 @@ def price_option_save(
         raise
     option.save()
     after = {name: getattr(option, name) for name in PRICE_FIELDS}
-    priced = ("label", "amount", "unit", "valid_from", "valid_to")
+    priced = ("label", "amount", "unit", "kind", "valid_from", "valid_to")
     if any(before.get(name) != after[name] for name in priced):
         _record_price(option, user=user)
         _log(service, user, ServiceChange.Action.PRICES, _diff(before, after))

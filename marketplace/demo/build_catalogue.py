@@ -200,11 +200,13 @@ def services_for(kind: str, rng: random.Random, town: str) -> list[dict]:  # noq
                         "label": "Evenings and weekends",
                         "amount": money(rng, 29, 35),
                         "unit": "hour",
+                        "kind": "evenings-weekends",
                     },
                     {
                         "label": "Bank holidays",
                         "amount": money(rng, 38, 48),
                         "unit": "hour",
+                        "kind": "bank-holidays",
                         "conditions": "Time and a half",
                     },
                 ],

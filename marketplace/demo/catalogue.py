@@ -143,6 +143,7 @@ def load_claimed_organisation(spec: dict, *, moderator: User, owner: User, looku
                 label=price["label"],
                 amount=Decimal(price["amount"]),
                 unit=price["unit"],
+                kind=price.get("kind", "standard"),
                 conditions=price.get("conditions", ""),
             )
         catalogue.service_set_availability(

@@ -2,7 +2,8 @@
 
 Mapping (issue 9): organisation -> organization (Companies House, charity and CQC provider
 numbers as organization_identifiers); service -> service (prices -> cost_options: amount, the
-unit in amount_description, label and conditions in option, validity dates, currency GBP;
+unit and any price kind but standard in amount_description ('per hour, evenings and
+weekends'), label and conditions in option, validity dates, currency GBP;
 opening times -> schedules; areas served -> service_areas; funding accepted -> funding;
 categories and client groups -> attributes with taxonomy_terms of our two published
 taxonomies; CQC location id and ratings -> the location's external identifier and the
@@ -31,7 +32,15 @@ from django.conf import settings
 from django.urls import reverse
 
 from catalogue.geo import grid_to_wgs84
-from catalogue.models import Category, ClientGroup, Organisation, PriceOption, Service, Unit
+from catalogue.models import (
+    Category,
+    ClientGroup,
+    Organisation,
+    PriceKind,
+    PriceOption,
+    Service,
+    Unit,
+)
 
 VERSION = "HSDS-UK-3.0"
 PROFILE_URI = "https://github.com/openreferral/uk-profile"
@@ -244,6 +253,15 @@ def service_one_to_one(service: Service, links: Links) -> dict[str, Any]:
     )
 
 
+def price_description(option: PriceOption) -> str:
+    """The unit, then when the price applies unless it is the standard price: 'per hour',
+    'per hour, evenings and weekends' (ORUK has no field for it; the importer reads it back)."""
+    unit = str(Unit(option.unit).label)
+    if option.kind == PriceKind.STANDARD:
+        return unit
+    return f"{unit}, {str(PriceKind(option.kind).label).lower()}"
+
+
 def cost_option(option: PriceOption, service: Service) -> dict[str, Any]:
     label = option.label + (OPTION_SEPARATOR + option.conditions if option.conditions else "")
     return _compact(
@@ -254,7 +272,7 @@ def cost_option(option: PriceOption, service: Service) -> dict[str, Any]:
             "valid_to": option.valid_to.isoformat() if option.valid_to else None,
             "option": label,
             "amount": money(option.amount),
-            "amount_description": Unit(option.unit).label,
+            "amount_description": price_description(option),
             "currency": "GBP",  # HSDS 3.0's field; the UK profile leaves it out but allows it
         }
     )

@@ -49,6 +49,12 @@ UNIT_WORDS = [
     ("year", re.compile(r"\byear(ly|s)?\b|\bannual(ly)?\b|\bper annum\b", re.I)),
     ("day", re.compile(r"\bday\b|\bdaily\b|\bdays\b", re.I)),
 ]
+# When a price applies, from a partner's amount_description or option text; standard otherwise.
+KIND_WORDS = [
+    ("bank-holidays", re.compile(r"\bbank[- ]holidays?\b", re.I)),
+    ("evenings-weekends", re.compile(r"\bevenings?\b|\bweekends?\b", re.I)),
+    ("nights", re.compile(r"\bnights\b|\bovernight\b|\bnight[- ]time\b", re.I)),
+]
 RADIUS = re.compile(r"^Within (\d+(?:\.\d+)?) km of ", re.I)
 CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)")
 CQC_ID_TYPES = {"cqc location id", "cqc location", "cqc"}
@@ -63,6 +69,7 @@ class PartnerPrice:
     conditions: str = ""
     valid_from: date | None = None
     valid_to: date | None = None
+    kind: str = "standard"
 
 
 @dataclass(frozen=True)
@@ -142,6 +149,15 @@ def unit_from_description(text: str) -> str | None:
     return None
 
 
+def kind_from_text(*texts: str) -> str:
+    """The price kind named in the texts (bank holidays, evenings and weekends, nights), else
+    standard. A unit 'per night' is not a night rate: only 'nights' or 'overnight' count."""
+    for kind, pattern in KIND_WORDS:
+        if any(pattern.search(text or "") for text in texts):
+            return kind
+    return "standard"
+
+
 def split_description(text: str) -> tuple[str, str]:
     """ORUK has one description; we have a one-line summary and a longer description."""
     text = (text or "").strip()
@@ -193,6 +209,7 @@ def _price(option: dict[str, Any], notes: list[str]) -> PartnerPrice | None:
         conditions=conditions.strip()[:300],
         valid_from=valid_from,
         valid_to=valid_to,
+        kind=kind_from_text(described, label),
     )
 
 

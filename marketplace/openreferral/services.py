@@ -268,6 +268,7 @@ def _set_prices(service: Service, source: PartnerSource, data: PartnerService) -
             "label": price.label,
             "amount": price.amount,
             "unit": price.unit,
+            "kind": price.kind,
             "conditions": price.conditions,
             "valid_from": price.valid_from,
             "valid_to": price.valid_to,

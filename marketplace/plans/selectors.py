@@ -131,10 +131,13 @@ class LineView:
 
 @dataclass
 class Verdict:
-    """The tolerance verdict, or why there is none (`verdict` None and `reason` set)."""
+    """The tolerance verdict, or why there is none (`verdict` None and `reason` set). A plan the
+    council does not fund gets its cost against its figure in plain words (`plain`), never a
+    verdict or panel wording."""
 
     verdict: Any = None
     reason: str = ""
+    plain: bool = False
 
 
 @dataclass
@@ -190,10 +193,45 @@ def _line_notices(line: PlanLine, visible_ids: set[int], today: date) -> list[st
     return notices
 
 
-def tolerance_for(plan: SupportPlan, weekly: Decimal) -> Verdict:
-    """The RAS verdict on the plan's weekly cost against its budget, or why there is none."""
+def council_funded(plan: SupportPlan) -> bool:
+    """Whether the tolerance rule applies: only to a budget from a council assessment (a figure
+    the council gave, or an assessment a practitioner recorded for the person), and never to a
+    self-funder's plan or a person's own estimate."""
+    if plan.money_management == SupportPlan.MoneyManagement.SELF_FUNDED:
+        return False
+    if plan.budget_source == SupportPlan.BudgetSource.COUNCIL:
+        return True
+    assessment = getattr(plan, "assessment", None)
+    return (
+        plan.budget_source == SupportPlan.BudgetSource.RAS
+        and assessment is not None
+        and bool(assessment.person_name)
+    )
+
+
+def _plain_comparison(plan: SupportPlan, weekly: Decimal) -> str:
+    budget = plan.budget
+    assert budget is not None
+    gap = weekly - budget
+    if gap == 0:
+        return f"The plan costs £{weekly} a week: exactly your figure of £{budget} a week."
+    side = "less" if gap < 0 else "more"
+    return (
+        f"The plan costs £{weekly} a week: £{abs(gap):.2f} {side} than your figure of "
+        f"£{budget} a week."
+    )
+
+
+def tolerance_for(plan: SupportPlan, weekly: Decimal, *, has_lines: bool = True) -> Verdict:
+    """The RAS verdict on the plan's weekly cost against its budget, or why there is none: no
+    support yet (an empty plan has no verdict), no budget, a plan the council does not fund
+    (plain words instead), or no published rules."""
+    if not has_lines:
+        return Verdict(reason="Add support to the plan to see what it costs against the budget.")
     if plan.budget is None:
         return Verdict(reason="Add the indicative budget to see whether the plan is within it.")
+    if not council_funded(plan):
+        return Verdict(reason=_plain_comparison(plan, weekly), plain=True)
     try:
         from marketplace.ras.selectors import plan_tolerance
     except ImportError:  # pragma: no cover - the RAS app is part of the product
@@ -229,7 +267,7 @@ def plan_summary(plan: SupportPlan, *, today: date | None = None) -> PlanSummary
         weekly=totals.weekly,
         annual=totals.annual,
         difference=costing.budget_difference(plan.budget, totals.weekly),
-        tolerance=tolerance_for(plan, totals.weekly),
+        tolerance=tolerance_for(plan, totals.weekly, has_lines=bool(lines)),
     )
 
 

@@ -404,6 +404,24 @@ def _check_budget(plan: SupportPlan) -> None:
             raise ValidationError({"budget_source": "Say where the budget figure comes from."})
 
 
+def _check_assessment_figure(plan: SupportPlan) -> None:
+    """A plan linked to an assessment carries that assessment's figure, from the RAS: the
+    tolerance verdict and the panel judge the plan against it, so it cannot be another one."""
+    assessment = plan.assessment
+    if assessment is None:
+        return
+    if (
+        plan.budget != assessment.weekly_budget
+        or plan.budget_source != SupportPlan.BudgetSource.RAS
+    ):
+        raise ValidationError(
+            {
+                "budget": f"A budget from an assessment is its figure, £{assessment.weekly_budget}"
+                " a week, from the council's indicative budget calculator."
+            }
+        )
+
+
 def _require_draft(plan: SupportPlan) -> None:
     if plan.status != SupportPlan.Status.DRAFT:
         raise ValidationError(
@@ -422,6 +440,7 @@ def plan_create(*, user, person_name: str, **fields: Any) -> SupportPlan:
             raise ValueError(f"{name} cannot be set here.")
         setattr(plan, name, value)
     _check_budget(plan)
+    _check_assessment_figure(plan)
     plan.full_clean()
     plan.save()
     return plan
@@ -437,6 +456,12 @@ def plan_update(*, user, plan: SupportPlan, **fields: Any) -> SupportPlan:
             raise ValueError(f"{name} cannot be changed here.")
         setattr(plan, name, value)
     _check_budget(plan)
+    if plan.assessment_id is not None:
+        try:
+            _check_assessment_figure(plan)
+        except ValidationError:
+            # Another figure or source: the plan no longer rests on the assessment.
+            plan.assessment = None
     plan.full_clean()
     plan.save()
     return plan

@@ -6,11 +6,13 @@ so table-driven tests can check it with worked numbers and the bench can time it
 - scoring answers to points by domain, with the informal-support reduction per question (applied
   only when the carer agrees: a carer's presence never reduces the allocation without consent);
 - the carer element (its own points at its own rate);
-- the market rate of a reference service (median of valid prices, per locality when enough,
-  outliers beyond a multiple of the interquartile range dropped);
+- the market rate of a reference service (median of one figure per service: its standard
+  price or a blend of price kinds; per locality when enough, outliers beyond a multiple of the
+  interquartile range dropped);
 - money per point = sum(weight x market rate);
 - the indicative weekly budget (to the penny, within floor and ceiling);
 - the tolerance verdict (below %, above %, cap);
+- a budget against the cost of the support it replaced;
 - calibration statistics (least squares per client group, R squared, share within tolerance,
   weekly spend under the current and a proposed rate).
 
@@ -164,6 +166,8 @@ class RateSummary:
     lower_quartile: Decimal
     upper_quartile: Decimal
     trimmed: int = 0
+    lowest: Decimal = ZERO  # the lowest and highest price kept (outside them: outliers)
+    highest: Decimal = ZERO
 
 
 def market_rate(
@@ -185,7 +189,40 @@ def market_rate(
         lower_quartile=to_penny(quantile(kept, Decimal("0.25"))),
         upper_quartile=to_penny(quantile(kept, Decimal("0.75"))),
         trimmed=len(values) - len(kept),
+        lowest=kept[0],
+        highest=kept[-1],
     )
+
+
+STANDARD_KIND = "standard"
+
+
+def service_figure(
+    prices: Iterable[tuple[str, Decimal]], *, blend: Mapping[str, Decimal] | None = None
+) -> Decimal | None:
+    """One service's figure in the market rate, from its (kind, amount) prices in the unit: its
+    standard (weekday daytime) price, so a provider with evening, weekend and bank-holiday rates
+    weighs once, not three times. With a `blend` ({kind: percent}, the rest standard), the
+    blended price; a kind the service does not price counts at its standard price. Several
+    prices of one kind count as their median. None without a standard price."""
+    by_kind: dict[str, list[Decimal]] = {}
+    for kind, amount in prices:
+        by_kind.setdefault(kind, []).append(Decimal(amount))
+    if not by_kind.get(STANDARD_KIND):
+        return None
+
+    def of(kind: str) -> Decimal:
+        values = sorted(by_kind.get(kind) or by_kind[STANDARD_KIND])
+        return quantile(values, Decimal("0.5"))
+
+    shares = {k: Decimal(v) for k, v in (blend or {}).items() if k != STANDARD_KIND and v}
+    standard_share = HUNDRED - sum(shares.values(), ZERO)
+    if standard_share < 0:
+        raise CalculatorError(["The blend of price kinds adds up to more than 100%."])
+    total = of(STANDARD_KIND) * standard_share + sum(
+        (of(kind) * share for kind, share in shares.items()), ZERO
+    )
+    return to_penny(total / HUNDRED)
 
 
 def local_or_overall(
@@ -280,8 +317,11 @@ class Tolerance:
     cap: Decimal | None = None
 
 
-WITHIN_LABEL = "Within tolerance: can be signed off"
-OUTSIDE_LABEL = "Outside tolerance: goes to panel"
+# The papers' rule (Herefordshire, "my life, my choices", 3.2): within plus/minus a percentage
+# and a capped amount of the indicative budget a practitioner may agree the plan under delegated
+# authority; outside it, over or under, a panel decides.
+WITHIN_LABEL = "Within tolerance: a practitioner can agree it"
+OUTSIDE_LABEL = "Outside tolerance: a panel decides"
 
 
 @dataclass(frozen=True)
@@ -321,6 +361,32 @@ def tolerance_verdict(
         gap_percent=gap_percent,
         lower=to_penny(lower),
         upper=to_penny(upper),
+    )
+
+
+# --- cost before and after --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CostChange:
+    """A personal budget against the cost of the support it replaced (the cost before the RAS).
+    `saving` = before - after (negative when the budget costs more); `percent_less` is the
+    saving as a share of the cost before, to one decimal place."""
+
+    before: Decimal
+    after: Decimal
+    saving: Decimal
+    percent_less: Decimal
+
+
+def cost_change(*, before: Decimal, after: Decimal) -> CostChange:
+    """How much less (or more) the new weekly figure costs than the old one."""
+    saving = to_penny(before - after)
+    return CostChange(
+        before=to_penny(before),
+        after=to_penny(after),
+        saving=saving,
+        percent_less=percent(before - after, before),
     )
 
 

@@ -13,10 +13,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
-from catalogue.models import Category, Locality, Unit
+from catalogue.models import Category, Locality, PriceKind, Unit
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
 POINTS = {"max_digits": 8, "decimal_places": 2}
@@ -282,6 +283,19 @@ class ReferenceService(FrozenWithScheme, models.Model):
         validators=[MinValueValidator(0)],
         help_text="How many units one point buys a week (its calibration weight).",
     )
+    # Each service counts once in the market rate: its standard price, or this blend.
+    blend_evenings_weekends_percent = models.DecimalField(
+        **PERCENT,
+        default=Decimal("0"),
+        help_text="Share of each service's figure taken from its evening and weekend price "
+        "(%); the rest is its standard weekday price.",
+    )
+    blend_nights_percent = models.DecimalField(
+        **PERCENT, default=Decimal("0"), help_text="Share taken from its night price (%)."
+    )
+    blend_bank_holidays_percent = models.DecimalField(
+        **PERCENT, default=Decimal("0"), help_text="Share taken from its bank holiday price (%)."
+    )
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -292,6 +306,78 @@ class ReferenceService(FrozenWithScheme, models.Model):
 
     def scheme_version(self):
         return self.scheme if self.scheme_id else None
+
+    @property
+    def blend(self) -> dict[str, Decimal]:
+        """{price kind: percent} for the non-standard kinds in the blend (empty: standard)."""
+        shares = {
+            PriceKind.EVENINGS_WEEKENDS.value: self.blend_evenings_weekends_percent,
+            PriceKind.NIGHTS.value: self.blend_nights_percent,
+            PriceKind.BANK_HOLIDAYS.value: self.blend_bank_holidays_percent,
+        }
+        return {kind: share for kind, share in shares.items() if share}
+
+    @property
+    def blend_text(self) -> str:
+        """'standard price' or '80% standard, 20% evenings and weekends'."""
+        blend = self.blend
+        if not blend:
+            return "standard (weekday daytime) price"
+        standard = Decimal(100) - sum(blend.values(), Decimal(0))
+        parts = [f"{standard.normalize():f}% standard"] + [
+            f"{share.normalize():f}% {str(PriceKind(kind).label).lower()}"
+            for kind, share in blend.items()
+        ]
+        return ", ".join(parts)
+
+    def clean(self):
+        super().clean()
+        if sum(self.blend.values(), Decimal(0)) > 100:
+            raise ValidationError(
+                {"blend_evenings_weekends_percent": "The blend's shares add up to more than 100%."}
+            )
+
+
+class RateReview(models.Model):
+    """The money per point in force for a market-following scheme: taken by a commissioner or
+    the monthly command, with its inputs and date. Estimates and assessments use the latest
+    review (and keep it), so the same answers give the same budget until the next review, however
+    providers edit their prices in between."""
+
+    scheme = models.ForeignKey(SchemeVersion, on_delete=models.PROTECT, related_name="rate_reviews")
+    money_per_point = models.DecimalField(**MONEY)
+    locality_rates = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="{locality id: money per point} where a locality had its own rate at the review.",
+    )
+    inputs = models.JSONField(
+        default=list,
+        help_text="[{name, weight, rate, services, basis}] for each reference service.",
+    )
+    source = models.TextField(blank=True)
+    note = models.TextField(blank=True)
+    taken_at = models.DateTimeField(default=timezone.now)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Blank when the monthly command took it.",
+    )
+
+    class Meta:
+        ordering = ["-taken_at", "-pk"]
+        get_latest_by = ["taken_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"£{self.money_per_point} a point from {self.taken_at:%d %B %Y}"
+
+    def rate_for(self, locality: Locality | None) -> Decimal:
+        if locality is not None and str(locality.pk) in self.locality_rates:
+            return Decimal(self.locality_rates[str(locality.pk)])
+        return self.money_per_point
 
 
 class AssessmentQuerySet(models.QuerySet):
@@ -319,6 +405,10 @@ class Assessment(models.Model):
     money_per_point = models.DecimalField(**MONEY)
     carer_rate = models.DecimalField(**MONEY, default=Decimal("0"))
     rate_source = models.TextField(blank=True)
+    # The rate review whose money per point the figure used (none for a frozen or hand-set rate).
+    rate_review = models.ForeignKey(
+        RateReview, null=True, blank=True, on_delete=models.PROTECT, related_name="assessments"
+    )
     locality = models.ForeignKey(
         Locality, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

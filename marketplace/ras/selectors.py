@@ -13,11 +13,19 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
-from catalogue.models import Category, Locality, PriceOption, PriceRecord, Service
+from catalogue.models import Category, Locality, PriceKind, PriceOption, PriceRecord, Service
 
 from . import calculator
 from .calculator import CalculatorError, RateSummary, Tolerance, ToleranceVerdict
-from .models import Assessment, Domain, HistoricCase, Question, ReferenceService, SchemeVersion
+from .models import (
+    Assessment,
+    Domain,
+    HistoricCase,
+    Question,
+    RateReview,
+    ReferenceService,
+    SchemeVersion,
+)
 
 
 def active_scheme() -> SchemeVersion | None:
@@ -89,20 +97,95 @@ def _category_family(category: Category) -> list[int]:
     return [category.pk, *Category.objects.filter(parent=category).values_list("pk", flat=True)]
 
 
+@dataclass(frozen=True)
+class CountedService:
+    """One service in a reference service's market rate: its figure (standard price or blend)
+    and every current price of it in the unit, so the market rate page can show what counted."""
+
+    service_id: int
+    name: str
+    slug: str
+    organisation: str
+    figure: Decimal | None
+    prices: tuple[tuple[str, str, Decimal], ...]  # (label, kind, amount)
+    locality_ids: frozenset[int] = frozenset()
+
+    @property
+    def kinds(self) -> list[tuple[str, str, Decimal]]:
+        """(label, kind in words, amount) for templates: 'standard', 'bank holidays'."""
+        return [
+            (
+                label,
+                "standard" if kind == PriceKind.STANDARD else PriceKind(kind).label.lower(),
+                amount,
+            )
+            for label, kind, amount in self.prices
+        ]
+
+
+def counted_services(reference: ReferenceService, *, on=None) -> list[CountedService]:
+    """The services behind a reference service's market rate, by name: published, not stale,
+    own listings only (partner directories' listings are not the council's market), in the
+    category family, with their current prices in the reference unit. Two queries."""
+    services = (
+        Service.objects.visible().own().filter(categories__in=_category_family(reference.category))
+    )
+    rows = (
+        PriceOption.objects.current(on=on)
+        .filter(unit=reference.unit, service__in=services.values("pk"))
+        .order_by("service__name", "service_id", "sort_order", "pk")
+        .values_list(
+            "service_id",
+            "service__name",
+            "service__slug",
+            "service__organisation__name",
+            "label",
+            "kind",
+            "amount",
+        )
+    )
+    grouped: dict[int, list] = {}
+    for row in rows:
+        grouped.setdefault(row[0], []).append(row)
+    localities: dict[int, set[int]] = {}
+    for service_id, locality_id in Service.localities_served.through.objects.filter(
+        service_id__in=list(grouped)
+    ).values_list("service_id", "locality_id"):
+        localities.setdefault(service_id, set()).add(locality_id)
+    blend = reference.blend
+    result = []
+    for service_id, service_rows in grouped.items():
+        prices = tuple((label, kind, amount) for *_, label, kind, amount in service_rows)
+        result.append(
+            CountedService(
+                service_id=service_id,
+                name=service_rows[0][1],
+                slug=service_rows[0][2],
+                organisation=service_rows[0][3],
+                figure=calculator.service_figure(
+                    [(kind, amount) for _, kind, amount in prices], blend=blend
+                ),
+                prices=prices,
+                locality_ids=frozenset(localities.get(service_id, ())),
+            )
+        )
+    return result
+
+
+def _figures(counted: list[CountedService], *, locality: Locality | None = None) -> list[Decimal]:
+    return [
+        c.figure
+        for c in counted
+        if c.figure is not None and (locality is None or locality.pk in c.locality_ids)
+    ]
+
+
 def current_prices(
     reference: ReferenceService, *, locality: Locality | None = None, on=None
 ) -> list[Decimal]:
-    """Amounts of the published, currently valid price options of the reference service's
-    category (and its sub-categories) in its unit, from services the public can find;
-    optionally only services serving `locality`."""
-    services = Service.objects.visible().filter(categories__in=_category_family(reference.category))
-    if locality is not None:
-        services = services.filter(localities_served=locality)
-    return list(
-        PriceOption.objects.current(on=on)
-        .filter(unit=reference.unit, service__in=services.values("pk"))
-        .values_list("amount", flat=True)
-    )
+    """One figure per service (its standard price or the reference's blend) from the
+    services counted in the market rate; optionally only services serving `locality`."""
+    return _figures(counted_services(reference, on=on), locality=locality)
 
 
 @dataclass(frozen=True)
@@ -112,6 +195,23 @@ class ReferenceRate:
     local: RateSummary | None
     used: RateSummary | None
     used_local: bool
+    counted: tuple[CountedService, ...] = ()
+
+    @property
+    def counted_rows(self) -> list[tuple[CountedService, str]]:
+        """Each service with what became of it: counted, an outlier left out, or no standard
+        price (so not counted)."""
+        summary = self.overall
+        rows = []
+        for service in self.counted:
+            if service.figure is None:
+                status = "Not counted: no standard price"
+            elif summary is not None and not (summary.lowest <= service.figure <= summary.highest):
+                status = "Left out: an outlier"
+            else:
+                status = "Counted"
+            rows.append((service, status))
+        return rows
 
     @property
     def amount(self) -> Decimal | None:
@@ -129,24 +229,32 @@ class SchemeRate:
     source: str
     problems: tuple[str, ...] = field(default=())
     locality: Locality | None = None
+    review: RateReview | None = None
 
 
 def reference_rate(
     reference: ReferenceService, *, scheme: SchemeVersion, locality: Locality | None = None
 ) -> ReferenceRate:
-    """One reference service's market rate: the locality's median when it has at least the
-    scheme's minimum number of prices, else the median of all prices (outliers trimmed)."""
-    overall = calculator.market_rate(current_prices(reference), iqr_multiple=scheme.iqr_multiple)
+    """One reference service's market rate: the median of one figure per service (its standard
+    price or the reference's blend; own listings only), the locality's when it has at least the
+    scheme's minimum number of services, else over all of them (outliers trimmed)."""
+    counted = counted_services(reference)
+    overall = calculator.market_rate(_figures(counted), iqr_multiple=scheme.iqr_multiple)
     local = None
     if locality is not None:
         local = calculator.market_rate(
-            current_prices(reference, locality=locality), iqr_multiple=scheme.iqr_multiple
+            _figures(counted, locality=locality), iqr_multiple=scheme.iqr_multiple
         )
     used, used_local = calculator.local_or_overall(
         overall, local, min_prices=scheme.min_locality_prices
     )
     return ReferenceRate(
-        reference=reference, overall=overall, local=local, used=used, used_local=used_local
+        reference=reference,
+        overall=overall,
+        local=local,
+        used=used,
+        used_local=used_local,
+        counted=tuple(counted),
     )
 
 
@@ -177,7 +285,8 @@ def scheme_rate(scheme: SchemeVersion, *, locality: Locality | None = None) -> S
     if scheme.rate_mode == SchemeVersion.RateMode.MARKET:
         parts = [
             f"{r.reference.weight.normalize():f} x {r.reference.name} at £{r.used.rate} "
-            f"({'local' if r.used_local else 'median of'} {r.used.count} prices)"
+            f"({'local median of' if r.used_local else 'median of'} {r.used.count} services' "
+            f"{r.reference.blend_text if r.reference.blend else 'standard prices'})"
             for r in references
             if r.used
         ]
@@ -194,6 +303,39 @@ def scheme_rate(scheme: SchemeVersion, *, locality: Locality | None = None) -> S
         problems=tuple(problems) if rate is None else (),
         locality=locality,
     )
+
+
+# --- the rate in force -------------------------------------------------------------------------
+
+
+def latest_review(scheme: SchemeVersion) -> RateReview | None:
+    return scheme.rate_reviews.select_related("taken_by").order_by("-taken_at", "-pk").first()
+
+
+def rate_in_force(scheme: SchemeVersion, *, locality: Locality | None = None) -> SchemeRate:
+    """The money per point estimates and assessments use: for a market-following scheme, the
+    latest rate review's figure (the locality's, where it had its own rate), so the figure does
+    not drift as providers edit prices; live prices only before the first review. A frozen or
+    hand-set rate is its own figure."""
+    review = latest_review(scheme) if scheme.rate_mode == SchemeVersion.RateMode.MARKET else None
+    if review is None:
+        return scheme_rate(scheme, locality=locality)
+    return SchemeRate(
+        scheme=scheme,
+        references=(),
+        market_rate=review.money_per_point,
+        money_per_point=review.rate_for(locality),
+        source=f"Rate review of {timezone.localtime(review.taken_at):%-d %B %Y}: {review.source}",
+        locality=locality,
+        review=review,
+    )
+
+
+def review_effect(in_force: Decimal | None, today: Decimal | None) -> Decimal | None:
+    """How much budgets would move (%) if a review were taken today, to one decimal place."""
+    if not in_force or today is None:
+        return None
+    return calculator.percent(today - in_force, in_force)
 
 
 # --- price movement ---------------------------------------------------------------------------
@@ -220,51 +362,58 @@ def rate_history(
 ) -> list[tuple[datetime.date, RateSummary | None]]:
     """The reference service's market rate at each month end, rebuilt from the append-only
     price history: at each date, the latest record of every price option recorded by then
-    (withdrawals have no amount), if valid that day."""
+    (withdrawals have no amount), if valid that day; one figure per own service, as today."""
     tz = timezone.get_current_timezone()
     categories = _category_family(reference.category)
     records = list(
         PriceRecord.objects.filter(
             Q(category__in=categories) | Q(service__categories__in=categories),
             unit=reference.unit,
+            service__partner_source__isnull=True,
         )
         .distinct()
         .order_by("recorded_at", "pk")
-        .values_list("option_uuid", "amount", "valid_from", "valid_to", "recorded_at")
+        .values_list(
+            "option_uuid", "service_id", "kind", "amount", "valid_from", "valid_to", "recorded_at"
+        )
     )
+    blend = reference.blend
     history = []
     index = 0
     latest: dict = {}
     for day in month_ends(months=months, today=today):
         cutoff = datetime.datetime.combine(day, datetime.time.max, tzinfo=tz)
-        while index < len(records) and records[index][4] <= cutoff:
-            option, amount, valid_from, valid_to, _ = records[index]
-            latest[option] = (amount, valid_from, valid_to)
+        while index < len(records) and records[index][6] <= cutoff:
+            option, service_id, kind, amount, valid_from, valid_to, _ = records[index]
+            latest[option] = (service_id, kind, amount, valid_from, valid_to)
             index += 1
-        amounts = [
-            amount
-            for amount, valid_from, valid_to in latest.values()
-            if amount is not None
-            and (valid_from is None or valid_from <= day)
-            and (valid_to is None or valid_to >= day)
+        by_service: dict[int, list[tuple[str, Decimal]]] = {}
+        for service_id, kind, amount, valid_from, valid_to in latest.values():
+            if (
+                amount is not None
+                and (valid_from is None or valid_from <= day)
+                and (valid_to is None or valid_to >= day)
+            ):
+                by_service.setdefault(service_id, []).append((kind, amount))
+        figures = [
+            figure
+            for prices in by_service.values()
+            if (figure := calculator.service_figure(prices, blend=blend)) is not None
         ]
-        history.append((day, calculator.market_rate(amounts, iqr_multiple=iqr_multiple)))
+        history.append((day, calculator.market_rate(figures, iqr_multiple=iqr_multiple)))
     return history
 
 
 def locality_rates(reference: ReferenceService, *, scheme: SchemeVersion) -> list[tuple]:
-    """(locality, summary, enough prices for a local rate?) for every locality with a price,
-    by name, from one query (a service serving several localities counts in each)."""
-    services = Service.objects.visible().filter(categories__in=_category_family(reference.category))
-    rows = (
-        PriceOption.objects.current()
-        .filter(unit=reference.unit, service__in=services.values("pk"))
-        .filter(service__localities_served__isnull=False)
-        .values_list("service__localities_served", "amount")
-    )
+    """(locality, summary, enough services for a local rate?) for every locality with a priced
+    service, by name (a service serving several localities counts in each)."""
+    counted = counted_services(reference)
     by_locality: dict[int, list[Decimal]] = {}
-    for locality_id, amount in rows:
-        by_locality.setdefault(locality_id, []).append(amount)
+    for service in counted:
+        if service.figure is None:
+            continue
+        for locality_id in service.locality_ids:
+            by_locality.setdefault(locality_id, []).append(service.figure)
     result = []
     for locality in Locality.objects.filter(pk__in=by_locality).order_by("name"):
         summary = calculator.market_rate(by_locality[locality.pk], iqr_multiple=scheme.iqr_multiple)

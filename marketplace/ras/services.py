@@ -27,6 +27,7 @@ from .models import (
     Domain,
     HistoricCase,
     Question,
+    RateReview,
     ReferenceService,
     SchemeVersion,
 )
@@ -86,6 +87,9 @@ def scheme_version_copy(
             category_id=reference.category_id,
             unit=reference.unit,
             weight=reference.weight,
+            blend_evenings_weekends_percent=reference.blend_evenings_weekends_percent,
+            blend_nights_percent=reference.blend_nights_percent,
+            blend_bank_holidays_percent=reference.blend_bank_holidays_percent,
             sort_order=reference.sort_order,
         )
     for domain in source.domains.prefetch_related("questions__options"):
@@ -184,16 +188,29 @@ def question_add(
 
 @transaction.atomic
 def reference_service_add(
-    *, user, scheme: SchemeVersion, name: str, category, unit: str, weight: Decimal
+    *,
+    user,
+    scheme: SchemeVersion,
+    name: str,
+    category,
+    unit: str,
+    weight: Decimal,
+    blend: dict[str, Decimal] | None = None,
 ) -> ReferenceService:
-    """A commissioner names a catalogue category priced in a unit as part of the rate."""
+    """A commissioner names a catalogue category priced in a unit as part of the rate. Each
+    service counts once: its standard price, or the `blend` ({price kind: percent}, the rest
+    standard), e.g. {'evenings-weekends': 20} for 80% weekday and 20% evening/weekend prices."""
     require_commissioner(user)
+    blend = blend or {}
     reference = ReferenceService(
         scheme=scheme,
         name=name,
         category=category,
         unit=unit,
         weight=weight,
+        blend_evenings_weekends_percent=blend.get("evenings-weekends", Decimal(0)),
+        blend_nights_percent=blend.get("nights", Decimal(0)),
+        blend_bank_holidays_percent=blend.get("bank-holidays", Decimal(0)),
         sort_order=scheme.reference_services.count(),
     )
     reference.full_clean()
@@ -238,6 +255,9 @@ def scheme_version_activate(*, user, scheme: SchemeVersion) -> SchemeVersion:
     scheme.status = SchemeVersion.Status.ACTIVE
     scheme.activated_at = now
     scheme.save(update_fields=["status", "activated_at"])
+    if scheme.rate_mode == SchemeVersion.RateMode.MARKET:
+        # A version comes into force with a rate in force: its first review.
+        rate_review_take(user=user, scheme=scheme, note="Taken when the version was activated.")
     return scheme
 
 
@@ -259,6 +279,62 @@ def scheme_rate_freeze(*, user, scheme: SchemeVersion, reason: str) -> SchemeVer
     scheme.full_clean()
     scheme.save()
     return scheme
+
+
+# --- rate reviews -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rate_review_take(
+    *, user, scheme: SchemeVersion, note: str = "", scheduled: bool = False
+) -> RateReview:
+    """Fix the money per point in force from today's market prices, with its inputs: each
+    reference service's rate, how many services it rests on and on what basis, and the rate of
+    every locality that has its own. A commissioner takes it (or the monthly command, with
+    `scheduled`). Only for a scheme in force or a draft that follows the market."""
+    if not scheduled:
+        require_commissioner(user)
+    if scheme.status == SchemeVersion.Status.RETIRED:
+        raise ValidationError("A retired version's rate cannot be reviewed.")
+    if scheme.rate_mode != SchemeVersion.RateMode.MARKET:
+        raise ValidationError(
+            "This version's rate is frozen or set by hand: it has no market review."
+        )
+    rate = selectors.scheme_rate(scheme)
+    if rate.money_per_point is None:
+        raise ValidationError(["There is no market rate to review.", *rate.problems])
+    locality_ids = {
+        locality_id
+        for reference in rate.references
+        for service in reference.counted
+        for locality_id in service.locality_ids
+    }
+    local_rates = {}
+    for locality in Locality.objects.filter(pk__in=locality_ids):
+        local = selectors.scheme_rate(scheme, locality=locality).money_per_point
+        if local is not None and local != rate.money_per_point:
+            local_rates[str(locality.pk)] = str(local)
+    review = RateReview(
+        scheme=scheme,
+        money_per_point=rate.money_per_point,
+        locality_rates=local_rates,
+        inputs=[
+            {
+                "name": r.reference.name,
+                "weight": str(r.reference.weight),
+                "rate": str(r.used.rate) if r.used else None,
+                "services": r.used.count if r.used else 0,
+                "basis": r.reference.blend_text,
+            }
+            for r in rate.references
+        ],
+        source=rate.source,
+        note=note.strip()[:1000],
+        taken_by=None if scheduled else user,
+    )
+    review.full_clean()
+    review.save()
+    return review
 
 
 # --- assessments ------------------------------------------------------------------------------
@@ -310,7 +386,7 @@ def assessment_create(
         raise ValidationError("There is no resource allocation scheme in force yet.")
     if scheme.status == SchemeVersion.Status.RETIRED:
         raise ValidationError("That scheme version is retired.")
-    rate = selectors.scheme_rate(scheme, locality=locality)
+    rate = selectors.rate_in_force(scheme, locality=locality)
     if rate.money_per_point is None:
         raise ValidationError(["The budget cannot be worked out at the moment.", *rate.problems])
     rules = calculator.Rules(
@@ -333,6 +409,7 @@ def assessment_create(
         money_per_point=result.money_per_point,
         carer_rate=result.carer_rate,
         rate_source=rate.source,
+        rate_review=rate.review,
         locality=locality,
         weekly_budget=result.budget.weekly,
         recorded_by=user if getattr(user, "is_authenticated", False) else None,

@@ -355,6 +355,52 @@ def test_units_and_amounts_are_read_the_way_people_write_them(organisation, chan
     assert (price.unit, price.amount) == expected
 
 
+@pytest.mark.parametrize(
+    ("written", "kind"),
+    [
+        ("", "standard"),
+        ("Weekday daytime", "standard"),
+        ("evenings-weekends", "evenings-weekends"),
+        ("Weekends", "evenings-weekends"),
+        ("Nights", "nights"),
+        ("Bank Holiday", "bank-holidays"),
+        ("other", "other"),
+    ],
+)
+def test_price_kinds_are_read_the_way_people_write_them(organisation, written, kind):
+    report = validate_rows(
+        organisation=organisation, rows=rows_of(csv_bytes(good_row(price_kind=written)))
+    )
+
+    assert report.ok, report.errors
+    assert report.services[0].prices[0].kind == kind
+
+
+def test_an_unknown_price_kind_is_reported(organisation):
+    report = validate_rows(
+        organisation=organisation, rows=rows_of(csv_bytes(good_row(price_kind="Sundays")))
+    )
+
+    assert [(e.row, e.column) for e in report.errors] == [(2, "price_kind")]
+    assert "Enter when the price applies" in report.errors[0].message
+
+
+def test_an_uploaded_price_keeps_its_kind(organisation, editor):
+    rows = rows_of(
+        csv_bytes(
+            good_row(),
+            good_row(price_label="Weekend", price_amount="32.00", price_kind="weekends"),
+        )
+    )
+    services_bulk_import(user=editor, organisation=organisation, rows=rows)
+
+    assert sorted(PriceOption.objects.values_list("label", "kind")) == [
+        ("Weekday", "standard"),
+        ("Weekend", "evenings-weekends"),
+    ]
+    assert PriceRecord.objects.get(label="Weekend").kind == "evenings-weekends"
+
+
 def test_a_service_without_prices_is_allowed(organisation):
     row = good_row(price_label="", price_amount="", price_unit="")
 
@@ -429,7 +475,7 @@ def test_a_service_the_organisation_already_lists_is_refused(organisation):
 
 
 def test_a_row_with_more_cells_than_columns_is_reported(organisation):
-    data = HEADER.encode() + b"\r\nA,B,,home-care,,,,,,,,,,,,,surprise\r\n"
+    data = HEADER.encode() + b"\r\nA,B,,home-care,,,,,,,,,,,,,,surprise\r\n"
 
     assert errors_of(organisation, data) == {
         (

@@ -727,6 +727,33 @@ def test_a_new_price_shows_on_the_public_page_at_once_and_in_the_history(client,
     assert "£31.50 per hour" in text(soup(public_page))
 
 
+def test_a_price_says_when_it_applies(client, owner, service):
+    client.force_login(owner)
+    page = soup(client.get(prices_url(service)))
+    kinds = page.select("input[name=kind]")
+    assert [node["value"] for node in kinds] == [
+        "standard",
+        "evenings-weekends",
+        "nights",
+        "bank-holidays",
+        "other",
+    ]
+    assert page.select_one("input[name=kind][checked]")["value"] == "standard"
+
+    response = client.post(prices_url(service), {**PRICE, "kind": "evenings-weekends"}, follow=True)
+
+    option = service.price_options.get(label="Weekend")
+    assert option.kind == "evenings-weekends"
+    assert PriceRecord.objects.get(option_uuid=option.uuid).kind == "evenings-weekends"
+    row = next(r for r in soup(response).select("table tbody tr") if text(r.th) == "Weekend")
+    assert "Evenings and weekends" in text(row)
+    # Changing only the kind is a price change: it is recorded in the history.
+    client.post(f"{prices_url(service)}{option.uuid}/edit/", {**PRICE, "kind": "bank-holidays"})
+    option.refresh_from_db()
+    assert option.kind == "bank-holidays"
+    assert PriceRecord.objects.filter(option_uuid=option.uuid).count() == 2
+
+
 def test_changing_a_price_shows_the_new_price_publicly_and_keeps_the_old_in_history(
     client, editor, service
 ):

@@ -131,8 +131,10 @@ def test_ras_money_per_point_now_and_its_movement(market, scheme):
     assert figures.rows[-1]["rate"] == "11.00"  # 0.5 x £22.00
     assert figures.rows[-2]["rate"] == "10.00"  # 0.5 x £20.00 a month ago
     assert figures.rows[0]["rate"] is None  # nothing priced six months ago
-    # Now: 0.5 x the median of the current home care prices (£23.00).
-    assert figures.summary.startswith("The RAS pays £11.50 a week per point")
+    # Now: 0.5 x the median of one figure per home care service: s1's two standard prices
+    # (£20, £22) count once as £21.00, s2 £24.00, s3 £30.00: median £24.00. Counting every
+    # price (20, 22, 24, 30) gave £23.00 and £11.50.
+    assert figures.summary.startswith("The RAS pays £12.00 a week per point")
     assert "moved from £10.00" in figures.summary and "to £11.00" in figures.summary
 
 

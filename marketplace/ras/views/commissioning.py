@@ -92,6 +92,29 @@ def version_freeze(request, pk: int):
     return redirect("ras:commissioning")
 
 
+@login_required
+@require_POST
+def version_review(request, pk: int):
+    _require_commissioner(request)
+    scheme = get_object_or_404(SchemeVersion, pk=pk)
+    try:
+        review = services.rate_review_take(
+            user=request.user, scheme=scheme, note=request.POST.get("note", "")[:1000]
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(
+                request, f"The rate of version {scheme.version} was not reviewed: {message}"
+            )
+    else:
+        messages.success(
+            request,
+            f"The rate in force for version {scheme.version} is now £{review.money_per_point} "
+            "a point. New estimates and assessments use it until the next review.",
+        )
+    return redirect(f"{reverse('ras:market_rate')}?version={scheme.version}")
+
+
 def _chosen_scheme(request) -> SchemeVersion | None:
     version = request.GET.get("version", "")
     if version.isdigit():
@@ -105,8 +128,13 @@ def market_rate(request):
     scheme = _chosen_scheme(request)
     references = []
     rate = None
+    review = None
+    effect = None
     if scheme is not None:
         rate = selectors.scheme_rate(scheme)
+        review = selectors.latest_review(scheme)
+        if review is not None:
+            effect = selectors.review_effect(review.money_per_point, rate.money_per_point)
         for reference_rate in rate.references:
             reference = reference_rate.reference
             references.append(
@@ -122,6 +150,9 @@ def market_rate(request):
         {
             "scheme": scheme,
             "scheme_rate": rate,
+            "review": review,
+            "effect": effect,
+            "effect_size": abs(effect) if effect is not None else None,
             "references": references,
             "versions": SchemeVersion.objects.order_by("-version"),
         },
@@ -265,6 +296,7 @@ urlpatterns = [
     path("commissioning/ras/versions/<int:pk>/activate/", version_activate, name="activate"),
     path("commissioning/ras/versions/<int:pk>/copy/", version_copy, name="copy"),
     path("commissioning/ras/versions/<int:pk>/freeze/", version_freeze, name="freeze"),
+    path("commissioning/ras/versions/<int:pk>/review/", version_review, name="review"),
     path("commissioning/ras/market-rate/", market_rate, name="market_rate"),
     path("commissioning/ras/calibration/", calibration, name="calibration"),
     path("commissioning/ras/calibration/upload/", calibration_upload, name="calibration_upload"),

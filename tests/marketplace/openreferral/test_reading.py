@@ -6,7 +6,10 @@ from decimal import Decimal
 import pytest
 
 from catalogue.geo import grid_to_osgb36, grid_to_wgs84
+from catalogue.models import PriceKind, PriceOption
+from marketplace.openreferral import mapping
 from marketplace.openreferral.reading import (
+    kind_from_text,
     parse_service,
     split_description,
     unit_from_description,
@@ -39,6 +42,39 @@ from marketplace.openreferral.reading import (
 )
 def test_units_are_read_from_the_amount_description(text, unit):
     assert unit_from_description(text) == unit
+
+
+@pytest.mark.parametrize(
+    "kind, unit, description",
+    [
+        (PriceKind.STANDARD, "hour", "per hour"),
+        (PriceKind.EVENINGS_WEEKENDS, "hour", "per hour, evenings and weekends"),
+        (PriceKind.NIGHTS, "hour", "per hour, nights"),
+        (PriceKind.BANK_HOLIDAYS, "hour", "per hour, bank holidays"),
+        (PriceKind.STANDARD, "night", "per night"),
+        (PriceKind.EVENINGS_WEEKENDS, "visit", "per visit, evenings and weekends"),
+    ],
+)
+def test_price_kinds_go_out_in_the_amount_description_and_come_back(kind, unit, description):
+    option = PriceOption(label="Price", amount=Decimal("30"), unit=unit, kind=kind)
+    assert mapping.price_description(option) == description
+    assert unit_from_description(description) == unit
+    assert kind_from_text(description, "Price") == kind
+
+
+@pytest.mark.parametrize(
+    "label, kind",
+    [
+        ("Weekday daytime", "standard"),
+        ("Weekend rate", "evenings-weekends"),
+        ("Evenings", "evenings-weekends"),
+        ("Bank Holiday", "bank-holidays"),
+        ("Waking night", "standard"),  # a night service's own price is its standard price
+        ("Overnight support", "nights"),
+    ],
+)
+def test_a_partners_price_kind_is_read_from_its_label(label, kind):
+    assert kind_from_text("per hour", label) == kind
 
 
 def test_a_description_splits_into_summary_and_description():

@@ -180,9 +180,50 @@ def test_quantiles_interpolate_between_ranks(values, p, expected):
 )
 def test_market_rate_is_the_trimmed_median(prices, multiple, rate, count, q1, q3, trimmed):
     summary = c.market_rate([D(p) for p in prices], iqr_multiple=multiple)
-    assert summary == c.RateSummary(
-        rate=D(rate), count=count, lower_quartile=D(q1), upper_quartile=D(q3), trimmed=trimmed
-    )
+    assert (
+        summary.rate,
+        summary.count,
+        summary.lower_quartile,
+        summary.upper_quartile,
+        summary.trimmed,
+    ) == (D(rate), count, D(q1), D(q3), trimmed)
+
+
+def test_the_market_rate_says_which_prices_it_kept():
+    summary = c.market_rate([D(p) for p in ("10", "12", "14", "15", "100")])
+    assert (summary.lowest, summary.highest) == (D("10"), D("15"))  # 100 was left out
+
+
+# --- one figure per service ------------------------------------------------------------------
+
+STD, EVE, NIGHT, BANK = "standard", "evenings-weekends", "nights", "bank-holidays"
+
+
+@pytest.mark.parametrize(
+    "prices, blend, figure",
+    [
+        # Weekday, evening/weekend and bank holiday rates: the standard price alone.
+        ([(STD, "28.00"), (EVE, "35.00"), (BANK, "45.50")], None, "28.00"),
+        # A commissioner's blend: 80% standard, 20% evenings and weekends.
+        ([(STD, "28.00"), (EVE, "35.00"), (BANK, "45.50")], {EVE: D(20)}, "29.40"),
+        # A kind the service does not price counts at its standard price.
+        ([(STD, "28.00")], {EVE: D(20), NIGHT: D(10)}, "28.00"),
+        ([(STD, "20.00"), (NIGHT, "30.00")], {EVE: D(20), NIGHT: D(10)}, "21.00"),
+        # Two standard prices: their median.
+        ([(STD, "20.00"), (STD, "24.00")], None, "22.00"),
+        # No standard price: the service is not counted.
+        ([(EVE, "35.00"), (BANK, "45.50")], None, None),
+        ([], None, None),
+    ],
+)
+def test_one_figure_per_service(prices, blend, figure):
+    result = c.service_figure([(k, D(a)) for k, a in prices], blend=blend)
+    assert result == (D(figure) if figure else None)
+
+
+def test_a_blend_over_100_percent_is_refused():
+    with pytest.raises(c.CalculatorError):
+        c.service_figure([(STD, D("20"))], blend={EVE: D(60), BANK: D(50)})
 
 
 def test_no_prices_no_market_rate():
@@ -302,10 +343,10 @@ CAPPED = c.Tolerance(below_percent=D(5), above_percent=D(10), cap=D("20.00"))
 @pytest.mark.parametrize(
     "budget, cost, tolerance, within, gap, gap_percent, lower, upper",
     [
-        # The papers' plan: £373.53 against a budget of £373.44, within 5%.
-        (D("373.44"), D("373.53"), FIVE, True, D("0.09"), D("0.0"), D("354.77"), D("392.11")),
-        # Instead of a £580 placement: well outside.
-        (D("373.44"), D("580.00"), FIVE, False, D("206.56"), D("55.3"), D("354.77"), D("392.11")),
+        # A plan of 24 hours at £15.56 (£373.44) against a budget of £373.53: within 5%.
+        (D("373.53"), D("373.44"), FIVE, True, D("-0.09"), D("0.0"), D("354.85"), D("392.21")),
+        # The same budget against a plan costing £450 a week: outside.
+        (D("373.53"), D("450.00"), FIVE, False, D("76.47"), D("20.5"), D("354.85"), D("392.21")),
         # Exactly on the edges is within.
         (D("100.00"), D("105.00"), FIVE, True, D("5.00"), D("5.0"), D("95.00"), D("105.00")),
         (D("100.00"), D("95.00"), FIVE, True, D("-5.00"), D("-5.0"), D("95.00"), D("105.00")),
@@ -332,8 +373,34 @@ def test_tolerance_verdict(budget, cost, tolerance, within, gap, gap_percent, lo
         upper,
     )
     assert verdict.label == (
-        "Within tolerance: can be signed off" if within else "Outside tolerance: goes to panel"
+        "Within tolerance: a practitioner can agree it"
+        if within
+        else "Outside tolerance: a panel decides"
     )
+
+
+def test_the_surrey_paper_compares_janes_budget_with_the_placement_it_replaced():
+    # Surrey Adult Social Care Select Committee, "Personalisation Update" (2013), Jane's story:
+    # "Personal Budget of £373.53 a week compared to a supported living/residential placement
+    # of £580 a week". £373.53 is her personal budget, £580 the cost before; not a plan against
+    # a budget, so there is no tolerance verdict here.
+    change = c.cost_change(before=D("580"), after=D("373.53"))
+    assert (change.before, change.after) == (D("580.00"), D("373.53"))
+    assert change.saving == D("206.47")
+    assert change.percent_less == D("35.6")
+
+
+@pytest.mark.parametrize(
+    "before, after, saving, percent_less",
+    [
+        (D("100.00"), D("100.00"), D("0.00"), D("0.0")),
+        (D("100.00"), D("120.00"), D("-20.00"), D("-20.0")),  # costs more: a negative saving
+        (D("0.00"), D("50.00"), D("-50.00"), D("0.0")),  # nothing before: no share
+    ],
+)
+def test_cost_change(before, after, saving, percent_less):
+    change = c.cost_change(before=before, after=after)
+    assert (change.saving, change.percent_less) == (saving, percent_less)
 
 
 # --- calibration ------------------------------------------------------------------------------

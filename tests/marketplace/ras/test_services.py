@@ -1,6 +1,7 @@
 """RAS services and selectors on the real database: assessments, versions, rates, calibration."""
 
 import datetime
+import io
 import uuid
 from decimal import Decimal as D
 
@@ -42,7 +43,10 @@ def test_24_points_at_the_market_rate_of_15_56_is_373_44(scheme):
     assert assessment.points_by_domain == {"Personal care": "12.00", "Keeping safe": "12.00"}
     assert assessment.money_per_point == D("15.56")
     assert assessment.weekly_budget == D("373.44")
-    assert "Home care per hour at £15.56 (median of 5 prices)" in assessment.rate_source
+    assert (
+        "Home care per hour at £15.56 (median of 5 services' standard prices)"
+        in assessment.rate_source
+    )
     assert assessment.person_name == ""
 
 
@@ -157,7 +161,59 @@ def test_a_price_change_changes_money_per_point_by_the_expected_amount(commissio
     )
     # The median moves from £15.56 to £16.00: money per point rises by 0.5 x £0.44 = £0.22.
     assert selectors.scheme_rate(scheme).money_per_point == D("8.00")
-    assert estimate().weekly_budget == D("192.00")  # 24 x £8.00
+    # The rate in force is the review taken when the version was activated: estimates keep
+    # using £7.78 (24 x £7.78 = £186.72) until the next review, whatever providers change.
+    before = estimate()
+    assert before.weekly_budget == D("186.72")
+    assert before.rate_review.money_per_point == D("7.78")
+    review = services.rate_review_take(user=commissioner, scheme=scheme, note="Monthly")
+    assert review.money_per_point == D("8.00")
+    assert review.inputs == [
+        {
+            "name": "Home care per hour",
+            "weight": "0.5000",
+            "rate": "16.00",
+            "services": 5,
+            "basis": "standard (weekday daytime) price",
+        }
+    ]
+    after = estimate()
+    assert after.weekly_budget == D("192.00")  # 24 x £8.00
+    assert after.rate_review == review
+    assert "Rate review of" in after.rate_source
+    # The earlier estimate keeps its figure and its review.
+    before.refresh_from_db()
+    assert before.weekly_budget == D("186.72") and before.rate_review != review
+
+
+def test_only_commissioners_take_rate_reviews_and_the_monthly_command_does_too(
+    commissioner, practitioner, scheme
+):
+    from django.core.management import call_command
+
+    with pytest.raises(PermissionDenied):
+        services.rate_review_take(user=practitioner, scheme=scheme)
+    count = scheme.rate_reviews.count()
+    out = io.StringIO()
+    call_command("take_rate_review", stdout=out)
+    assert scheme.rate_reviews.count() == count + 1
+    latest = selectors.latest_review(scheme)
+    assert latest.taken_by is None and latest.note == "Monthly review."
+    assert "money per point in force is now £15.56 (was £15.56)" in out.getvalue()
+
+
+def test_a_local_rate_is_kept_in_the_review(commissioner, home_care):
+    town = LocalityFactory()
+    for amount in ("10.00", "10.00", "12.00"):
+        add_price(home_care, amount, localities=[town])
+    for amount in ("20.00", "20.00", "20.00", "20.00"):
+        add_price(home_care, amount)
+    scheme = build_scheme(commissioner, home_care, min_locality_prices=3)
+    review = selectors.latest_review(scheme)
+    assert review.money_per_point == D("20.00")
+    assert review.locality_rates == {str(town.pk): "10.00"}
+    add_price(home_care, "11.00", localities=[town])  # no review since: no change
+    assert estimate(locality=town).weekly_budget == D("240.00")  # 24 x £10.00
 
 
 def test_market_rate_reads_only_public_current_prices_of_the_category_family(
@@ -179,6 +235,111 @@ def test_market_rate_reads_only_public_current_prices_of_the_category_family(
     rate = selectors.scheme_rate(scheme)
     assert rate.references[0].overall.count == 1
     assert rate.money_per_point == D("20.00")
+
+
+def test_a_provider_with_three_price_kinds_moves_the_rate_by_one_services_worth(
+    commissioner, home_care
+):
+    for amount in ("14.00", "15.00", "16.00", "17.00"):
+        add_price(home_care, amount)
+    scheme = build_scheme(commissioner, home_care, activate=False)
+    assert selectors.scheme_rate(scheme).money_per_point == D("15.50")  # median of 4
+    # One more provider with weekday, evening/weekend and bank holiday rates: one service.
+    weekday = add_price(home_care, "18.00")
+    owner = weekday.service.organisation.memberships.first().user
+    for label, amount, kind in (
+        ("Evenings and weekends", "22.00", "evenings-weekends"),
+        ("Bank holidays", "27.00", "bank-holidays"),
+    ):
+        catalogue.price_option_save(
+            user=owner,
+            service=weekday.service,
+            label=label,
+            amount=D(amount),
+            unit="hour",
+            kind=kind,
+        )
+    reference = selectors.scheme_rate(scheme).references[0]
+    # Median of 14, 15, 16, 17, 18 = £16.00 (every price counted would give £17.00 of seven).
+    assert reference.overall.rate == D("16.00") and reference.overall.count == 5
+    assert selectors.scheme_rate(scheme).money_per_point == D("16.00")
+    counted = {c.name: c for c in reference.counted}
+    assert len(counted[weekday.service.name].prices) == 3
+    assert counted[weekday.service.name].figure == D("18.00")
+
+
+def test_a_commissioner_blend_of_price_kinds(commissioner, home_care):
+    weekday = add_price(home_care, "20.00")
+    catalogue.price_option_save(
+        user=weekday.service.organisation.memberships.first().user,
+        service=weekday.service,
+        label="Weekends",
+        amount=D("30.00"),
+        unit="hour",
+        kind="evenings-weekends",
+    )
+    add_price(home_care, "20.00")  # no weekend rate: its standard price stands in
+    scheme = services.scheme_version_create(user=commissioner, name="Blend")
+    services.reference_service_add(
+        user=commissioner,
+        scheme=scheme,
+        name="Home care per hour",
+        category=home_care,
+        unit="hour",
+        weight=D(1),
+        blend={"evenings-weekends": D(20)},
+    )
+    # 80% x £20 + 20% x £30 = £22.00 and £20.00: median £21.00.
+    rate = selectors.scheme_rate(scheme)
+    assert rate.money_per_point == D("21.00")
+    assert "80% standard, 20% evenings and weekends" in rate.source
+    with pytest.raises(ValidationError):
+        services.reference_service_add(
+            user=commissioner,
+            scheme=scheme,
+            name="Too much",
+            category=home_care,
+            unit="hour",
+            weight=D(1),
+            blend={"evenings-weekends": D(60), "bank-holidays": D(50)},
+        )
+
+
+def test_partner_listings_do_not_count_in_the_market_rate(commissioner, home_care):
+    from catalogue.models import PartnerSource
+
+    add_price(home_care, "20.00")
+    partner = PartnerSource.objects.create(name="Telford Council", slug="telford")
+    imported = add_price(home_care, "40.00", partner_source=partner, external_id="t-1")
+    scheme = build_scheme(commissioner, home_care, activate=False)
+    reference = selectors.scheme_rate(scheme).references[0]
+    assert reference.overall.count == 1 and reference.overall.rate == D("20.00")
+    assert imported.service.name not in {c.name for c in reference.counted}
+    # Nor in the history rebuilt from price records.
+    history = selectors.rate_history(
+        scheme.reference_services.get(), iqr_multiple=scheme.iqr_multiple
+    )
+    assert history[-1][1].rate == D("20.00") and history[-1][1].count == 1
+
+
+def test_a_service_without_a_standard_price_is_listed_but_not_counted(commissioner, home_care):
+    add_price(home_care, "20.00")
+    weekend_only = add_price(home_care, "30.00")
+    option = weekend_only
+    catalogue.price_option_save(
+        user=option.service.organisation.memberships.first().user,
+        service=option.service,
+        option=option,
+        label="Weekends",
+        amount=D("30.00"),
+        unit="hour",
+        kind="evenings-weekends",
+    )
+    scheme = build_scheme(commissioner, home_care, activate=False)
+    reference = selectors.scheme_rate(scheme).references[0]
+    assert reference.overall.count == 1
+    statuses = {service.name: status for service, status in reference.counted_rows}
+    assert statuses[weekend_only.service.name] == "Not counted: no standard price"
 
 
 def test_a_parent_category_reference_includes_its_sub_categories(commissioner, home_care):
@@ -315,6 +476,8 @@ def test_an_old_assessment_recomputes_to_its_figure_after_a_new_version(
             amount=option.amount + 5,
             unit="hour",
         )
+    assert estimate().money_per_point == D("15.56")  # the review taken at activation
+    services.rate_review_take(user=commissioner, scheme=draft)
     new = estimate()
     assert new.scheme_version == draft
     assert (new.points, new.money_per_point, new.weekly_budget) == (D(36), D("20.56"), D("740.16"))
@@ -379,7 +542,7 @@ def test_plan_tolerance_uses_the_assessments_scheme(scheme, commissioner):
     verdict = selectors.plan_tolerance(
         budget=assessment.weekly_budget, weekly_cost=D("373.53"), assessment=assessment
     )
-    assert verdict.within and verdict.label == "Within tolerance: can be signed off"
+    assert verdict.within and verdict.label == "Within tolerance: a practitioner can agree it"
     assert verdict.gap == D("0.09")
     # A new version with a 0% tolerance does not change the old assessment's verdict...
     draft = services.scheme_version_copy(
@@ -393,7 +556,7 @@ def test_plan_tolerance_uses_the_assessments_scheme(scheme, commissioner):
     # ...but a plan without an assessment is judged by the active scheme.
     verdict = selectors.plan_tolerance(budget=D("373.44"), weekly_cost=D("373.53"))
     assert not verdict.within
-    assert verdict.label == "Outside tolerance: goes to panel"
+    assert verdict.label == "Outside tolerance: a panel decides"
     assert (verdict.gap, verdict.gap_percent) == (D("0.09"), D("0.0"))
 
 

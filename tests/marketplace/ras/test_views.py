@@ -86,7 +86,7 @@ def test_the_questionnaire_a_page_at_a_time_to_the_estimate(client, scheme):
     assert "This is an estimate, not a decision" in text
     assert "Personal care 12" in text and "Keeping safe 12" in text
     assert "£15.56 a week" in text
-    assert "Home care per hour at £15.56 (median of 5 prices)" in text
+    assert "Home care per hour at £15.56 (median of 5 services' standard prices)" in text
     button = BeautifulSoup(result.content, "html.parser").find(
         "a", string="Start a support plan with this budget"
     )
@@ -156,6 +156,12 @@ def test_the_estimate_without_reference_prices_says_why(client, scheme, priced_h
     answer_everything(client)
     for option in priced_home_care:
         option.delete()
+    # With a rate review in force, prices leaving the catalogue do not stop estimates ...
+    assert client.post("/budget/estimate/check/").status_code == 302
+    Assessment.objects.all().delete()
+    # ... before any review, the live market has no rate and the page says why.
+    scheme.rate_reviews.all().delete()
+    answer_everything(client)
     response = client.post("/budget/estimate/check/")
     assert response.status_code == 200
     text = text_of(response)
@@ -242,6 +248,7 @@ def commissioner_posts(scheme):
         (f"/commissioning/ras/versions/{scheme.pk}/activate/", {}),
         (f"/commissioning/ras/versions/{scheme.pk}/copy/", {}),
         (f"/commissioning/ras/versions/{scheme.pk}/freeze/", {"reason": "Budget round"}),
+        (f"/commissioning/ras/versions/{scheme.pk}/review/", {"note": "Try"}),
         ("/commissioning/ras/calibration/adopt/", {"adopt-rate": "12.00"}),
         (
             "/commissioning/ras/calibration/upload/",
@@ -265,6 +272,7 @@ def test_commissioner_pages_are_for_commissioners_only(client, scheme, commissio
 
 def test_commissioner_writes_are_for_commissioners_only(client, scheme):
     versions = SchemeVersion.objects.count()
+    reviews = scheme.rate_reviews.count()
     for url, data in commissioner_posts(scheme):
         assert is_sign_in(client.post(url, data))
         for role in ((), (Role.PRACTITIONER,), (Role.EDITOR,)):
@@ -272,6 +280,7 @@ def test_commissioner_writes_are_for_commissioners_only(client, scheme):
             assert client.post(url, data).status_code == 403, url
         client.logout()
     assert SchemeVersion.objects.count() == versions
+    assert scheme.rate_reviews.count() == reviews
     assert not CaseImport.objects.exists()
 
 
@@ -297,11 +306,79 @@ def test_overview_copies_and_activates_versions(client, scheme, commissioner):
 def test_market_rate_page(client, scheme, commissioner):
     client.force_login(commissioner)
     text = text_of(client.get("/commissioning/ras/market-rate/"))
-    assert "Money per point in version 1: £15.56 a week" in text
+    assert "Money per point in version 1 at today's prices: £15.56 a week" in text
     assert "Current rate (median) £15.56 per hour" in text
-    assert "Prices behind it 5" in text
+    assert "Services behind it 5" in text
     assert "Quartiles £15.00 to £16.20" in text
     assert "How the rate of home care per hour moved over the last 12 months" in text
+
+
+def test_market_rate_page_shows_the_rate_in_force_beside_if_reviewed_today(
+    client, scheme, commissioner, priced_home_care
+):
+    from catalogue import services as catalogue
+
+    for option in priced_home_care:
+        catalogue.price_option_save(
+            user=option.service.organisation.memberships.first().user,
+            service=option.service,
+            option=option,
+            label=option.label,
+            amount=option.amount + 2,
+            unit="hour",
+        )
+    client.force_login(commissioner)
+    page = BeautifulSoup(client.get("/commissioning/ras/market-rate/").content, "html.parser")
+    rows = {
+        " ".join(row.dt.get_text().split()): " ".join(row.dd.get_text().split())
+        for row in page.select("#rate-in-force .govuk-summary-list__row")
+    }
+    assert rows["Rate in force"].startswith("£15.56 a point, from the rate review of")
+    # £17.56 against £15.56: (17.56 - 15.56) / 15.56 = 12.85...% -> 12.9%.
+    assert rows["If reviewed today"] == (
+        "£17.56 a point: every indicative budget would be 12.9% higher"
+    )
+    response = client.post(
+        f"/commissioning/ras/versions/{scheme.pk}/review/", {"note": "Quarterly"}, follow=True
+    )
+    assert "The rate in force for version 1 is now £17.56 a point." in text_of(response)
+    page = BeautifulSoup(response.content, "html.parser")
+    in_force = " ".join(page.select_one("#rate-in-force dd").get_text().split())
+    assert in_force.startswith("£17.56 a point") and in_force.endswith(": Quarterly")
+
+
+def test_market_rate_page_lists_which_prices_counted(
+    client, scheme, commissioner, priced_home_care, django_assert_max_num_queries
+):
+    from catalogue import services as catalogue
+
+    weekday = priced_home_care[0]
+    catalogue.price_option_save(
+        user=weekday.service.organisation.memberships.first().user,
+        service=weekday.service,
+        label="Bank holidays",
+        amount=D("30.00"),
+        unit="hour",
+        kind="bank-holidays",
+    )
+    client.force_login(commissioner)
+    with django_assert_max_num_queries(40):
+        page = BeautifulSoup(client.get("/commissioning/ras/market-rate/").content, "html.parser")
+    table = page.select_one(f"#counted-{scheme.reference_services.get().pk}")
+    rows = {
+        row.th.a.get_text(strip=True): [
+            " ".join(td.get_text(" ", strip=True).split()) for td in row.select("td")
+        ]
+        for row in table.select("tbody tr")
+    }
+    assert len(rows) == 5
+    assert rows[weekday.service.name] == [
+        "Weekday: £14.00 (standard) Bank holidays: £30.00 (bank holidays)",
+        "£14.00",
+        "Counted",
+    ]
+    # The bank holiday price does not move the rate: still the median of five services.
+    assert "Current rate (median) £15.56 per hour" in " ".join(page.get_text(" ").split())
 
 
 def test_market_rate_page_without_prices_says_so(client, scheme, commissioner, priced_home_care):
