@@ -7,10 +7,15 @@ class PlansConfig(AppConfig):
     verbose_name = "Shortlists, enquiries and support plans"
 
     def ready(self) -> None:
+        from django.core import checks
+
         from marketplace.accounts import personal_data
 
         from . import personal_data as plans_data
         from . import receivers  # noqa: F401  (connects the sign-in and page-view receivers)
+        from .employer_costs import check_employer_costs
+
+        checks.register(check_employer_costs)
 
         personal_data.register(
             "shortlist", export=plans_data.export_shortlist, erase=plans_data.erase_shortlist

@@ -412,3 +412,129 @@ class ShareForm(forms.Form):
             "invalid_choice": "Choose what they can do.",
         },
     )
+
+
+# --- lines the catalogue does not list (issue 21) ----------------------------------------------
+
+
+class MoneyField(forms.CharField):
+    """Pounds and pence as typed ('£1,250.50'); the service checks the amount's rules."""
+
+    def __init__(self, *, what: str, example: str, **kwargs):
+        self.what, self.example = what, example
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "inputmode": "decimal",
+                    "class": "govuk-input--width-10",
+                    "spellcheck": "false",
+                }
+            ),
+        )
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "required": f"Enter {what}, like {example}.",
+                "max_length": f"Enter {what} as an amount of money, like {example}.",
+            },
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        try:
+            return parse_money(text)
+        except ValidationError as error:
+            raise ValidationError(
+                f"Enter {self.what} as an amount of money, like {self.example}."
+            ) from error
+
+
+def _provided_by(help_text: str) -> forms.CharField:
+    return forms.CharField(
+        label="Who provides it? (optional)",
+        help_text=help_text,
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Keep this to 200 characters or fewer."},
+    )
+
+
+def _notes() -> forms.CharField:
+    return forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        max_length=300,
+        error_messages={"max_length": "Keep the notes to 300 characters or fewer."},
+    )
+
+
+class PALineForm(forms.Form):
+    description = forms.CharField(
+        label="What will the personal assistant do?",
+        help_text="For example, 'One-to-one support at home and out and about'.",
+        initial="Personal assistant",
+        max_length=200,
+        error_messages={
+            "required": "Say what the PA will do.",
+            "max_length": "Keep this to 200 characters or fewer.",
+        },
+    )
+    hourly_pay = MoneyField(
+        label="Hourly pay, in pounds",
+        help_text="What the PA is paid an hour before tax, for example 13.50.",
+        what="the hourly pay",
+        example="13.50",
+    )
+    hours = QuantityField(
+        label="Hours a week",
+        help_text="For example, 24 for six hours a day, four days a week.",
+        error_messages={
+            "required": "Enter the hours a week, like 24 or 7.5.",
+            "max_length": "Enter the hours a week as a number, like 24 or 7.5.",
+        },
+    )
+    provided_by = _provided_by("The PA's name, if you know it.")
+    notes = _notes()
+
+
+class MembershipLineForm(forms.Form):
+    description = forms.CharField(
+        label="What is the membership or subscription?",
+        help_text="For example, 'Annual membership of a local garden'.",
+        max_length=200,
+        error_messages={
+            "required": "Say what the membership is.",
+            "max_length": "Keep this to 200 characters or fewer.",
+        },
+    )
+    yearly_cost = MoneyField(
+        label="Cost a year, in pounds",
+        help_text="The plan shows it as a cost a week (the yearly cost divided by 52).",
+        what="the yearly cost",
+        example="78.00",
+    )
+    provided_by = _provided_by("For example, the garden, club or company.")
+    notes = _notes()
+
+
+class OneOffLineForm(forms.Form):
+    description = forms.CharField(
+        label="What is the item?",
+        help_text="For example, 'Perching stool' or 'Baking course'.",
+        max_length=200,
+        error_messages={
+            "required": "Say what the item is.",
+            "max_length": "Keep this to 200 characters or fewer.",
+        },
+    )
+    cost = MoneyField(
+        label="Cost, in pounds",
+        help_text="Bought once: it is added to the first year's cost, not the weekly cost.",
+        what="the cost",
+        example="45.50",
+    )
+    provided_by = _provided_by("For example, the shop or college.")
+    notes = _notes()

@@ -237,13 +237,20 @@ class SupportPlan(models.Model):
 
 
 class PlanLine(models.Model):
-    """A line of support: a catalogue service at one of its prices and a quantity a week, or a
-    no-cost / informal support. The price is copied when the line is added, so a plan keeps
-    what it was costed at; the plan page says when the provider's price has changed since."""
+    """A line of support: a catalogue service at one of its prices and a quantity a week, a
+    no-cost / informal support, or support the catalogue does not list: a personal assistant
+    employed directly (hourly pay x hours a week, plus the employer's costs at the rates copied
+    onto the line), a membership or subscription (a yearly cost, shown a week) or a one-off item
+    (shown apart from the weekly cost, added to the first year's). The price is copied when the
+    line is added, so a plan keeps what it was costed at; the plan page says when the provider's
+    price has changed since."""
 
     class Kind(models.TextChoices):
         SERVICE = "service", "Catalogue service"
         INFORMAL = "informal", "No-cost or informal support"
+        PA = "pa", "Personal assistant employed directly"
+        MEMBERSHIP = "membership", "Membership or subscription"
+        ONE_OFF = "one-off", "One-off item"
 
     plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="lines")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -260,6 +267,8 @@ class PlanLine(models.Model):
     unit = models.CharField(max_length=10, blank=True)
     quantity = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal("0.00"))
     notes = models.CharField(max_length=300, blank=True)
+    # A PA line's employer rates (costing.EmployerRates.as_mapping) as they were when it was added.
+    employer_rates = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -274,9 +283,26 @@ class PlanLine(models.Model):
 
     @property
     def weekly_cost(self) -> Decimal:
-        if self.kind == self.Kind.INFORMAL:
+        """What the line costs a week; a one-off item costs nothing a week (see one_off_cost)."""
+        if self.kind in (self.Kind.INFORMAL, self.Kind.ONE_OFF):
             return Decimal("0.00")
+        if self.kind == self.Kind.PA:
+            return self.pa_costs.weekly
         return costing.line_weekly_cost(self.unit_amount, self.unit, self.quantity)
+
+    @property
+    def one_off_cost(self) -> Decimal:
+        return self.unit_amount if self.kind == self.Kind.ONE_OFF else Decimal("0.00")
+
+    @property
+    def pa_costs(self) -> costing.PaCosts:
+        """A PA line's cost part by part, at the rates copied onto the line."""
+        rates = costing.EmployerRates.from_mapping(self.employer_rates)
+        return costing.pa_costs(self.unit_amount, self.quantity, rates)
+
+    @property
+    def is_costed_weekly(self) -> bool:
+        return self.kind not in (self.Kind.INFORMAL, self.Kind.ONE_OFF)
 
     @property
     def unit_words(self) -> str:

@@ -139,12 +139,17 @@ class Verdict:
 
 @dataclass
 class PlanSummary:
+    """`lines` are costed a week (one-off items cost nothing a week and are in `one_offs`)."""
+
     plan: SupportPlan
     lines: list[LineView]
     weekly: Decimal
     annual: Decimal
     difference: Decimal | None
     tolerance: Verdict
+    one_offs: list[LineView] = field(default_factory=list)
+    one_off_total: Decimal = Decimal("0.00")
+    first_year: Decimal = Decimal("0.00")
 
     @property
     def over_budget(self) -> bool:
@@ -220,8 +225,16 @@ def plan_summary(plan: SupportPlan, *, today: date | None = None) -> PlanSummary
     service_ids = [line.service_id for line in lines if line.service_id]
     visible = set(Service.objects.visible().filter(pk__in=service_ids).values_list("pk", flat=True))
     views = [
-        LineView(line, line.weekly_cost, _line_notices(line, visible, today)) for line in lines
+        LineView(line, line.weekly_cost, _line_notices(line, visible, today))
+        for line in lines
+        if line.kind != PlanLine.Kind.ONE_OFF
     ]
+    one_offs = [
+        LineView(line, line.weekly_cost) for line in lines if line.kind == PlanLine.Kind.ONE_OFF
+    ]
+    one_off_total = costing.to_penny(
+        sum((view.line.one_off_cost for view in one_offs), Decimal("0.00"))
+    )
     totals = costing.plan_totals(view.weekly_cost for view in views)
     return PlanSummary(
         plan=plan,
@@ -230,6 +243,9 @@ def plan_summary(plan: SupportPlan, *, today: date | None = None) -> PlanSummary
         annual=totals.annual,
         difference=costing.budget_difference(plan.budget, totals.weekly),
         tolerance=tolerance_for(plan, totals.weekly),
+        one_offs=one_offs,
+        one_off_total=one_off_total,
+        first_year=costing.first_year_cost(totals.annual, one_off_total),
     )
 
 

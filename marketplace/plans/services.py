@@ -548,8 +548,10 @@ def plan_update_line(
     require_plan_editor(user, line.plan)
     _require_draft(line.plan)
     if quantity is not None:
-        if line.kind != PlanLine.Kind.SERVICE:
-            raise ValidationError({"quantity": "A no-cost support has no quantity to change."})
+        if line.kind not in (PlanLine.Kind.SERVICE, PlanLine.Kind.PA):
+            raise ValidationError(
+                {"quantity": f"A {line.get_kind_display().lower()} has no quantity to change."}
+            )
         line.quantity = _checked_quantity(quantity, line.unit)
     if notes is not None:
         line.notes = notes.strip()
@@ -703,3 +705,144 @@ def plan_for_viewer(*, user, plan: SupportPlan) -> SupportPlan:
     """Raise PermissionDenied unless `user` may see `plan` (for callers outside views)."""
     require_plan_viewer(user, plan)
     return plan
+
+
+# --- lines the catalogue does not list (issue 21) ----------------------------------------------
+
+HOURLY_PAY_MAX = Decimal("200.00")
+LINE_AMOUNT_MAX = Decimal("100000.00")
+
+
+def _checked_money(amount: Decimal | None, *, field: str, what: str, most: Decimal) -> Decimal:
+    """An amount of money that can be on a plan: more than £0, in pounds and pence, at most
+    `most`."""
+    if amount is None:
+        raise ValidationError({field: f"Enter {what}, like 12.50."})
+    if not amount.is_finite() or amount <= 0:
+        raise ValidationError({field: f"{what.capitalize()} must be more than £0."})
+    if amount != costing.to_penny(amount):
+        raise ValidationError({field: f"Enter {what} in pounds and pence, like 12.50."})
+    if amount > most:
+        raise ValidationError({field: f"{what.capitalize()} must be £{most:,} or less."})
+    return amount
+
+
+def _checked_text(value: str, *, field: str, missing: str) -> str:
+    value = " ".join((value or "").split())
+    if not value:
+        raise ValidationError({field: missing})
+    return value
+
+
+def _add_line(plan: SupportPlan, line: PlanLine) -> PlanLine:
+    line.full_clean()
+    line.save()
+    plan.save(update_fields=["updated_at"])
+    return line
+
+
+@transaction.atomic
+def plan_add_pa_line(
+    *,
+    user,
+    plan: SupportPlan,
+    hourly_pay: Decimal,
+    hours: Decimal,
+    description: str = "Personal assistant",
+    provided_by: str = "",
+    notes: str = "",
+) -> PlanLine:
+    """Add a personal assistant the person employs directly: hourly pay x hours a week, plus the
+    employer's costs (holiday pay, National Insurance, pension, insurance, payroll) at the rates
+    in force (PLANS_EMPLOYER_COSTS), which are copied onto the line."""
+    from .employer_costs import current_rates
+
+    require_plan_editor(user, plan)
+    _require_draft(plan)
+    _check_line_room(plan)
+    hourly_pay = _checked_money(
+        hourly_pay, field="hourly_pay", what="the hourly pay", most=HOURLY_PAY_MAX
+    )
+    try:
+        hours = costing.check_quantity(hours, "hour")
+    except costing.QuantityError as error:
+        raise ValidationError({"hours": str(error).replace("quantity", "hours")}) from error
+    line = PlanLine(
+        plan=plan,
+        kind=PlanLine.Kind.PA,
+        description=_checked_text(
+            description, field="description", missing="Say what the PA will do."
+        ),
+        provided_by=(provided_by or "").strip(),
+        option_label="Employed directly",
+        unit_amount=hourly_pay,
+        unit="hour",
+        quantity=hours,
+        notes=(notes or "").strip(),
+        employer_rates=current_rates().as_mapping(),
+    )
+    return _add_line(plan, line)
+
+
+@transaction.atomic
+def plan_add_membership_line(
+    *,
+    user,
+    plan: SupportPlan,
+    description: str,
+    yearly_cost: Decimal,
+    provided_by: str = "",
+    notes: str = "",
+) -> PlanLine:
+    """Add a membership or subscription paid once a year (a garden, a gym, a club); the plan
+    shows it as a cost a week (yearly cost / 52)."""
+    require_plan_editor(user, plan)
+    _require_draft(plan)
+    _check_line_room(plan)
+    line = PlanLine(
+        plan=plan,
+        kind=PlanLine.Kind.MEMBERSHIP,
+        description=_checked_text(
+            description, field="description", missing="Say what the membership is."
+        ),
+        provided_by=(provided_by or "").strip(),
+        option_label="Yearly membership",
+        unit_amount=_checked_money(
+            yearly_cost, field="yearly_cost", what="the yearly cost", most=LINE_AMOUNT_MAX
+        ),
+        unit="year",
+        quantity=Decimal("1"),
+        notes=(notes or "").strip(),
+    )
+    return _add_line(plan, line)
+
+
+@transaction.atomic
+def plan_add_one_off_line(
+    *,
+    user,
+    plan: SupportPlan,
+    description: str,
+    cost: Decimal,
+    provided_by: str = "",
+    notes: str = "",
+) -> PlanLine:
+    """Add a one-off item (equipment, a course): shown apart from the weekly cost and added to
+    the first year's cost."""
+    require_plan_editor(user, plan)
+    _require_draft(plan)
+    _check_line_room(plan)
+    line = PlanLine(
+        plan=plan,
+        kind=PlanLine.Kind.ONE_OFF,
+        description=_checked_text(
+            description, field="description", missing="Say what the item is."
+        ),
+        provided_by=(provided_by or "").strip(),
+        option_label="One-off",
+        unit_amount=_checked_money(cost, field="cost", what="the cost", most=LINE_AMOUNT_MAX),
+        unit="one-off",
+        quantity=Decimal("1"),
+        notes=(notes or "").strip(),
+    )
+    return _add_line(plan, line)

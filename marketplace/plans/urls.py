@@ -29,6 +29,13 @@ urlpatterns = [
     path("plans/<str:uuid>/outcomes/", plans.plan_outcomes, name="plan_outcomes"),
     path("plans/<str:uuid>/lines/add-service/", plans.plan_add_service, name="plan_add_service"),
     path("plans/<str:uuid>/lines/add-support/", plans.plan_add_informal, name="plan_add_informal"),
+    path("plans/<str:uuid>/lines/add-pa/", plans.plan_add_pa, name="plan_add_pa"),
+    path(
+        "plans/<str:uuid>/lines/add-membership/",
+        plans.plan_add_membership,
+        name="plan_add_membership",
+    ),
+    path("plans/<str:uuid>/lines/add-one-off/", plans.plan_add_one_off, name="plan_add_one_off"),
     path("plans/<str:uuid>/lines/<int:line_id>/", plans.plan_line_edit, name="plan_line_edit"),
     path(
         "plans/<str:uuid>/lines/<int:line_id>/remove/",

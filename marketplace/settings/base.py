@@ -4,6 +4,7 @@ dev.py and test.py relax these for a laptop; production.py tightens them and ref
 without its secrets.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -311,3 +312,32 @@ CATALOGUE_PHOTO_MAX_BYTES = env_int("CATALOGUE_PHOTO_MAX_BYTES", 5 * 1024 * 1024
 CATALOGUE_PHOTO_MAX_PIXELS = env_int("CATALOGUE_PHOTO_MAX_PIXELS", 25_000_000)
 CATALOGUE_UPLOAD_MAX_BYTES = env_int("CATALOGUE_UPLOAD_MAX_BYTES", 1024 * 1024)
 CATALOGUE_UPLOAD_MAX_ROWS = env_int("CATALOGUE_UPLOAD_MAX_ROWS", 1000)
+
+# What employing a personal assistant directly costs on top of pay: the rates support plans cost
+# a PA line at, each with its source and year. A council updates them each April; a deploy may
+# override any of them with PLANS_EMPLOYER_COSTS='{"insurance_yearly": "120.00", ...}' (JSON).
+# Rates are fractions (0.15 = 15%); amounts are pounds. A plan line keeps the rates it was costed
+# at, so changing them never re-prices an agreed plan.
+PLANS_EMPLOYER_COSTS = {
+    "year": "2025/26",
+    "ni_rate": "0.15",
+    "ni_threshold_weekly": "96.00",
+    "ni_source": "HMRC, Rates and thresholds for employers 2025 to 2026: employer (secondary) "
+    "Class 1 rate 15% above the secondary threshold of £96 a week (£5,000 a year)",
+    "holiday_rate": "0.1207",
+    "holiday_source": "GOV.UK, Holiday entitlement: 5.6 weeks' paid leave a year; "
+    "5.6 / 46.4 working weeks = 12.07% of pay",
+    "pension_rate": "0.03",
+    "pension_lower_weekly": "120.00",
+    "pension_upper_weekly": "967.00",
+    "pension_trigger_weekly": "192.00",
+    "pension_source": "The Pensions Regulator, automatic enrolment 2025/26: employer minimum 3% "
+    "of qualifying earnings between £120 and £967 a week, for earnings of £192 a week or more",
+    "insurance_yearly": "150.00",
+    "insurance_source": "Council's direct payment guidance: allowance for a PA employer's "
+    "liability insurance policy (set your council's figure)",
+    "payroll_yearly": "180.00",
+    "payroll_source": "Council's direct payment guidance: allowance for a payroll service "
+    "(£15 a month; set your council's figure)",
+}
+PLANS_EMPLOYER_COSTS.update(json.loads(env("PLANS_EMPLOYER_COSTS", "{}") or "{}"))

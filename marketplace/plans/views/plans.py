@@ -21,7 +21,10 @@ from ..context_processors import current_shortlist_ids
 from ..forms import (
     InformalLineForm,
     LineEditForm,
+    MembershipLineForm,
+    OneOffLineForm,
     OutcomesForm,
+    PALineForm,
     PlanForm,
     ServiceLineForm,
     ShareForm,
@@ -173,9 +176,39 @@ def plan_csv(request, uuid):
                 _cell(" ".join([line.notes, *view.notices]).strip()),
             ]
         )
+        if line.kind == PlanLine.Kind.PA:
+            for part in line.pa_costs.parts:
+                source = f" Rate: {part.source} ({line.employer_rates.get('year', '')})"
+                writer.writerow(
+                    [
+                        _cell(f"of which: {part.label}"),
+                        "",
+                        _cell(part.basis),
+                        "",
+                        "",
+                        "",
+                        part.weekly,
+                        _cell(source.strip() if part.source else ""),
+                    ]
+                )
     writer.writerow([])
     writer.writerow(["Weekly total", summary.weekly])
     writer.writerow(["Annual total (52 weeks)", summary.annual])
+    if summary.one_offs:
+        writer.writerow([])
+        writer.writerow(["One-off item", "Provided by", "Cost", "Notes"])
+        for view in summary.one_offs:
+            line = view.line
+            writer.writerow(
+                [
+                    _cell(line.description),
+                    _cell(line.provided_by),
+                    line.unit_amount,
+                    _cell(line.notes),
+                ]
+            )
+        writer.writerow(["One-off items in all", summary.one_off_total])
+        writer.writerow(["First year's cost (52 weeks and one-off items)", summary.first_year])
     if summary.difference is not None:
         writer.writerow(["Budget left each week", summary.difference])
     return response
@@ -302,8 +335,8 @@ def _line(plan: SupportPlan, line_id: int) -> PlanLine:
 def plan_line_edit(request, uuid, line_id: int):
     plan = plan_for_editor(request, uuid)
     line = _line(plan, line_id)
-    if line.kind != PlanLine.Kind.SERVICE:
-        raise Http404("A no-cost support has nothing to change; remove it and add it again.")
+    if line.kind not in (PlanLine.Kind.SERVICE, PlanLine.Kind.PA):
+        raise Http404("This line has nothing to change; remove it and add it again.")
     form = LineEditForm(posted(request), initial={"quantity": line.quantity, "notes": line.notes})
     if request.method == "POST" and form.is_valid():
         try:
@@ -451,3 +484,61 @@ def share_accept(request, token):
         request, f"You can now {share.get_access_display().lower()} for {share.plan.person_name}."
     )
     return redirect(share.plan.get_absolute_url())
+
+
+# --- lines the catalogue does not list (issue 21) ----------------------------------------------
+
+
+def _add_other_line(request, uuid, *, form_class, add, template: str, extra=None):
+    """A form for one kind of line; the service's refusals go on the form (error summary)."""
+    plan = plan_for_editor(request, uuid)
+    form = form_class(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            line = add(user=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{line.description} has been added to the plan.")
+            return redirect(plan.get_absolute_url())
+    context = {"plan": plan, "form": form, **(extra or {})}
+    return render(request, TEMPLATES + template, context)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_add_pa(request, uuid):
+    from ..employer_costs import current_rates
+
+    return _add_other_line(
+        request,
+        uuid,
+        form_class=PALineForm,
+        add=services.plan_add_pa_line,
+        template="plan_pa_form.html",
+        extra={"rates": current_rates()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_add_membership(request, uuid):
+    return _add_other_line(
+        request,
+        uuid,
+        form_class=MembershipLineForm,
+        add=services.plan_add_membership_line,
+        template="plan_membership_form.html",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_add_one_off(request, uuid):
+    return _add_other_line(
+        request,
+        uuid,
+        form_class=OneOffLineForm,
+        add=services.plan_add_one_off_line,
+        template="plan_one_off_form.html",
+    )
