@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from catalogue import rules
 from catalogue.models import Postcode, PriceOption, Service
 
-from .models import MESSAGE_MAX_LENGTH, Enquiry, PlanShare, SupportPlan
+from .models import MESSAGE_MAX_LENGTH, Enquiry, PlanLine, PlanShare, SupportPlan
 from .services import OUTCOMES_MAX
 
 
@@ -308,7 +308,52 @@ class QuantityField(forms.CharField):
         return parse_quantity(super().clean(value))
 
 
-class ServiceLineForm(forms.Form):
+# --- how a line is paid for (issue 21) ---------------------------------------------------------
+
+NOT_DECIDED = ("", "Not decided yet")
+
+# The plan's way of managing the money is the starting choice for each line.
+ROUTE_FROM_PLAN = {
+    SupportPlan.MoneyManagement.DIRECT_PAYMENT: PlanLine.PaidBy.DIRECT_PAYMENT,
+    SupportPlan.MoneyManagement.COUNCIL: PlanLine.PaidBy.COUNCIL,
+    SupportPlan.MoneyManagement.ISF: PlanLine.PaidBy.ISF,
+    SupportPlan.MoneyManagement.SELF_FUNDED: PlanLine.PaidBy.PERSON,
+}
+
+
+def route_initial(plan: SupportPlan) -> dict[str, str]:
+    return {"paid_by": ROUTE_FROM_PLAN.get(plan.money_management, "")}
+
+
+class PaymentFieldsBase(forms.Form):
+    """How the line is paid for; the service says which ways fit which line."""
+
+    route_choices: list[tuple[str, str]] = [*PlanLine.PaidBy.choices, NOT_DECIDED]
+
+    paid_by = forms.ChoiceField(
+        label="How is it paid for?",
+        help_text="A plan can mix these: each line says how it is paid.",
+        choices=[],
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose how it is paid for."},
+    )
+    isf_provider = forms.CharField(
+        label="Provider managing the individual service fund",
+        help_text="Only if it is paid from an individual service fund.",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Keep the name to 200 characters or fewer."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["paid_by"].choices = self.route_choices
+        for name in ("paid_by", "isf_provider"):  # after the line's own fields
+            self.fields[name] = self.fields.pop(name)
+
+
+class ServiceLineForm(PaymentFieldsBase):
     price_option = forms.ModelChoiceField(
         label="Which price?",
         queryset=PriceOption.objects.none(),
@@ -471,7 +516,13 @@ def _notes() -> forms.CharField:
     )
 
 
-class PALineForm(forms.Form):
+class PALineForm(PaymentFieldsBase):
+    route_choices = [
+        (PlanLine.PaidBy.DIRECT_PAYMENT.value, PlanLine.PaidBy.DIRECT_PAYMENT.label),
+        (PlanLine.PaidBy.PERSON.value, PlanLine.PaidBy.PERSON.label),
+        NOT_DECIDED,
+    ]
+
     description = forms.CharField(
         label="What will the personal assistant do?",
         help_text="For example, 'One-to-one support at home and out and about'.",
@@ -500,7 +551,7 @@ class PALineForm(forms.Form):
     notes = _notes()
 
 
-class MembershipLineForm(forms.Form):
+class MembershipLineForm(PaymentFieldsBase):
     description = forms.CharField(
         label="What is the membership or subscription?",
         help_text="For example, 'Annual membership of a local garden'.",
@@ -520,7 +571,7 @@ class MembershipLineForm(forms.Form):
     notes = _notes()
 
 
-class OneOffLineForm(forms.Form):
+class OneOffLineForm(PaymentFieldsBase):
     description = forms.CharField(
         label="What is the item?",
         help_text="For example, 'Perching stool' or 'Baking course'.",
@@ -538,3 +589,10 @@ class OneOffLineForm(forms.Form):
     )
     provided_by = _provided_by("For example, the shop or college.")
     notes = _notes()
+
+
+class LinePaymentForm(PaymentFieldsBase):
+    def __init__(self, *args, line: PlanLine | None = None, **kwargs):
+        if line is not None and line.kind == PlanLine.Kind.PA:
+            self.route_choices = PALineForm.route_choices
+        super().__init__(*args, **kwargs)

@@ -252,6 +252,15 @@ class PlanLine(models.Model):
         MEMBERSHIP = "membership", "Membership or subscription"
         ONE_OFF = "one-off", "One-off item"
 
+    class PaidBy(models.TextChoices):
+        """How a paid line is paid for; a plan may mix them (Care Act guidance: direct payment,
+        council-managed, an individual service fund, or a combination)."""
+
+        DIRECT_PAYMENT = "direct-payment", "Direct payment"
+        COUNCIL = "council", "Arranged by the council"
+        ISF = "isf", "Individual service fund"
+        PERSON = "person", "Paid by the person or their family"
+
     plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="lines")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     service = models.ForeignKey(
@@ -267,6 +276,11 @@ class PlanLine(models.Model):
     unit = models.CharField(max_length=10, blank=True)
     quantity = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal("0.00"))
     notes = models.CharField(max_length=300, blank=True)
+    # Blank: not decided yet (and always blank on a no-cost support).
+    paid_by = models.CharField(max_length=20, choices=PaidBy.choices, blank=True)
+    isf_provider = models.CharField(
+        "Provider managing the individual service fund", max_length=200, blank=True
+    )
     # A PA line's employer rates (costing.EmployerRates.as_mapping) as they were when it was added.
     employer_rates = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -299,6 +313,17 @@ class PlanLine(models.Model):
         """A PA line's cost part by part, at the rates copied onto the line."""
         rates = costing.EmployerRates.from_mapping(self.employer_rates)
         return costing.pa_costs(self.unit_amount, self.quantity, rates)
+
+    @property
+    def route_label(self) -> str:
+        """How the line is paid, in words ('Individual service fund with Holly Homecare')."""
+        if self.kind == self.Kind.INFORMAL:
+            return "No cost"
+        if not self.paid_by:
+            return "Not decided yet"
+        if self.paid_by == self.PaidBy.ISF:
+            return f"Individual service fund with {self.isf_provider}"
+        return self.get_paid_by_display()
 
     @property
     def is_costed_weekly(self) -> bool:

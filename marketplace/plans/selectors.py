@@ -137,6 +137,50 @@ class Verdict:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class RouteTotal:
+    """What one way of paying covers: a week, a year (52 weeks) and in one-off items."""
+
+    paid_by: str
+    isf_provider: str
+    label: str
+    weekly: Decimal
+    one_off: Decimal
+
+    @property
+    def annual(self) -> Decimal:
+        return costing.to_penny(self.weekly * costing.WEEKS_PER_YEAR)
+
+    @property
+    def first_year(self) -> Decimal:
+        return costing.first_year_cost(self.annual, self.one_off)
+
+
+ROUTE_ORDER = [*PlanLine.PaidBy.values, ""]
+
+
+def route_totals(lines: list[PlanLine]) -> list[RouteTotal]:
+    """The plan's paid lines added up by how they are paid (an individual service fund per
+    provider; lines not decided yet together). The weekly figures add up to the plan's weekly
+    total, as each line's cost is already rounded."""
+    groups: dict[tuple[str, str], list[PlanLine]] = {}
+    for line in lines:
+        if line.kind == PlanLine.Kind.INFORMAL:
+            continue
+        groups.setdefault((line.paid_by, line.isf_provider), []).append(line)
+    totals = [
+        RouteTotal(
+            paid_by=paid_by,
+            isf_provider=provider,
+            label=members[0].route_label,
+            weekly=sum((line.weekly_cost for line in members), Decimal("0.00")),
+            one_off=sum((line.one_off_cost for line in members), Decimal("0.00")),
+        )
+        for (paid_by, provider), members in groups.items()
+    ]
+    return sorted(totals, key=lambda t: (ROUTE_ORDER.index(t.paid_by), t.isf_provider.lower()))
+
+
 @dataclass
 class PlanSummary:
     """`lines` are costed a week (one-off items cost nothing a week and are in `one_offs`)."""
@@ -150,6 +194,7 @@ class PlanSummary:
     one_offs: list[LineView] = field(default_factory=list)
     one_off_total: Decimal = Decimal("0.00")
     first_year: Decimal = Decimal("0.00")
+    routes: list[RouteTotal] = field(default_factory=list)
 
     @property
     def over_budget(self) -> bool:
@@ -246,6 +291,7 @@ def plan_summary(plan: SupportPlan, *, today: date | None = None) -> PlanSummary
         one_offs=one_offs,
         one_off_total=one_off_total,
         first_year=costing.first_year_cost(totals.annual, one_off_total),
+        routes=route_totals(lines),
     )
 
 

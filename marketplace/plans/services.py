@@ -481,9 +481,11 @@ def plan_add_service_line(
     price_option: PriceOption,
     quantity: Decimal,
     notes: str = "",
+    paid_by: str = "",
+    isf_provider: str = "",
 ) -> PlanLine:
     """Add a listing the public can find, at one of its own current prices, `quantity` a week.
-    The price is copied onto the line."""
+    The price is copied onto the line; `paid_by` says how it is paid (see _apply_route)."""
     require_plan_editor(user, plan)
     _require_draft(plan)
     _check_line_room(plan)
@@ -511,6 +513,7 @@ def plan_add_service_line(
         quantity=quantity,
         notes=notes.strip(),
     )
+    _apply_route(line, paid_by, isf_provider)
     line.full_clean()
     line.save()
     plan.save(update_fields=["updated_at"])
@@ -734,6 +737,52 @@ def _checked_text(value: str, *, field: str, missing: str) -> str:
     return value
 
 
+def _apply_route(line: PlanLine, paid_by: str, isf_provider: str) -> None:
+    """How a paid line is paid: a direct payment, arranged by the council, an individual service
+    fund with a named provider, or by the person or family; blank while not decided. A no-cost
+    support is never paid for. A PA employed directly is the person's employee, so the council
+    cannot arrange them and no provider holds them in a fund: a direct payment or the person's
+    own money pays them."""
+    paid_by = paid_by or ""
+    isf_provider = " ".join((isf_provider or "").split())
+    if paid_by and paid_by not in PlanLine.PaidBy.values:
+        raise ValidationError({"paid_by": "Choose how the support is paid for."})
+    if line.kind == PlanLine.Kind.INFORMAL and paid_by:
+        raise ValidationError({"paid_by": "A no-cost support is not paid for."})
+    if line.kind == PlanLine.Kind.PA and paid_by in (PlanLine.PaidBy.COUNCIL, PlanLine.PaidBy.ISF):
+        raise ValidationError(
+            {
+                "paid_by": "A personal assistant you employ is paid by a direct payment or by "
+                "you or your family. If an agency provides them, add the agency's service."
+            }
+        )
+    if paid_by == PlanLine.PaidBy.ISF:
+        if not isf_provider:
+            raise ValidationError(
+                {"isf_provider": "Name the provider that manages the individual service fund."}
+            )
+        if len(isf_provider) > 200:
+            raise ValidationError({"isf_provider": "Keep the name to 200 characters or fewer."})
+    else:
+        isf_provider = ""
+    line.paid_by = paid_by
+    line.isf_provider = isf_provider
+
+
+@transaction.atomic
+def plan_set_line_payment(
+    *, user, line: PlanLine, paid_by: str, isf_provider: str = ""
+) -> PlanLine:
+    """Say (or change) how a line of a draft plan is paid for (see _apply_route)."""
+    require_plan_editor(user, line.plan)
+    _require_draft(line.plan)
+    _apply_route(line, paid_by, isf_provider)
+    line.full_clean()
+    line.save(update_fields=["paid_by", "isf_provider"])
+    line.plan.save(update_fields=["updated_at"])
+    return line
+
+
 def _add_line(plan: SupportPlan, line: PlanLine) -> PlanLine:
     line.full_clean()
     line.save()
@@ -751,6 +800,8 @@ def plan_add_pa_line(
     description: str = "Personal assistant",
     provided_by: str = "",
     notes: str = "",
+    paid_by: str = "",
+    isf_provider: str = "",
 ) -> PlanLine:
     """Add a personal assistant the person employs directly: hourly pay x hours a week, plus the
     employer's costs (holiday pay, National Insurance, pension, insurance, payroll) at the rates
@@ -781,6 +832,7 @@ def plan_add_pa_line(
         notes=(notes or "").strip(),
         employer_rates=current_rates().as_mapping(),
     )
+    _apply_route(line, paid_by, isf_provider)
     return _add_line(plan, line)
 
 
@@ -793,6 +845,8 @@ def plan_add_membership_line(
     yearly_cost: Decimal,
     provided_by: str = "",
     notes: str = "",
+    paid_by: str = "",
+    isf_provider: str = "",
 ) -> PlanLine:
     """Add a membership or subscription paid once a year (a garden, a gym, a club); the plan
     shows it as a cost a week (yearly cost / 52)."""
@@ -814,6 +868,7 @@ def plan_add_membership_line(
         quantity=Decimal("1"),
         notes=(notes or "").strip(),
     )
+    _apply_route(line, paid_by, isf_provider)
     return _add_line(plan, line)
 
 
@@ -826,6 +881,8 @@ def plan_add_one_off_line(
     cost: Decimal,
     provided_by: str = "",
     notes: str = "",
+    paid_by: str = "",
+    isf_provider: str = "",
 ) -> PlanLine:
     """Add a one-off item (equipment, a course): shown apart from the weekly cost and added to
     the first year's cost."""
@@ -845,4 +902,5 @@ def plan_add_one_off_line(
         quantity=Decimal("1"),
         notes=(notes or "").strip(),
     )
+    _apply_route(line, paid_by, isf_provider)
     return _add_line(plan, line)

@@ -38,6 +38,11 @@ urlpatterns = [
     path("plans/<str:uuid>/lines/add-one-off/", plans.plan_add_one_off, name="plan_add_one_off"),
     path("plans/<str:uuid>/lines/<int:line_id>/", plans.plan_line_edit, name="plan_line_edit"),
     path(
+        "plans/<str:uuid>/lines/<int:line_id>/payment/",
+        plans.plan_line_payment,
+        name="plan_line_payment",
+    ),
+    path(
         "plans/<str:uuid>/lines/<int:line_id>/remove/",
         plans.plan_line_remove,
         name="plan_line_remove",

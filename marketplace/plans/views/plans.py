@@ -21,6 +21,7 @@ from ..context_processors import current_shortlist_ids
 from ..forms import (
     InformalLineForm,
     LineEditForm,
+    LinePaymentForm,
     MembershipLineForm,
     OneOffLineForm,
     OutcomesForm,
@@ -28,6 +29,7 @@ from ..forms import (
     PlanForm,
     ServiceLineForm,
     ShareForm,
+    route_initial,
 )
 from ..models import PlanLine, PlanShare, SupportPlan
 from ..permissions import can_agree_plan, can_edit_plan, plan_access
@@ -159,6 +161,7 @@ def plan_csv(request, uuid):
             "Quantity a week",
             "Weekly cost",
             "Notes",
+            "Paid by",
         ]
     )
     for view in summary.lines:
@@ -174,6 +177,7 @@ def plan_csv(request, uuid):
                 "" if informal else line.quantity,
                 view.weekly_cost,
                 _cell(" ".join([line.notes, *view.notices]).strip()),
+                "" if informal else _cell(line.route_label),
             ]
         )
         if line.kind == PlanLine.Kind.PA:
@@ -196,7 +200,7 @@ def plan_csv(request, uuid):
     writer.writerow(["Annual total (52 weeks)", summary.annual])
     if summary.one_offs:
         writer.writerow([])
-        writer.writerow(["One-off item", "Provided by", "Cost", "Notes"])
+        writer.writerow(["One-off item", "Provided by", "Cost", "Notes", "Paid by"])
         for view in summary.one_offs:
             line = view.line
             writer.writerow(
@@ -205,10 +209,16 @@ def plan_csv(request, uuid):
                     _cell(line.provided_by),
                     line.unit_amount,
                     _cell(line.notes),
+                    _cell(line.route_label),
                 ]
             )
         writer.writerow(["One-off items in all", summary.one_off_total])
         writer.writerow(["First year's cost (52 weeks and one-off items)", summary.first_year])
+    if summary.routes:
+        writer.writerow([])
+        writer.writerow(["Paid by", "A week", "A year (52 weeks)", "One-off items"])
+        for route in summary.routes:
+            writer.writerow([_cell(route.label), route.weekly, route.annual, route.one_off])
     if summary.difference is not None:
         writer.writerow(["Budget left each week", summary.difference])
     return response
@@ -286,7 +296,7 @@ def plan_add_service(request, uuid):
             {"plan": plan, "services": _choosable_services(request, plan)},
         )
     service = get_object_or_404(Service.objects.select_related("organisation"), pk=int(service_id))
-    form = ServiceLineForm(posted(request), service=service)
+    form = ServiceLineForm(posted(request), service=service, initial=route_initial(plan))
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_add_service_line(
@@ -296,6 +306,8 @@ def plan_add_service(request, uuid):
                 price_option=form.cleaned_data["price_option"],
                 quantity=form.cleaned_data["quantity"],
                 notes=form.cleaned_data["notes"],
+                paid_by=form.cleaned_data["paid_by"],
+                isf_provider=form.cleaned_data["isf_provider"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -492,7 +504,7 @@ def share_accept(request, token):
 def _add_other_line(request, uuid, *, form_class, add, template: str, extra=None):
     """A form for one kind of line; the service's refusals go on the form (error summary)."""
     plan = plan_for_editor(request, uuid)
-    form = form_class(posted(request))
+    form = form_class(posted(request), initial=route_initial(plan))
     if request.method == "POST" and form.is_valid():
         try:
             line = add(user=request.user, plan=plan, **form.cleaned_data)
@@ -541,4 +553,27 @@ def plan_add_one_off(request, uuid):
         form_class=OneOffLineForm,
         add=services.plan_add_one_off_line,
         template="plan_one_off_form.html",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_line_payment(request, uuid, line_id: int):
+    """Say how a paid line is paid for (direct payment, council, ISF, the person)."""
+    plan = plan_for_editor(request, uuid)
+    line = _line(plan, line_id)
+    if line.kind == PlanLine.Kind.INFORMAL:
+        raise Http404("A no-cost support is not paid for.")
+    initial = {"paid_by": line.paid_by, "isf_provider": line.isf_provider}
+    form = LinePaymentForm(posted(request), initial=initial, line=line)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_set_line_payment(user=request.user, line=line, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{line.description}: {line.route_label}.")
+            return redirect(plan.get_absolute_url())
+    return render(
+        request, TEMPLATES + "plan_line_payment.html", {"plan": plan, "line": line, "form": form}
     )
