@@ -11,7 +11,16 @@ from django.core.exceptions import ValidationError
 from catalogue import rules
 from catalogue.models import Postcode, PriceOption, Service
 
-from .models import MESSAGE_MAX_LENGTH, Enquiry, PlanLine, PlanShare, SupportPlan
+from .models import (
+    CONTINGENCY_MAX_LENGTH,
+    MESSAGE_MAX_LENGTH,
+    Enquiry,
+    OutcomeOption,
+    PlanLine,
+    PlanOutcome,
+    PlanShare,
+    SupportPlan,
+)
 from .services import OUTCOMES_MAX
 
 
@@ -254,18 +263,82 @@ class PlanForm(forms.Form):
 
 
 class OutcomesForm(forms.Form):
+    options = forms.ModelMultipleChoiceField(
+        label="Outcomes people often choose",
+        help_text="Choose any that matter to the person.",
+        queryset=OutcomeOption.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Choose outcomes from the list.",
+            "invalid_pk_value": "Choose outcomes from the list.",
+        },
+    )
     outcomes = forms.CharField(
-        label="What matters to the person",
-        help_text=f"Write one outcome on each line, up to {OUTCOMES_MAX}. For example: "
+        label="Outcomes in the person's own words",
+        help_text=f"Write one outcome on each line (up to {OUTCOMES_MAX} in all). For example: "
         "'To stay living in my own home', 'To see my friends at the lunch club every week'.",
         required=False,
         max_length=OUTCOMES_MAX * 310,
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"max_length": "That is too much text. Keep each outcome short."},
     )
+    needs = forms.CharField(
+        label="Needs to be met",
+        help_text="Write one need on each line. For example: 'Help to get washed and dressed', "
+        "'Someone with me when I go out'.",
+        required=False,
+        max_length=OUTCOMES_MAX * 310,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"max_length": "That is too much text. Keep each need short."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["options"]
+        field.queryset = OutcomeOption.objects.filter(active=True).order_by(  # type: ignore[attr-defined]
+            "audience", "sort_order", "name"
+        )
+        field.label_from_instance = lambda o: (  # type: ignore[attr-defined]
+            f"{o.name} (for carers)" if o.audience == OutcomeOption.Audience.CARER else o.name
+        )
 
     def outcome_list(self) -> list[str]:
         return self.cleaned_data["outcomes"].splitlines()
+
+    def need_list(self) -> list[str]:
+        return self.cleaned_data["needs"].splitlines()
+
+
+class ContingencyForm(forms.Form):
+    contingency = forms.CharField(
+        label="If something goes wrong",
+        help_text="What happens if, for example, your PA is ill or a service cannot come: who "
+        "to call, who steps in, what must not be missed.",
+        required=False,
+        max_length=CONTINGENCY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "max_length": f"Keep this to {CONTINGENCY_MAX_LENGTH:,} characters or fewer."
+        },
+    )
+
+
+class LineOutcomesForm(forms.Form):
+    outcomes = forms.ModelMultipleChoiceField(
+        label="Which outcomes does this support serve?",
+        queryset=PlanOutcome.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Choose outcomes from the plan.",
+            "invalid_pk_value": "Choose outcomes from the plan.",
+        },
+    )
+
+    def __init__(self, *args, plan: SupportPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcomes"].queryset = plan.outcome_items.all()  # type: ignore[attr-defined]
 
 
 def parse_quantity(text: str) -> Decimal:

@@ -22,6 +22,7 @@ from . import costing
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
 MESSAGE_MAX_LENGTH = 3000
+CONTINGENCY_MAX_LENGTH = 2000
 
 
 # --- shortlists -------------------------------------------------------------------------------
@@ -160,6 +161,31 @@ class EnquiryMessage(models.Model):
 # --- support plans ----------------------------------------------------------------------------
 
 
+class OutcomeOption(models.Model):
+    """An outcome people often want, kept by the council (a Wagtail snippet) for people to choose
+    in their plans; anyone may also write their own. Retire one with `active`, never delete it:
+    plans and reviews point at it."""
+
+    class Audience(models.TextChoices):
+        PERSON = "person", "People who draw on care and support"
+        CARER = "carer", "Carers"
+
+    name = models.CharField(max_length=200)
+    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.PERSON)
+    hint = models.CharField(max_length=300, blank=True)
+    sort_order = models.PositiveIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["audience", "sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["audience", "name"], name="outcome_option_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class SupportPlanQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Plans a person owns or that were shared with them (and not revoked)."""
@@ -196,7 +222,13 @@ class SupportPlan(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="support_plans"
     )
     person_name = models.CharField("Who the plan is for", max_length=100)
+    # The outcomes' texts in order, kept in step with PlanOutcome rows by the services (the rows
+    # are what lines and reviews point at; this list is what older readers and exports use).
     outcomes = models.JSONField(default=list, blank=True)
+    needs = models.JSONField(default=list, blank=True)
+    contingency = models.TextField(
+        "If something goes wrong", max_length=CONTINGENCY_MAX_LENGTH, blank=True
+    )
     budget = models.DecimalField(**MONEY, null=True, blank=True)
     budget_source = models.CharField(max_length=10, choices=BudgetSource.choices, blank=True)
     budget_source_detail = models.CharField(max_length=200, blank=True)
@@ -281,6 +313,7 @@ class PlanLine(models.Model):
     isf_provider = models.CharField(
         "Provider managing the individual service fund", max_length=200, blank=True
     )
+    serves = models.ManyToManyField("PlanOutcome", blank=True, related_name="lines")
     # A PA line's employer rates (costing.EmployerRates.as_mapping) as they were when it was added.
     employer_rates = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -333,6 +366,24 @@ class PlanLine(models.Model):
     def unit_words(self) -> str:
         singular, plural = costing.UNIT_WORDS.get(self.unit, ("unit", "units"))
         return singular if self.quantity == 1 else plural
+
+
+class PlanOutcome(models.Model):
+    """One outcome on a plan: chosen from the council's list (`option`, with its name copied) or
+    in the person's own words. Lines say which outcomes they serve; reviews record progress."""
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="outcome_items")
+    option = models.ForeignKey(
+        OutcomeOption, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.CharField(max_length=300)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class PlanShare(models.Model):

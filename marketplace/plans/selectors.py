@@ -263,9 +263,9 @@ def plan_summary(plan: SupportPlan, *, today: date | None = None) -> PlanSummary
     what is left of the budget and the tolerance verdict."""
     today = today or timezone.localdate()
     lines = list(
-        plan.lines.select_related("service__organisation", "price_option").order_by(
-            "created_at", "pk"
-        )
+        plan.lines.select_related("service__organisation", "price_option")
+        .prefetch_related("serves")
+        .order_by("created_at", "pk")
     )
     service_ids = [line.service_id for line in lines if line.service_id]
     visible = set(Service.objects.visible().filter(pk__in=service_ids).values_list("pk", flat=True))

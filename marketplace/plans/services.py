@@ -31,11 +31,14 @@ from catalogue.models import PriceOption, Service
 
 from . import costing, notifications
 from .models import (
+    CONTINGENCY_MAX_LENGTH,
     MESSAGE_MAX_LENGTH,
     Enquiry,
     EnquiryMessage,
     ListingWeek,
+    OutcomeOption,
     PlanLine,
+    PlanOutcome,
     PlanShare,
     Shortlist,
     ShortlistItem,
@@ -438,26 +441,101 @@ def plan_update(*, user, plan: SupportPlan, **fields: Any) -> SupportPlan:
     return plan
 
 
-@transaction.atomic
-def plan_set_outcomes(*, user, plan: SupportPlan, outcomes: Iterable[str]) -> SupportPlan:
-    """What matters to the person, in their words: a list of up to OUTCOMES_MAX short items."""
-    require_plan_editor(user, plan)
-    _require_draft(plan)
-    cleaned = [" ".join(item.split()) for item in outcomes]
+def _cleaned_list(items: Iterable[str], *, field: str, noun: str) -> list[str]:
+    cleaned = [" ".join(item.split()) for item in items]
     cleaned = [item for item in cleaned if item]
     if len(cleaned) > OUTCOMES_MAX:
-        raise ValidationError({"outcomes": f"List up to {OUTCOMES_MAX} outcomes."})
+        raise ValidationError({field: f"List up to {OUTCOMES_MAX} {noun}s."})
     too_long = [i for i, item in enumerate(cleaned, 1) if len(item) > OUTCOME_MAX_LENGTH]
     if too_long:
         raise ValidationError(
             {
-                "outcomes": f"Outcome {too_long[0]} is too long: keep each one to "
+                field: f"{noun.capitalize()} {too_long[0]} is too long: keep each one to "
                 f"{OUTCOME_MAX_LENGTH} characters or fewer."
             }
         )
-    plan.outcomes = cleaned
-    plan.save(update_fields=["outcomes", "updated_at"])
+    return cleaned
+
+
+@transaction.atomic
+def plan_set_outcomes(
+    *,
+    user,
+    plan: SupportPlan,
+    outcomes: Iterable[str] = (),
+    options: Iterable[OutcomeOption] = (),
+    needs: Iterable[str] | None = None,
+) -> SupportPlan:
+    """What matters to the person: outcomes chosen from the council's list (`options`, active
+    ones) and in their own words (`outcomes`), up to OUTCOMES_MAX in all, each no longer than
+    OUTCOME_MAX_LENGTH; and, when given, the needs to be met (the same limits). An outcome kept
+    from before keeps its row, so the lines that serve it and its review history stay linked."""
+    require_plan_editor(user, plan)
+    _require_draft(plan)
+    chosen = list(dict.fromkeys(options))
+    retired = [option.name for option in chosen if not option.active]
+    if retired:
+        raise ValidationError({"options": f"{retired[0]} can no longer be chosen."})
+    own = _cleaned_list(outcomes, field="outcomes", noun="outcome")
+    chosen_names = {option.name.lower() for option in chosen}
+    own = [text for text in dict.fromkeys(own) if text.lower() not in chosen_names]
+    if len(chosen) + len(own) > OUTCOMES_MAX:
+        raise ValidationError({"outcomes": f"List up to {OUTCOMES_MAX} outcomes."})
+    wanted: list[tuple[OutcomeOption | None, str]] = [(o, o.name) for o in chosen]
+    wanted += [(None, text) for text in own]
+
+    existing = list(plan.outcome_items.all())
+    by_option = {item.option_id: item for item in existing if item.option_id}
+    by_text = {item.text: item for item in existing if not item.option_id}
+    kept: set[int] = set()
+    for order, (option, text) in enumerate(wanted):
+        item = by_option.get(option.pk) if option else by_text.get(text)
+        if item is None:
+            item = PlanOutcome(plan=plan, option=option, text=text)
+        item.sort_order = order
+        item.full_clean()
+        item.save()
+        kept.add(item.pk)
+    plan.outcome_items.exclude(pk__in=kept).delete()
+    plan.outcomes = [text for _, text in wanted]
+    fields = ["outcomes", "updated_at"]
+    if needs is not None:
+        plan.needs = _cleaned_list(needs, field="needs", noun="need")
+        fields.append("needs")
+    plan.save(update_fields=fields)
     return plan
+
+
+@transaction.atomic
+def plan_set_contingency(*, user, plan: SupportPlan, contingency: str) -> SupportPlan:
+    """What happens if something goes wrong (such as the PA being ill): the person's words."""
+    require_plan_editor(user, plan)
+    _require_draft(plan)
+    text = (contingency or "").strip()
+    if len(text) > CONTINGENCY_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "contingency": f"Keep this to {CONTINGENCY_MAX_LENGTH:,} characters or fewer. "
+                f"It has {len(text):,}."
+            }
+        )
+    plan.contingency = text
+    plan.save(update_fields=["contingency", "updated_at"])
+    return plan
+
+
+@transaction.atomic
+def plan_set_line_outcomes(*, user, line: PlanLine, outcomes: Iterable[PlanOutcome]) -> PlanLine:
+    """Which of the plan's outcomes a line serves (the guidance: the plan links needs and
+    outcomes to how they are met)."""
+    require_plan_editor(user, line.plan)
+    _require_draft(line.plan)
+    chosen = list(dict.fromkeys(outcomes))
+    if any(item.plan_id != line.plan_id for item in chosen):
+        raise ValidationError({"outcomes": "Choose outcomes from this plan."})
+    line.serves.set(chosen)
+    line.plan.save(update_fields=["updated_at"])
+    return line
 
 
 def _check_line_room(plan: SupportPlan) -> None:

@@ -27,6 +27,7 @@ urlpatterns = [
     path("plans/<str:uuid>/", plans.plan_detail, name="plan"),
     path("plans/<str:uuid>/edit/", plans.plan_edit, name="plan_edit"),
     path("plans/<str:uuid>/outcomes/", plans.plan_outcomes, name="plan_outcomes"),
+    path("plans/<str:uuid>/contingency/", plans.plan_contingency, name="plan_contingency"),
     path("plans/<str:uuid>/lines/add-service/", plans.plan_add_service, name="plan_add_service"),
     path("plans/<str:uuid>/lines/add-support/", plans.plan_add_informal, name="plan_add_informal"),
     path("plans/<str:uuid>/lines/add-pa/", plans.plan_add_pa, name="plan_add_pa"),
@@ -37,6 +38,11 @@ urlpatterns = [
     ),
     path("plans/<str:uuid>/lines/add-one-off/", plans.plan_add_one_off, name="plan_add_one_off"),
     path("plans/<str:uuid>/lines/<int:line_id>/", plans.plan_line_edit, name="plan_line_edit"),
+    path(
+        "plans/<str:uuid>/lines/<int:line_id>/outcomes/",
+        plans.plan_line_outcomes,
+        name="plan_line_outcomes",
+    ),
     path(
         "plans/<str:uuid>/lines/<int:line_id>/payment/",
         plans.plan_line_payment,

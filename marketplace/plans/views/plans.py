@@ -19,8 +19,10 @@ from catalogue.models import Service
 from .. import selectors, services
 from ..context_processors import current_shortlist_ids
 from ..forms import (
+    ContingencyForm,
     InformalLineForm,
     LineEditForm,
+    LineOutcomesForm,
     LinePaymentForm,
     MembershipLineForm,
     OneOffLineForm,
@@ -151,6 +153,13 @@ def plan_csv(request, uuid):
     for outcome in plan.outcomes:
         writer.writerow([_cell(outcome)])
     writer.writerow([])
+    if plan.needs:
+        writer.writerow(["Need to be met"])
+        for need in plan.needs:
+            writer.writerow([_cell(need)])
+        writer.writerow([])
+    writer.writerow(["If something goes wrong", _cell(plan.contingency)])
+    writer.writerow([])
     writer.writerow(
         [
             "Support",
@@ -162,6 +171,7 @@ def plan_csv(request, uuid):
             "Weekly cost",
             "Notes",
             "Paid by",
+            "Serves outcomes",
         ]
     )
     for view in summary.lines:
@@ -178,6 +188,7 @@ def plan_csv(request, uuid):
                 view.weekly_cost,
                 _cell(" ".join([line.notes, *view.notices]).strip()),
                 "" if informal else _cell(line.route_label),
+                _cell("; ".join(outcome.text for outcome in line.serves.all())),
             ]
         )
         if line.kind == PlanLine.Kind.PA:
@@ -259,16 +270,44 @@ def plan_edit(request, uuid):
 @require_http_methods(["GET", "HEAD", "POST"])
 def plan_outcomes(request, uuid):
     plan = plan_for_editor(request, uuid)
-    form = OutcomesForm(posted(request), initial={"outcomes": "\n".join(plan.outcomes)})
+    items = list(plan.outcome_items.all())
+    initial = {
+        "options": [item.option_id for item in items if item.option_id],
+        "outcomes": "\n".join(item.text for item in items if not item.option_id),
+        "needs": "\n".join(plan.needs),
+    }
+    form = OutcomesForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.plan_set_outcomes(user=request.user, plan=plan, outcomes=form.outcome_list())
+            services.plan_set_outcomes(
+                user=request.user,
+                plan=plan,
+                outcomes=form.outcome_list(),
+                options=form.cleaned_data["options"],
+                needs=form.need_list(),
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, "The outcomes have been saved.")
             return redirect(plan.get_absolute_url())
     return render(request, TEMPLATES + "plan_outcomes.html", {"form": form, "plan": plan})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_contingency(request, uuid):
+    plan = plan_for_editor(request, uuid)
+    form = ContingencyForm(posted(request), initial={"contingency": plan.contingency})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_set_contingency(user=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "What happens if something goes wrong has been saved.")
+            return redirect(plan.get_absolute_url())
+    return render(request, TEMPLATES + "plan_contingency.html", {"form": form, "plan": plan})
 
 
 def _choosable_services(request, plan: SupportPlan) -> list[Service]:
@@ -576,4 +615,27 @@ def plan_line_payment(request, uuid, line_id: int):
             return redirect(plan.get_absolute_url())
     return render(
         request, TEMPLATES + "plan_line_payment.html", {"plan": plan, "line": line, "form": form}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_line_outcomes(request, uuid, line_id: int):
+    """Which of the plan's outcomes a line serves."""
+    plan = plan_for_editor(request, uuid)
+    line = _line(plan, line_id)
+    initial = {"outcomes": list(line.serves.values_list("pk", flat=True))}
+    form = LineOutcomesForm(posted(request), initial=initial, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_set_line_outcomes(
+                user=request.user, line=line, outcomes=form.cleaned_data["outcomes"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Saved which outcomes {line.description} serves.")
+            return redirect(plan.get_absolute_url())
+    return render(
+        request, TEMPLATES + "plan_line_outcomes.html", {"plan": plan, "line": line, "form": form}
     )
