@@ -13,9 +13,10 @@ class PlansConfig(AppConfig):
 
         from . import personal_data as plans_data
         from . import receivers  # noqa: F401  (connects the sign-in and page-view receivers)
-        from .employer_costs import check_employer_costs
+        from .checks import check_employer_costs, check_review_settings
 
         checks.register(check_employer_costs)
+        checks.register(check_review_settings)
 
         personal_data.register(
             "shortlist", export=plans_data.export_shortlist, erase=plans_data.erase_shortlist

@@ -221,6 +221,15 @@ class PlanForm(forms.Form):
             "max_length": "The name must be 100 characters or fewer.",
         },
     )
+    plan_for = forms.ChoiceField(
+        label="Whose support is the plan for?",
+        help_text="A carer can make a plan for their own support as a carer.",
+        choices=SupportPlan.PlanFor.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        initial=SupportPlan.PlanFor.PERSON,
+        error_messages={"invalid_choice": "Say whose support the plan is for."},
+    )
     budget = forms.CharField(
         label="Indicative weekly budget, in pounds (optional)",
         help_text="From the council's budget calculator, or a letter from the council, "
@@ -259,7 +268,9 @@ class PlanForm(forms.Form):
         return parse_money(self.cleaned_data["budget"])
 
     def plan_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.fields}
+        fields = {name: self.cleaned_data[name] for name in self.fields}
+        fields["plan_for"] = fields["plan_for"] or SupportPlan.PlanFor.PERSON
+        return fields
 
 
 class OutcomesForm(forms.Form):

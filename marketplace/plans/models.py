@@ -217,11 +217,16 @@ class SupportPlan(models.Model):
         SELF_FUNDED = "self-funded", "I pay for my own care"
         UNDECIDED = "undecided", "Not decided yet"
 
+    class PlanFor(models.TextChoices):
+        PERSON = "person", "The person's own support"
+        CARER = "carer", "A carer's own support as a carer"
+
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="support_plans"
     )
     person_name = models.CharField("Who the plan is for", max_length=100)
+    plan_for = models.CharField(max_length=10, choices=PlanFor.choices, default=PlanFor.PERSON)
     # The outcomes' texts in order, kept in step with PlanOutcome rows by the services (the rows
     # are what lines and reviews point at; this list is what older readers and exports use).
     outcomes = models.JSONField(default=list, blank=True)
@@ -384,6 +389,88 @@ class PlanOutcome(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class PlanReviewQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=PlanReview.Status.PENDING)
+
+    def done(self):
+        return self.filter(status=PlanReview.Status.DONE)
+
+
+class PlanReview(models.Model):
+    """A review of an agreed plan: scheduled (the first 6 to 8 weeks after agreement, then at
+    least every 12 months) or unscheduled (asked for early when things change). Once recorded
+    it says how each outcome is going, what changes, the cost in the period, the person's own
+    view and the decision; an unscheduled one may carry a new estimate beside the old budget."""
+
+    class Kind(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled review"
+        UNSCHEDULED = "unscheduled", "Early (unscheduled) review"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "To do"
+        DONE = "done", "Done"
+
+    class Decision(models.TextChoices):
+        CONTINUE = "continue", "Continue the plan as it is"
+        CHANGE = "change", "Change the plan"
+        REASSESS = "reassess", "Reassess the person's needs"
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="reviews")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.SCHEDULED)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    due_on = models.DateField(db_index=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(max_length=MESSAGE_MAX_LENGTH, blank=True)
+    reviewed_on = models.DateField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changes = models.TextField(max_length=MESSAGE_MAX_LENGTH, blank=True)
+    cost_in_period = models.DecimalField(**MONEY, null=True, blank=True)
+    person_view = models.TextField(max_length=MESSAGE_MAX_LENGTH, blank=True)
+    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
+    # The plan's weekly cost and budget when the review was recorded, and a new estimate (an
+    # unscheduled review's reassessment), so the page shows the new estimate beside the old.
+    weekly_cost = models.DecimalField(**MONEY, null=True, blank=True)
+    previous_budget = models.DecimalField(**MONEY, null=True, blank=True)
+    new_estimate = models.DecimalField(**MONEY, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = PlanReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.plan} due {self.due_on}"
+
+
+class PlanReviewOutcome(models.Model):
+    """How one outcome is going, recorded at a review (its text copied, so it stays readable)."""
+
+    class Progress(models.TextChoices):
+        ACHIEVED = "achieved", "Achieved"
+        PARTLY = "partly", "Partly achieved"
+        NOT_YET = "not-yet", "Not achieved yet"
+
+    review = models.ForeignKey(PlanReview, on_delete=models.CASCADE, related_name="outcomes")
+    outcome = models.ForeignKey(
+        PlanOutcome, null=True, blank=True, on_delete=models.SET_NULL, related_name="progress"
+    )
+    text = models.CharField(max_length=300)
+    progress = models.CharField(max_length=10, choices=Progress.choices)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.text}: {self.get_progress_display()}"
 
 
 class PlanShare(models.Model):

@@ -15,8 +15,17 @@ from django.utils import timezone
 from catalogue import rules
 from catalogue.models import Category, Organisation, Postcode, PriceOption, Service
 
-from . import costing
-from .models import Enquiry, ListingWeek, PlanLine, PlanShare, SupportPlan
+from . import costing, reviews
+from .models import (
+    Enquiry,
+    ListingWeek,
+    PlanLine,
+    PlanOutcome,
+    PlanReview,
+    PlanReviewOutcome,
+    PlanShare,
+    SupportPlan,
+)
 from .services import week_start
 
 # --- shortlist and compare --------------------------------------------------------------------
@@ -415,3 +424,68 @@ def listing_usage(organisation: Organisation, *, weeks: int = 8, today=None) -> 
         .order_by("name")
     )
     return listings_usage({organisation.pk: services}, weeks=weeks, today=today)[organisation.pk]
+
+
+# --- reviews and the figures commissioners see (issue 21) --------------------------------------
+
+
+def reviews_of(plan: SupportPlan) -> list[PlanReview]:
+    """A plan's reviews, the next one to do first, with what each recorded."""
+    return list(
+        plan.reviews.select_related("reviewed_by", "requested_by")
+        .prefetch_related("outcomes")
+        .order_by("status", "due_on", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class ReviewFigures:
+    """Reviews due, overdue and done; outcomes achieved at review for people and for carers;
+    unscheduled reviews and how many were within the new estimate; the most chosen outcomes."""
+
+    today: date
+    due: int
+    overdue: int
+    done: int
+    achieved_people: reviews.Share
+    achieved_carers: reviews.Share
+    unscheduled: int
+    within_new_estimate: reviews.Share
+    top_outcomes: list[tuple[str, int]]
+
+
+def review_figures(*, today: date | None = None, top: int = 5) -> ReviewFigures:
+    """The commissioners' review figures, over agreed plans, in a fixed number of queries."""
+    from django.conf import settings
+
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=settings.PLANS_REVIEW_REMIND_DAYS)
+    pending = PlanReview.objects.pending().filter(plan__status=SupportPlan.Status.AGREED)
+    counts = pending.aggregate(
+        due=Count("pk", filter=Q(due_on__gte=today, due_on__lte=horizon)),
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+    )
+    progress = PlanReviewOutcome.objects.filter(review__status=PlanReview.Status.DONE)
+    by_audience: dict[str, list[str]] = {"person": [], "carer": []}
+    for plan_for, value in progress.values_list("review__plan__plan_for", "progress"):
+        by_audience.setdefault(plan_for, []).append(value)
+    unscheduled = PlanReview.objects.done().filter(kind=PlanReview.Kind.UNSCHEDULED)
+    pairs = unscheduled.exclude(new_estimate=None).exclude(weekly_cost=None)
+    chosen = (
+        PlanOutcome.objects.values("text")
+        .annotate(plans=Count("plan", distinct=True))
+        .order_by("-plans", "text")[:top]
+    )
+    return ReviewFigures(
+        today=today,
+        due=counts["due"],
+        overdue=counts["overdue"],
+        done=PlanReview.objects.done().count(),
+        achieved_people=reviews.achieved_share(by_audience["person"]),
+        achieved_carers=reviews.achieved_share(by_audience["carer"]),
+        unscheduled=unscheduled.count(),
+        within_new_estimate=reviews.within_estimate_share(
+            pairs.values_list("weekly_cost", "new_estimate")
+        ),
+        top_outcomes=[(row["text"], row["plans"]) for row in chosen],
+    )

@@ -39,6 +39,8 @@ from .models import (
     OutcomeOption,
     PlanLine,
     PlanOutcome,
+    PlanReview,
+    PlanReviewOutcome,
     PlanShare,
     Shortlist,
     ShortlistItem,
@@ -384,6 +386,7 @@ def enquiries_anonymise_sender(*, user) -> int:
 
 PLAN_FIELDS = (
     "person_name",
+    "plan_for",
     "budget",
     "budget_source",
     "budget_source_detail",
@@ -684,6 +687,7 @@ def plan_agree(*, user, plan: SupportPlan) -> SupportPlan:
     plan.agreed_at = timezone.now()
     plan.agreed_by = user
     plan.save(update_fields=["status", "agreed_at", "agreed_by", "updated_at"])
+    plan_schedule_reviews(plan=plan)
     return plan
 
 
@@ -982,3 +986,172 @@ def plan_add_one_off_line(
     )
     _apply_route(line, paid_by, isf_provider)
     return _add_line(plan, line)
+
+
+# --- reviews (issue 21) --------------------------------------------------------------------------
+
+REVIEW_DECISION_REQUIRED = "Record the decision: continue, change the plan or reassess."
+
+
+def _practitioner_addresses(plan: SupportPlan) -> list[str]:
+    """The practitioner who agreed the plan and the practitioners it is shared with."""
+    addresses = [plan.agreed_by.email] if plan.agreed_by_id and plan.agreed_by else []
+    for share in plan.shares.filter(revoked_at__isnull=True, user__isnull=False).select_related(
+        "user"
+    ):
+        if share.user is not None and is_practitioner(share.user):
+            addresses.append(share.user.email)
+    return addresses
+
+
+def _schedule_review(plan: SupportPlan, *, today: date) -> PlanReview | None:
+    """Give an agreed plan its next scheduled review when it has none to do: the first
+    PLANS_FIRST_REVIEW_WEEKS after agreement, later ones PLANS_REVIEW_INTERVAL_MONTHS after the
+    last review (reviews.py)."""
+    from django.conf import settings
+
+    from . import reviews
+
+    if plan.reviews.pending().filter(kind=PlanReview.Kind.SCHEDULED).exists():
+        return None
+    last = plan.reviews.done().exclude(reviewed_on=None).order_by("-reviewed_on").first()
+    if last is None:
+        due = reviews.first_review_due(today, settings.PLANS_FIRST_REVIEW_WEEKS)
+    else:
+        due = reviews.next_review_due(last.reviewed_on, settings.PLANS_REVIEW_INTERVAL_MONTHS)
+    return PlanReview.objects.create(plan=plan, kind=PlanReview.Kind.SCHEDULED, due_on=due)
+
+
+@transaction.atomic
+def plan_schedule_reviews(*, plan: SupportPlan, today: date | None = None) -> PlanReview | None:
+    """Called when a plan is agreed (see plan_agree): its review dates are set from then."""
+    if plan.status != SupportPlan.Status.AGREED:
+        raise ValidationError("Only an agreed plan has review dates.")
+    return _schedule_review(plan, today=today or timezone.localdate())
+
+
+@transaction.atomic
+def plan_request_review(
+    *, user, plan: SupportPlan, reason: str, today: date | None = None
+) -> PlanReview:
+    """The person (or a helper who may change the plan) asks for an early review when things
+    change: an unscheduled review due at once; the practitioners are told by e-mail."""
+    require_plan_editor(user, plan)
+    if plan.status != SupportPlan.Status.AGREED:
+        raise ValidationError("You can ask for a review of an agreed plan.")
+    if plan.reviews.pending().filter(kind=PlanReview.Kind.UNSCHEDULED).exists():
+        raise ValidationError("An early review has already been asked for.")
+    reason = _check_message(reason, "reason")
+    review = PlanReview(
+        plan=plan,
+        kind=PlanReview.Kind.UNSCHEDULED,
+        due_on=today or timezone.localdate(),
+        requested_by=user,
+        reason=reason,
+    )
+    review.full_clean()
+    review.save()
+    notifications.email(
+        template="review_requested",
+        to=_practitioner_addresses(plan),
+        context={"plan": plan, "review": review},
+    )
+    return review
+
+
+@transaction.atomic
+def plan_record_review(
+    *,
+    user,
+    review: PlanReview,
+    progress: dict[int, str],
+    changes: str,
+    cost_in_period: Decimal | None,
+    person_view: str,
+    decision: str,
+    new_estimate: Decimal | None = None,
+    today: date | None = None,
+) -> PlanReview:
+    """A practitioner the plan is shared with records a review: for each of the plan's outcomes
+    achieved, partly or not yet (`progress`, by PlanOutcome id); what changes; the cost in the
+    period; the person's own view; the decision; and, after a reassessment, the new estimate
+    (kept beside the budget it replaces). The next scheduled review is then set."""
+    plan = review.plan
+    if not can_agree_plan(user, plan):
+        raise PermissionDenied("Only a practitioner the plan is shared with can record a review.")
+    if review.status != PlanReview.Status.PENDING:
+        raise ValidationError("This review has already been recorded.")
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    outcomes = list(plan.outcome_items.all())
+    for item in outcomes:
+        if progress.get(item.pk) not in PlanReviewOutcome.Progress.values:
+            errors.setdefault(f"outcome_{item.pk}", []).append(
+                f"Say how '{item.text}' is going: achieved, partly or not yet."
+            )
+    if decision not in PlanReview.Decision.values:
+        errors.setdefault("decision", []).append(REVIEW_DECISION_REQUIRED)
+    for field, amount in (("cost_in_period", cost_in_period), ("new_estimate", new_estimate)):
+        if amount is None:
+            continue
+        if not amount.is_finite() or amount < 0 or amount != costing.to_penny(amount):
+            errors.setdefault(field, []).append("Enter an amount in pounds and pence, like 373.53.")
+        elif amount > LINE_AMOUNT_MAX * 10:
+            errors.setdefault(field, []).append("That amount is too large.")
+    if cost_in_period is None:
+        errors.setdefault("cost_in_period", []).append("Enter what the support cost in the period.")
+    if errors:
+        raise ValidationError(errors)
+
+    review.status = PlanReview.Status.DONE
+    review.reviewed_on = today
+    review.reviewed_by = user
+    review.changes = (changes or "").strip()
+    review.cost_in_period = cost_in_period
+    review.person_view = (person_view or "").strip()
+    review.decision = decision
+    review.weekly_cost = costing.plan_totals(line.weekly_cost for line in plan.lines.all()).weekly
+    review.previous_budget = plan.budget
+    review.new_estimate = new_estimate
+    review.full_clean()
+    review.save()
+    PlanReviewOutcome.objects.bulk_create(
+        PlanReviewOutcome(review=review, outcome=item, text=item.text, progress=progress[item.pk])
+        for item in outcomes
+    )
+    if plan.status == SupportPlan.Status.AGREED:
+        _schedule_review(plan, today=today)
+    return review
+
+
+def send_review_reminders(*, today: date | None = None) -> int:
+    """E-mail the person and the practitioners once about each review of an agreed plan that is
+    due within PLANS_REVIEW_REMIND_DAYS (or overdue). Safe to run twice, or twice at once: a
+    review is claimed (reminded_at set) before its e-mail is queued. Returns how many."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=settings.PLANS_REVIEW_REMIND_DAYS)
+    candidates = (
+        PlanReview.objects.pending()
+        .filter(reminded_at__isnull=True, due_on__lte=horizon, plan__status="agreed")
+        .select_related("plan__owner", "plan__agreed_by")
+    )
+    sent = 0
+    for review in candidates:
+        with transaction.atomic():
+            claimed = PlanReview.objects.filter(pk=review.pk, reminded_at__isnull=True).update(
+                reminded_at=timezone.now()
+            )
+            if not claimed:
+                continue
+            plan = review.plan
+            notifications.email(
+                template="review_due",
+                to=[plan.owner.email, *_practitioner_addresses(plan)],
+                context={"plan": plan, "review": review},
+            )
+            sent += 1
+    return sent

@@ -341,3 +341,11 @@ PLANS_EMPLOYER_COSTS = {
     "(£15 a month; set your council's figure)",
 }
 PLANS_EMPLOYER_COSTS.update(json.loads(env("PLANS_EMPLOYER_COSTS", "{}") or "{}"))
+
+# Reviews of agreed plans (Care Act guidance: the first soon after agreement, then at least
+# every 12 months). The first falls PLANS_FIRST_REVIEW_WEEKS (6 to 8) after agreement, the next
+# PLANS_REVIEW_INTERVAL_MONTHS (1 to 12) after each review; send_review_reminders e-mails the
+# person and the practitioner PLANS_REVIEW_REMIND_DAYS before a review is due.
+PLANS_FIRST_REVIEW_WEEKS = env_int("PLANS_FIRST_REVIEW_WEEKS", 6)
+PLANS_REVIEW_INTERVAL_MONTHS = env_int("PLANS_REVIEW_INTERVAL_MONTHS", 12)
+PLANS_REVIEW_REMIND_DAYS = env_int("PLANS_REVIEW_REMIND_DAYS", 14)

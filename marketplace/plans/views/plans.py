@@ -247,6 +247,7 @@ def plan_edit(request, uuid):
     plan = plan_for_editor(request, uuid)
     initial = {
         "person_name": plan.person_name,
+        "plan_for": plan.plan_for,
         "budget": "" if plan.budget is None else str(plan.budget),
         "budget_source": plan.budget_source,
         "budget_source_detail": plan.budget_source_detail,
