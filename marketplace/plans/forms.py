@@ -18,6 +18,8 @@ from .models import (
     OutcomeOption,
     PlanLine,
     PlanOutcome,
+    PlanReview,
+    PlanReviewOutcome,
     PlanShare,
     SupportPlan,
 )
@@ -680,3 +682,85 @@ class LinePaymentForm(PaymentFieldsBase):
         if line is not None and line.kind == PlanLine.Kind.PA:
             self.route_choices = PALineForm.route_choices
         super().__init__(*args, **kwargs)
+
+
+# --- reviews (issue 21) ------------------------------------------------------------------------
+
+
+class ReviewRequestForm(CharacterCountMixin, forms.Form):
+    count_fields = ("reason",)
+
+    reason = forms.CharField(
+        label="What has changed?",
+        help_text="For example, 'My husband has changed jobs' or 'I have been in hospital'.",
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": "Say what has changed.",
+            "max_length": _too_long(MESSAGE_MAX_LENGTH),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._drop_maxlength()
+
+
+class ReviewRecordForm(forms.Form):
+    """One radio question per outcome of the plan, then what the review decided."""
+
+    changes = forms.CharField(
+        label="What changes?",
+        required=False,
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": _too_long(MESSAGE_MAX_LENGTH)},
+    )
+    cost_in_period = MoneyField(
+        label="What the support cost since the last review, in pounds",
+        what="the cost in the period",
+        example="4850.00",
+    )
+    person_view = forms.CharField(
+        label="What the person thinks, in their own words",
+        required=False,
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": _too_long(MESSAGE_MAX_LENGTH)},
+    )
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=PlanReview.Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Record the decision: continue, change the plan or reassess.",
+            "invalid_choice": "Record the decision: continue, change the plan or reassess.",
+        },
+    )
+    new_estimate = MoneyField(
+        label="New weekly estimate after a reassessment, in pounds (optional)",
+        help_text="Shown beside the budget it replaces.",
+        what="the new estimate",
+        example="420.00",
+        required=False,
+    )
+
+    def __init__(self, *args, outcomes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcome_fields: list[tuple[str, PlanOutcome]] = []
+        progress = {}
+        for item in outcomes:
+            name = f"outcome_{item.pk}"
+            message = f"Say how '{item.text}' is going: achieved, partly or not yet."
+            progress[name] = forms.ChoiceField(
+                label=item.text,
+                choices=PlanReviewOutcome.Progress.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": message, "invalid_choice": message},
+            )
+            self.outcome_fields.append((name, item))
+        # The outcomes first, in the plan's order.
+        self.fields = {**progress, **self.fields}
+
+    def progress(self) -> dict[int, str]:
+        return {item.pk: self.cleaned_data[name] for name, item in self.outcome_fields}

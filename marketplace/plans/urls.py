@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import enquiries, plans, shortlist
+from .views import enquiries, plans, reviews, shortlist
 
 app_name = "plans"
 
@@ -63,6 +63,13 @@ urlpatterns = [
         plans.plan_share_revoke,
         name="plan_share_revoke",
     ),
+    path("plans/<str:uuid>/reviews/ask/", reviews.review_request, name="review_request"),
+    path(
+        "plans/<str:uuid>/reviews/<int:review_id>/record/",
+        reviews.review_record,
+        name="review_record",
+    ),
+    path("commissioning/plans/reviews/", reviews.review_figures, name="review_figures"),
     path("plans/<str:uuid>/print/", plans.plan_print, name="plan_print"),
     path("plans/<str:uuid>/plan.csv", plans.plan_csv, name="plan_csv"),
 ]

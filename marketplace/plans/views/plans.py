@@ -119,6 +119,7 @@ def plan_detail(request, uuid):
             "may_edit": can_edit_plan(request.user, plan),
             "can_agree": can_agree_plan(request.user, plan),
             "shares": list(selectors.shares_of(plan)) if access == "owner" else [],
+            "reviews": selectors.reviews_of(plan),
         },
     )
 
@@ -130,7 +131,12 @@ def plan_print(request, uuid):
     return render(
         request,
         TEMPLATES + "plan_print.html",
-        {"plan": plan, "summary": selectors.plan_summary(plan), "printed_on": timezone.now()},
+        {
+            "plan": plan,
+            "summary": selectors.plan_summary(plan),
+            "printed_on": timezone.now(),
+            "reviews": selectors.reviews_of(plan),
+        },
     )
 
 
@@ -225,6 +231,21 @@ def plan_csv(request, uuid):
             )
         writer.writerow(["One-off items in all", summary.one_off_total])
         writer.writerow(["First year's cost (52 weeks and one-off items)", summary.first_year])
+    reviews = selectors.reviews_of(plan)
+    if reviews:
+        writer.writerow([])
+        writer.writerow(["Review", "Due", "Status", "Reviewed on", "Decision", "New estimate"])
+        for review in reviews:
+            writer.writerow(
+                [
+                    review.get_kind_display(),
+                    review.due_on.isoformat(),
+                    review.get_status_display(),
+                    review.reviewed_on.isoformat() if review.reviewed_on else "",
+                    review.get_decision_display(),
+                    "" if review.new_estimate is None else review.new_estimate,
+                ]
+            )
     if summary.routes:
         writer.writerow([])
         writer.writerow(["Paid by", "A week", "A year (52 weeks)", "One-off items"])
