@@ -49,16 +49,13 @@ from .permissions import require_editor
 from .photos import describe_size
 from .rules import normalise_postcode
 
-DEFAULT_MAX_BYTES = 1024 * 1024
-DEFAULT_MAX_ROWS = 1_000
-
 
 def max_bytes() -> int:
-    return int(getattr(settings, "CATALOGUE_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return int(settings.CATALOGUE_UPLOAD_MAX_BYTES)
 
 
 def max_rows() -> int:
-    return int(getattr(settings, "CATALOGUE_UPLOAD_MAX_ROWS", DEFAULT_MAX_ROWS))
+    return int(settings.CATALOGUE_UPLOAD_MAX_ROWS)
 
 
 @dataclass(frozen=True)

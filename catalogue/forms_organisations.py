@@ -20,16 +20,6 @@ CQC_PROVIDER_ID = re.compile(r"^1-\d{5,17}$")
 PHONE_CHARACTERS = re.compile(r"^[\d\s()+-]+$")
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on the field it names when the form has
-    that field, otherwise above the form (the error summary shows both)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
 class TelInput(forms.TextInput):
     input_type = "tel"
 

@@ -2,8 +2,8 @@
 
 Forms parse what people type and present it back; the rules (a price needs a unit and cannot be
 negative, a postcode must be one we know, vacancies cannot exceed beds...) live in
-catalogue/services.py. `add_service_errors` puts the ValidationError a service raises beside the
-field it is about, so the person sees it in the error summary and next to the field.
+catalogue/services.py. `core.forms.add_service_errors` puts the ValidationError a service raises
+beside the field it is about, so the person sees it in the error summary and next to the field.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
+
+from core.forms import add_service_errors
 
 from .models import Category, ClientGroup, FundingType, Locality, PriceOption, Service, Unit
 from .services import SERVICE_FIELDS, SERVICE_RELATIONS
@@ -44,20 +46,6 @@ CARE_HOME_CATEGORY = "care-homes"
 
 TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M", "%I:%M%p", "%I:%M %p", "%I%p", "%I %p"]
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d %m %Y", "%d-%m-%Y", "%d %B %Y", "%d %b %Y"]
-
-
-def add_service_errors(
-    form: forms.Form, error: ValidationError, aliases: dict[str, str | None] | None = None
-) -> None:
-    """Put a service's ValidationError on the form: each message beside its field when the form
-    has that field (or the field `aliases` names), otherwise at the top of the error summary."""
-    aliases = aliases or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, messages in error.message_dict.items():
-        target = aliases.get(name, name)
-        form.add_error(target if target in form.fields else None, messages)
 
 
 def takes_vacancies(service: Service) -> bool:

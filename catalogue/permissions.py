@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 
-from marketplace.accounts.roles import Role
+from core.roles import Role, has_role
 
 from .models import Membership, Organisation
 
@@ -14,10 +14,7 @@ def membership_of(user, organisation: Organisation) -> Membership | None:
 
 
 def is_moderator(user) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and (user.is_superuser or user.groups.filter(name=Role.MODERATOR.value).exists())
-    )
+    return has_role(user, Role.MODERATOR)
 
 
 def can_edit_listings(user, organisation: Organisation) -> bool:

@@ -44,8 +44,6 @@ from .models import Service, ServiceChange, ServicePhoto
 from .permissions import require_editor
 
 MAX_PHOTOS = 10
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
-DEFAULT_MAX_PIXELS = 25_000_000
 
 # The decoders Pillow may try, and the formats they may report. Phones often save JPEGs with
 # a second, "multi-picture" frame, which Pillow reports as MPO: it is still a JPEG file.
@@ -60,11 +58,11 @@ ALT_REQUIRED = "Describe what the photo shows"
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "CATALOGUE_PHOTO_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return int(settings.CATALOGUE_PHOTO_MAX_BYTES)
 
 
 def max_pixels() -> int:
-    return int(getattr(settings, "CATALOGUE_PHOTO_MAX_PIXELS", DEFAULT_MAX_PIXELS))
+    return int(settings.CATALOGUE_PHOTO_MAX_PIXELS)
 
 
 def describe_size(size: int) -> str:

@@ -13,15 +13,14 @@ Rules:
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from marketplace import limits
-from marketplace.accounts.roles import Role
+from core import limits
+from core.email import send_email
+from core.roles import Role, role_holders
 
-from . import notifications
 from .models import ListingReport, Service
 
 MESSAGE_MAX_LENGTH = ListingReport._meta.get_field("message").max_length or 2000
@@ -32,11 +31,7 @@ REPORT_WINDOW_SECONDS = 60 * 60
 def moderator_addresses() -> list[str]:
     """The e-mail addresses of the active members of the Moderators group."""
     return list(
-        get_user_model()
-        .objects.filter(groups__name=Role.MODERATOR.value, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
+        role_holders(Role.MODERATOR).exclude(email="").values_list("email", flat=True).distinct()
     )
 
 
@@ -75,8 +70,8 @@ def listing_report_create(
     )
     report.full_clean()
     report.save()
-    notifications.email(
-        template="listing_report",
+    send_email(
+        template="catalogue/email/listing_report",
         to=moderator_addresses(),
         context={"report": report, "service": service, "organisation": service.organisation},
     )

@@ -23,8 +23,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from marketplace.accounts.roles import Role
-from marketplace.accounts.services import user_grant_role
+from core.email import send_email
+from core.roles import Role, user_grant_role
 
 from . import events, notifications, rules
 from .models import (
@@ -151,8 +151,8 @@ def _organisation_decision(
     organisation.full_clean()
     organisation.save()
     events.services_changed(organisation.services.values_list("pk", flat=True))
-    notifications.email(
-        template=template,
+    send_email(
+        template=f"catalogue/email/{template}",
         to=notifications.organisation_addresses(organisation),
         context={"organisation": organisation, "reason": reason},
     )
@@ -274,8 +274,8 @@ def claim_approve(*, moderator, claim: Claim) -> Membership:
             moderator=moderator,
             reason="Another member of staff has been given access. Ask them to invite you.",
         )
-    notifications.email(
-        template="claim_approved",
+    send_email(
+        template="catalogue/email/claim_approved",
         to=[claim.user.email],
         context={"organisation": organisation, "claim": claim},
     )
@@ -286,8 +286,8 @@ def _claim_close(*, claim: Claim, moderator, reason: str) -> None:
     claim.status, claim.reason = Claim.Status.REJECTED, reason
     claim.decided_at, claim.decided_by = timezone.now(), moderator
     claim.save()
-    notifications.email(
-        template="claim_rejected",
+    send_email(
+        template="catalogue/email/claim_rejected",
         to=[claim.user.email],
         context={"organisation": claim.organisation, "claim": claim, "reason": reason},
     )
@@ -325,8 +325,8 @@ def invitation_create(
     )
     invitation.full_clean()
     invitation.save()
-    notifications.email(
-        template="invitation",
+    send_email(
+        template="catalogue/email/invitation",
         to=[email],
         context={"invitation": invitation, "organisation": organisation, "inviter": user},
     )
@@ -584,8 +584,8 @@ def service_approve(*, moderator, service: Service) -> Service:
         raise ValidationError("Approve the organisation before its services.")
     _publish(service)
     _log(service, moderator, ServiceChange.Action.APPROVED)
-    notifications.email(
-        template="service_approved",
+    send_email(
+        template="catalogue/email/service_approved",
         to=notifications.organisation_addresses(service.organisation),
         context={"service": service},
     )
@@ -605,8 +605,8 @@ def _service_moderation(
     service.status, service.status_reason = status, reason
     service.save()
     _log(service, moderator, action, note=reason)
-    notifications.email(
-        template=f"service_{action}",
+    send_email(
+        template=f"catalogue/email/service_{action}",
         to=notifications.organisation_addresses(service.organisation),
         context={"service": service, "reason": reason},
     )
@@ -644,8 +644,8 @@ def service_restore(*, moderator, service: Service) -> Service:
         raise ValidationError("Only a suspended listing can be restored.")
     _publish(service)
     _log(service, moderator, ServiceChange.Action.RESTORED)
-    notifications.email(
-        template="service_restored",
+    send_email(
+        template="catalogue/email/service_restored",
         to=notifications.organisation_addresses(service.organisation),
         context={"service": service},
     )
@@ -847,8 +847,8 @@ def services_send_stale_reminders(*, now: datetime | None = None) -> int:
         by_organisation.setdefault(service.organisation_id, []).append(service)
     for services in by_organisation.values():
         organisation = services[0].organisation
-        notifications.email(
-            template="stale_reminder",
+        send_email(
+            template="catalogue/email/stale_reminder",
             to=notifications.organisation_addresses(organisation),
             context={
                 "organisation": organisation,

@@ -24,7 +24,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from marketplace.accounts.roles import Role
+from core.roles import Role
 
 from . import admin_views
 from .admin_views import admin_name, admin_url, is_moderator_cached, queue_counts_for

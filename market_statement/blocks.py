@@ -15,7 +15,7 @@ from typing import Any
 from django.utils.dateparse import parse_datetime
 from wagtail import blocks
 
-from marketplace.pages.blocks import (
+from core.blocks import (
     RICH_TEXT_FEATURES,
     CalloutBlock,
     HeadingBlock,

@@ -45,7 +45,7 @@ from catalogue.models import (
 )
 from catalogue.rules import months_before
 
-from . import stats
+from . import readers, stats
 from .figures import Column, Figures
 
 CACHE_VERSION_KEY = "market-statement:version"
@@ -54,7 +54,7 @@ NOT_KNOWN = "Not known"
 
 
 def cache_seconds() -> int:
-    return int(getattr(settings, "MARKET_STATEMENT_CACHE_SECONDS", 300))
+    return int(settings.MARKET_STATEMENT_CACHE_SECONDS)
 
 
 def invalidate_cache() -> None:
@@ -968,8 +968,8 @@ def coverage_matrix(distance_km: int) -> dict[str, Any]:
 
 
 # --- demand signals -------------------------------------------------------------------------------
-# Read from the search app (searches that found little) and the marketplace (enquiries,
-# shortlists, support plans). Imported inside the functions: these apps sit beside this one.
+# Read from the search app (searches that found little) and, through market_statement.readers,
+# from the plans app (enquiries, shortlists, support plans), which sits above this one.
 
 FEW_RESULTS = 3
 
@@ -1042,26 +1042,18 @@ def low_result_searches(options: Options, reference: Reference) -> Figures:
     "How often people enquire about, shortlist and plan with services, by category.",
 )
 def marketplace_activity(options: Options, reference: Reference) -> Figures:
-    from marketplace.plans.models import Enquiry, PlanLine, ShortlistItem
-
     category, locality = _scope(options, reference)
     now = _now()
     start = period_start(options.period_months, now)
-    enquiries = list(
-        Enquiry.objects.filter(created_at__gte=start, created_at__lte=now).values_list(
-            "service_id", flat=True
+    try:
+        activity = readers.read("service_activity", start, now)
+    except readers.MissingReader:
+        return _empty(
+            "marketplace_activity",
+            "Enquiries, shortlists and support plans",
+            "Enquiries and support plans are not part of this site.",
         )
-    )
-    shortlisted = list(
-        ShortlistItem.objects.filter(added_at__gte=start, added_at__lte=now).values_list(
-            "service_id", flat=True
-        )
-    )
-    planned = list(
-        PlanLine.objects.filter(
-            created_at__gte=start, created_at__lte=now, service__isnull=False
-        ).values_list("service_id", "plan_id")
-    )
+    enquiries, shortlisted, planned = activity.enquiries, activity.shortlisted, activity.planned
     ids = set(enquiries) | set(shortlisted) | {sid for sid, _plan in planned}
     listings = Listings(Service.objects.filter(pk__in=ids))
     label, groups = _groups(options, reference)
@@ -1108,10 +1100,6 @@ def marketplace_activity(options: Options, reference: Reference) -> Figures:
 # --- the RAS rate ---------------------------------------------------------------------------------
 
 
-def _rate_of(summary) -> Decimal | None:
-    return summary.rate if summary is not None else None
-
-
 @metric(
     "ras_rate",
     "RAS money per point",
@@ -1119,48 +1107,22 @@ def _rate_of(summary) -> Decimal | None:
     "The Resource Allocation System's money per point now and how it moved, month by month.",
 )
 def ras_rate(options: Options, reference: Reference) -> Figures:
-    from marketplace.ras import calculator, selectors
-    from marketplace.ras.models import SchemeVersion
-
     now = _now()
-    scheme = selectors.active_scheme()
-    if scheme is None:
-        return _empty("ras_rate", "RAS money per point", "There is no active RAS scheme.")
-    current = selectors.scheme_rate(scheme)
-    references = list(
-        scheme.reference_services.select_related("category").order_by("sort_order", "pk")
-    )
-    histories = [
-        selectors.rate_history(r, iqr_multiple=scheme.iqr_multiple, months=options.period_months)
-        for r in references
-    ]
-    rows = []
-    market_mode = scheme.rate_mode == SchemeVersion.RateMode.MARKET
-    for index, (day, _summary) in enumerate(histories[0] if histories else []):
+    try:
+        rate = readers.read("ras_rate", options.period_months)
+    except readers.MissingReader:
         rate = None
-        if market_mode:
-            try:
-                rate = calculator.money_per_point(
-                    [
-                        calculator.RateComponent(
-                            name=r.name,
-                            weight=r.weight,
-                            rate=_rate_of(history[index][1]),
-                        )
-                        for r, history in zip(references, histories, strict=True)
-                    ]
-                )
-            except calculator.CalculatorError:
-                rate = None
-        else:
-            rate = scheme.fixed_rate
-        rows.append(
-            {"label": day.strftime("%b %Y"), "rate": str(rate) if rate is not None else None}
-        )
+    if rate is None:
+        return _empty("ras_rate", "RAS money per point", "There is no active RAS scheme.")
+    rows = [
+        {"label": day.strftime("%b %Y"), "rate": str(value) if value is not None else None}
+        for day, value in rate.months
+    ]
     priced = [row for row in rows if row["rate"] is not None]
     period = dict(PERIOD_CHOICES).get(options.period_months, f"{options.period_months} months")
-    if current.money_per_point is not None:
-        summary = f"The RAS pays £{current.money_per_point} a week per point ({scheme.name})."
+    market_mode = rate.market_mode
+    if rate.money_per_point is not None:
+        summary = f"The RAS pays £{rate.money_per_point} a week per point ({rate.scheme_name})."
         if len(priced) >= 2:
             first, last = Decimal(str(priced[0]["rate"])), Decimal(str(priced[-1]["rate"]))
             change = stats.percent_change(first, last) or Decimal(0)
@@ -1168,11 +1130,10 @@ def ras_rate(options: Options, reference: Reference) -> Figures:
                 f" At market prices it moved from £{first} in {priced[0]['label']} to £{last} "
                 f"in {priced[-1]['label']} ({change:+}%)."
                 if market_mode
-                else " The rate is not following market prices: "
-                f"{scheme.get_rate_mode_display().lower()}."
+                else f" The rate is not following market prices: {rate.rate_mode_label.lower()}."
             )
     else:
-        summary = "The RAS has no money-per-point rate: " + "; ".join(current.problems)
+        summary = "The RAS has no money-per-point rate: " + "; ".join(rate.problems)
     return Figures(
         metric="ras_rate",
         title=f"RAS money per point over the last {period}",
@@ -1185,8 +1146,8 @@ def ras_rate(options: Options, reference: Reference) -> Figures:
         chart={"kind": "line", "series": ["rate"]},
         summary=summary,
         options={
-            "Scheme": f"{scheme.name} (version {scheme.version})",
+            "Scheme": f"{rate.scheme_name} (version {rate.scheme_version})",
             "Period": f"the last {period}",
         },
-        notes=[current.source] if current.source else [],
+        notes=[rate.source] if rate.source else [],
     )

@@ -15,8 +15,8 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
-from marketplace.pages.blocks import RICH_TEXT_FEATURES
-from marketplace.pages.models import BasePage
+from core.blocks import RICH_TEXT_FEATURES
+from core.pages import BasePage
 
 from .blocks import DATA_BLOCK_TYPES, StatementStreamBlock
 

@@ -1,38 +1,17 @@
-"""E-mails about statements: rendered from templates/market_statement/email/, sent by the
-catalogue's background e-mail task once the transaction commits."""
+"""E-mails about statements: rendered from templates/market_statement/email/, sent one per
+recipient by core.email.send_email once the transaction commits."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from django.conf import settings
-from django.db import transaction
-from django.template.loader import render_to_string
-
-from catalogue.tasks import send_email
-from marketplace.accounts.roles import Role
+from core.email import send_email
+from core.roles import Role, role_holders
 
 
-def _email(*, template: str, to: Iterable[str], context: dict) -> None:
-    """Queue one e-mail per recipient (so nobody sees another's address), after commit."""
-    recipients = sorted({address for address in to if address})
-    if not recipients:
-        return
-    context = {
-        "service_name": settings.WAGTAIL_SITE_NAME,
-        "base_url": settings.WAGTAILADMIN_BASE_URL,
-        **context,
-    }
-    subject = " ".join(
-        render_to_string(f"market_statement/email/{template}_subject.txt", context).split()
+def _email(*, template: str, to, context: dict) -> None:
+    """One e-mail per recipient (so nobody sees another's address), after commit."""
+    send_email(
+        template=f"market_statement/email/{template}", to=to, context=context, separately=True
     )
-    body = render_to_string(f"market_statement/email/{template}.txt", context)
-
-    def send() -> None:
-        for address in recipients:
-            send_email.enqueue(subject=subject, body=body, to=[address])
-
-    transaction.on_commit(send)
 
 
 def new_version(*, version) -> None:
@@ -49,11 +28,7 @@ def new_version(*, version) -> None:
 
 def comment_received(*, comment) -> None:
     """Tell the commissioners a comment is waiting for moderation."""
-    from marketplace.accounts.models import User
-
-    addresses = User.objects.filter(
-        groups__name=Role.COMMISSIONER.value, is_active=True
-    ).values_list("email", flat=True)
+    addresses = role_holders(Role.COMMISSIONER).values_list("email", flat=True)
     _email(template="comment_received", to=addresses, context={"comment": comment})
 
 

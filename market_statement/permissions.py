@@ -2,25 +2,17 @@
 
 from django.core.exceptions import PermissionDenied
 
-from marketplace.accounts.roles import Role
-
-
-def _in_group(user, *roles: Role) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser:
-        return True
-    return user.groups.filter(name__in=[role.value for role in roles]).exists()
+from core.roles import Role, has_role
 
 
 def is_commissioner(user) -> bool:
     """Commissioners (and superusers) read the dashboard and answer consultation comments."""
-    return _in_group(user, Role.COMMISSIONER)
+    return has_role(user, Role.COMMISSIONER)
 
 
 def can_moderate_comments(user) -> bool:
     """Commissioners and the council's moderators approve or decline comments."""
-    return _in_group(user, Role.COMMISSIONER, Role.MODERATOR)
+    return has_role(user, Role.COMMISSIONER, Role.MODERATOR)
 
 
 def can_comment(user, page) -> bool:

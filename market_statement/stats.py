@@ -3,7 +3,7 @@
 - Quartiles use the "inclusive" method (linear interpolation between order statistics, as in
   spreadsheets' QUARTILE.INC and Python's statistics.quantiles(method="inclusive")): for n
   sorted values, quantile p sits at position (n - 1) * p, counted from 0.
-- Money is rounded to the penny with ROUND_HALF_UP here and nowhere else in the app.
+- Money is rounded to the penny by core.money.to_penny, the site's one rounding rule.
 - Distances are on the British National Grid, in metres.
 """
 
@@ -14,12 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-PENNY = Decimal("0.01")
-
-
-def to_penny(amount: Decimal) -> Decimal:
-    """Round an amount of money to the penny, halves away from zero."""
-    return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
+from core.money import to_penny
 
 
 def quantile(sorted_values: Sequence[Decimal], p: Decimal) -> Decimal:
@@ -89,7 +84,7 @@ def weighted_mean(pairs: Iterable[tuple[Decimal, int]]) -> Decimal | None:
         weight += count
     if not weight:
         return None
-    return (total / weight).quantize(PENNY, rounding=ROUND_HALF_UP)
+    return to_penny(total / weight)
 
 
 def month_ends(last_year: int, last_month: int, count: int) -> list[tuple[int, int]]:

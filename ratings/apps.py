@@ -8,7 +8,7 @@ class RatingsConfig(AppConfig):
     def ready(self):
         # Reviews are personal data: the person's export includes them, and deleting their
         # account withdraws and anonymises them (the rule: ratings.services.reviews_erase).
-        from marketplace.accounts import personal_data
+        from core import personal_data
 
         from . import services
 

@@ -13,26 +13,27 @@ themselves are not limited (the demo loader and moderators use them freely). Los
 
 from __future__ import annotations
 
-from marketplace.limits import count, reached, setting
+from django.conf import settings
 
-DAY = 24 * 60 * 60
+from core.limits import count, reached
+
 HOUR = 60 * 60
 
 
 def submissions_per_account() -> int:
-    return setting("RATINGS_SUBMISSIONS_PER_ACCOUNT", 5)
+    return int(settings.RATINGS_SUBMISSIONS_PER_ACCOUNT)
 
 
 def submissions_per_address() -> int:
-    return setting("RATINGS_SUBMISSIONS_PER_ADDRESS", 20)
+    return int(settings.RATINGS_SUBMISSIONS_PER_ADDRESS)
 
 
 def submission_window() -> int:
-    return setting("RATINGS_SUBMISSION_WINDOW_SECONDS", DAY)
+    return int(settings.RATINGS_SUBMISSION_WINDOW_SECONDS)
 
 
 def reports_per_address() -> int:
-    return setting("RATINGS_REPORTS_PER_ADDRESS", 10)
+    return int(settings.RATINGS_REPORTS_PER_ADDRESS)
 
 
 def _key(kind: str, who: str) -> str:

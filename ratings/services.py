@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from catalogue.models import Service
 from catalogue.services import service_set_review_summary
+from core.email import send_email
 
 from . import notifications, scoring
 from .models import (
@@ -64,7 +65,7 @@ DUPLICATE_TEXT = (
 
 def reports_to_hide() -> int:
     """How many open reports hide a review until a moderator decides (setting, default 3)."""
-    return int(getattr(settings, "RATINGS_REPORTS_TO_HIDE", 3))
+    return int(settings.RATINGS_REPORTS_TO_HIDE)
 
 
 def _log(review: Review, action: str, user=None, note: str = "") -> None:
@@ -405,8 +406,8 @@ def review_approve(*, moderator, review: Review) -> Review:
     _log(review, ReviewEvent.Action.APPROVED, moderator)
     if first_time:
         organisation = review.service.organisation
-        notifications.email(
-            template="new_review",
+        send_email(
+            template="ratings/email/new_review",
             to=notifications.organisation_addresses(organisation),
             context={"review": review, "service": review.service, "organisation": organisation},
         )
@@ -436,8 +437,8 @@ def review_reject(*, moderator, review: Review, reason: str, note: str = "") -> 
     _close_reports(review, ReviewReport.Status.UPHELD, moderator)
     _log(review, ReviewEvent.Action.REJECTED, moderator, note or RejectionReason(reason).label)
     if review.author is not None:
-        notifications.email(
-            template="review_rejected",
+        send_email(
+            template="ratings/email/review_rejected",
             to=[review.author.email],
             context={
                 "review": review,
@@ -605,8 +606,8 @@ def reply_reject(*, moderator, reply: ReviewReply, reason: str, note: str = "") 
     reply.save()
     _log(reply.review, ReviewEvent.Action.REPLY_REJECTED, moderator, note or reason)
     organisation = reply.review.service.organisation
-    notifications.email(
-        template="reply_rejected",
+    send_email(
+        template="ratings/email/reply_rejected",
         to=[reply.author.email]
         if reply.author
         else notifications.organisation_addresses(organisation),

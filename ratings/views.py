@@ -21,7 +21,8 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from catalogue.models import Service
-from marketplace.limits import client_key
+from core.forms import add_service_errors
+from core.limits import client_key
 
 from . import limits, services
 from .forms import ReplyForm, ReportForm, ReviewForm
@@ -44,15 +45,6 @@ def _review_for(request, pk: int) -> Review:
     if not can_see_review(request.user, review):
         raise Http404("No such review.")
     return review
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: on its field where there is one."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _valid(form: ReviewForm) -> bool:
@@ -108,7 +100,7 @@ def review_create(request, slug: str):
                     author=request.user, service=service, **form.service_kwargs()
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 limits.submission_count(user_id=request.user.pk, client=client)
                 messages.success(
@@ -168,7 +160,7 @@ def review_edit(request, pk: int):
             try:
                 services.review_update(author=request.user, review=review, **form.service_kwargs())
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 limits.submission_count(user_id=request.user.pk, client=client)
                 messages.success(
@@ -220,7 +212,7 @@ def review_report(request, pk: int):
                 reporter=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             limits.report_count(client=client)
             messages.success(
@@ -259,7 +251,7 @@ def review_reply(request, pk: int):
                         user=request.user, reply=reply, text=form.cleaned_data["text"]
                     )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 limits.submission_count(user_id=request.user.pk, client=client)
                 messages.success(

@@ -17,12 +17,10 @@ from django.db import transaction
 from search.models import LowResultSearch
 from search.query import SearchQuery
 
-DEFAULT_FEW_RESULTS = 3
-
 
 def few_results_threshold() -> int:
     """How many results count as "few" (a search with fewer is recorded)."""
-    return int(getattr(settings, "SEARCH_FEW_RESULTS", DEFAULT_FEW_RESULTS))
+    return int(settings.SEARCH_FEW_RESULTS)
 
 
 def _filters_without_personal_data(query: SearchQuery) -> dict[str, Any]:

@@ -20,7 +20,7 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """The abuse limits (marketplace.limits) count in the cache: every test starts with full
+    """The abuse limits (core.limits) count in the cache: every test starts with full
     allowances, whatever earlier tests sent."""
     cache.clear()
     yield

@@ -3,7 +3,7 @@
 import factory
 import wagtail_factories
 
-from marketplace.accounts.roles import Role
+from core.roles import Role
 from marketplace.accounts.services import user_create
 from marketplace.pages.models import AdviceIndexPage, AdvicePage, HomePage
 
@@ -118,7 +118,7 @@ class OrganisationFactory(DjangoModelFactory):
 
 def make_provider(organisation=None, role=Membership.Role.OWNER, email: str = ""):
     """A signed-up person who is staff (owner by default) of `organisation`."""
-    from marketplace.accounts.roles import Role as AccountRole
+    from core.roles import Role as AccountRole
 
     user = make_user(email, AccountRole.PROVIDER_STAFF)
     Membership.objects.create(

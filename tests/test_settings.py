@@ -1,7 +1,9 @@
 """Settings come from the environment; production refuses to start without its secrets."""
 
+import ast
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -46,6 +48,14 @@ def dev_settings(*names: str, tmp_path: Path, **env: str) -> list[str]:
     return json.loads(result.stdout)
 
 
+# What production needs besides its secrets: PostgreSQL, a mail server and a shared cache.
+PRODUCTION = {
+    "DATABASE_URL": "postgres://care:pw@db.internal:5432/caremarket",
+    "EMAIL_HOST": "smtp.westshire.example",
+    "REDIS_URL": "redis://cache.internal:6379/0",
+}
+
+
 def test_production_settings_pass_the_deploy_checks(tmp_path):
     result = manage(
         "check",
@@ -56,6 +66,7 @@ def test_production_settings_pass_the_deploy_checks(tmp_path):
         DJANGO_SETTINGS_MODULE="marketplace.settings.production",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="care.westshire.example",
+        **PRODUCTION,
     )
 
     assert result.returncode == 0, result.stderr
@@ -72,7 +83,34 @@ def test_production_settings_pass_the_deploy_checks(tmp_path):
 )
 def test_production_refuses_to_start_without_its_secrets(tmp_path, env, message):
     result = manage(
-        "check", tmp_path=tmp_path, DJANGO_SETTINGS_MODULE="marketplace.settings.production", **env
+        "check",
+        tmp_path=tmp_path,
+        DJANGO_SETTINGS_MODULE="marketplace.settings.production",
+        **{**PRODUCTION, **env},
+    )
+
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"DATABASE_URL": "sqlite:///var/db.sqlite3"}, "DATABASE_URL must name a PostgreSQL"),
+        ({"EMAIL_HOST": ""}, "EMAIL_HOST must name the mail server"),
+        ({"REDIS_URL": ""}, "REDIS_URL must be set in production"),
+    ],
+)
+def test_production_refuses_a_sqlite_file_the_console_mailer_or_a_per_process_cache(
+    tmp_path, change, message
+):
+    result = manage(
+        "check",
+        tmp_path=tmp_path,
+        DJANGO_SETTINGS_MODULE="marketplace.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="care.westshire.example",
+        **{**PRODUCTION, **change},
     )
 
     assert result.returncode != 0
@@ -134,3 +172,85 @@ def test_smtp_and_elasticsearch_come_from_the_environment(tmp_path):
 
 def test_the_admin_fetches_no_avatars_from_outside(settings):
     assert settings.WAGTAIL_GRAVATAR_PROVIDER_URL is None
+
+
+# --- every setting has one declaration and one line in the README ---------------------------
+
+SETTINGS_DIR = ROOT / "marketplace" / "settings"
+NOT_SOURCE = {"tests", "bench", "frontend", "static", "node_modules", "migrations"}
+
+
+def _settings_read_in_the_code() -> dict[str, str]:
+    """Each setting the project's code reads (`settings.NAME`, `getattr(settings, "NAME")`),
+    with one place that reads it."""
+    found: dict[str, str] = {}
+    for path in sorted(ROOT.rglob("*.py")):
+        relative = path.relative_to(ROOT)
+        if (
+            NOT_SOURCE & set(relative.parts)
+            or relative.parts[0].startswith(".")
+            or (path.is_relative_to(SETTINGS_DIR))
+        ):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            name = None
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "settings"
+            ):
+                name = node.attr
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in {"getattr", "hasattr"}
+                and isinstance(node.args[0], ast.Name)
+                and node.args[0].id == "settings"
+                and isinstance(node.args[1], ast.Constant)
+            ):
+                name = node.args[1].value
+            if name and name.isupper():
+                found.setdefault(name, f"{relative}:{node.lineno}")
+    return found
+
+
+def _environment_variables() -> set[str]:
+    """The environment variables the settings modules read (env("NAME"), env_int("NAME")...)."""
+    names = set()
+    for path in SETTINGS_DIR.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in {"env", "env_int", "env_bool", "env_list"}
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                names.add(node.args[0].value)
+    return names
+
+
+def test_every_setting_the_code_reads_is_declared_in_base_settings():
+    """So an operator finds every setting, with its default and a comment, in one file: a
+    setting read only through getattr(settings, NAME, default) deep in a module is not."""
+    base = ast.parse((SETTINGS_DIR / "base.py").read_text())
+    declared = {
+        target.id
+        for node in ast.walk(base)
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    read = _settings_read_in_the_code()
+    assert read, "the scan found no settings at all"
+    assert {name: where for name, where in read.items() if name not in declared} == {}
+
+
+def test_every_environment_variable_is_in_the_readme_configuration_table():
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    listed = {
+        name for row in rows for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", row.split("|")[1])
+    }
+    assert sorted(_environment_variables() - listed) == []

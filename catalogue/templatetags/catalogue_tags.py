@@ -1,21 +1,21 @@
 """Presentation helpers for catalogue pages: money, prices, CQC ratings, opening times, text.
 
 Money is shown the GOV.UK way: "£28.50", "£1,234.50", and whole pounds without pence ("£900").
-Amounts are rounded to the penny (ROUND_HALF_UP) here and nowhere else in the templates.
+Amounts are rounded to the penny by core.money.to_penny, the site's one rounding rule.
 """
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.utils.html import format_html_join
 
 from catalogue.models import CQCRating, Unit
+from core.money import to_penny
 
 register = template.Library()
 
-PENNY = Decimal("0.01")
 KM_PER_MILE = 1.609344
 
 CQC_TAG_CLASSES: dict[str, str] = {
@@ -40,7 +40,7 @@ def money(amount) -> str:
     if amount is None or amount == "":
         return ""
     try:
-        value = Decimal(amount).quantize(PENNY, rounding=ROUND_HALF_UP)
+        value = to_penny(amount)
     except (InvalidOperation, TypeError, ValueError):
         return ""
     if value == value.to_integral_value():

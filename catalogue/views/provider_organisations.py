@@ -28,11 +28,11 @@ from catalogue.forms_organisations import (
     ConfirmForm,
     InvitationForm,
     OrganisationForm,
-    add_service_errors,
 )
 from catalogue.models import Claim, Invitation, Organisation, Service
 from catalogue.permissions import can_manage_people
 from catalogue.views.common import organisation_for_owner, organisation_for_staff
+from core.forms import add_service_errors
 
 CLAIM_RESULTS_PER_PAGE = 20
 MAX_QUERY_LENGTH = 100

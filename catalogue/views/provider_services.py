@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from catalogue import rules, services
-from catalogue.forms_services import AvailabilityForm, PriceForm, ServiceForm, add_service_errors
+from catalogue.forms_services import AvailabilityForm, PriceForm, ServiceForm
 from catalogue.models import (
     Category,
     Membership,
@@ -34,6 +34,7 @@ from catalogue.models import (
     Unit,
 )
 from catalogue.views.common import organisation_for_staff, service_for_staff
+from core.forms import add_service_errors
 
 HISTORY_PER_PAGE = 25
 

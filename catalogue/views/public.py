@@ -28,7 +28,7 @@ from catalogue.models import (
     ServicePhoto,
 )
 from catalogue.permissions import can_edit_listings, is_moderator
-from marketplace.limits import client_key
+from core.limits import client_key
 
 # --- who may see what -----------------------------------------------------------------------
 

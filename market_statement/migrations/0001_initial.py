@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
                                 {"choices": [("h2", "Section heading"), ("h3", "Sub-heading")]},
                             ),
                             2: ("wagtail.blocks.StructBlock", [[("text", 0), ("level", 1)]], {}),
-                            3: ("marketplace.pages.blocks.ParagraphBlock", (), {}),
+                            3: ("core.blocks.ParagraphBlock", (), {}),
                             4: (
                                 "wagtail.blocks.ChoiceBlock",
                                 [],

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
-from catalogue.forms_services import add_service_errors
+from core.forms import add_service_errors
 
 from .. import services
 from ..forms import ModerationForm, ReplyForm

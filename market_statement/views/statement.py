@@ -21,7 +21,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from catalogue.forms_services import add_service_errors
+from core.forms import add_service_errors
 
 from .. import services
 from ..blocks import DATA_BLOCK_TYPES, FiguresSource

@@ -1,8 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 
-from .roles import DEFAULT_ROLE
-from .services import user_grant_role
+from core.roles import DEFAULT_ROLE, user_grant_role
 
 
 class AccountAdapter(DefaultAccountAdapter):

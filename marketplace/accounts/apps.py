@@ -5,3 +5,12 @@ class AccountsConfig(AppConfig):
     name = "marketplace.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        from core import personal_data
+
+        from . import personal_data as account_data
+
+        personal_data.register(
+            "account", export=account_data.export_account, erase=account_data.erase_account
+        )

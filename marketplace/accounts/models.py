@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
-from .roles import Role
+from core.roles import Role
 
 
 class EmailUserManager(UserManager):

@@ -1,22 +1,10 @@
-"""Writes about accounts and roles."""
+"""Writes about accounts (granting and revoking roles: core.roles)."""
 
-from django.contrib.auth.models import Group
 from django.db import transaction
 
+from core.roles import Role, user_grant_role
+
 from .models import User
-from .roles import Role
-
-
-def user_grant_role(*, user: User, role: Role) -> None:
-    """Give a user a role. Roles are groups created by the accounts migrations."""
-    user.groups.add(Group.objects.get(name=role.value))
-
-
-def user_revoke_role(*, user: User, role: Role) -> None:
-    """Take a role away from a user; an account always keeps the default public role."""
-    if role is Role.PUBLIC:
-        raise ValueError("Every account is a member of the public; that role cannot be removed.")
-    user.groups.remove(Group.objects.get(name=role.value))
 
 
 @transaction.atomic

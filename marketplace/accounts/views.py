@@ -10,9 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from catalogue.services import organisations_of_a_leaving_owner
-
-from . import personal_data
-from .roles import ADMIN_ROLES
+from core import personal_data
+from core.roles import ADMIN_ROLES
 
 
 @login_required

@@ -1,6 +1,6 @@
 """The demo accounts: one per role. Demo passwords are public by design; never load them live."""
 
-from marketplace.accounts.roles import Role
+from core.roles import Role
 
 DEMO_ACCOUNTS = [
     # (email, password, first name, last name, extra roles, superuser)

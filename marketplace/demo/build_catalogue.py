@@ -27,6 +27,7 @@ django.setup()
 
 from catalogue.postcodes import read_packaged_onspd  # noqa: E402
 from catalogue.rules import normalise_postcode, postcode_district  # noqa: E402
+from core.money import to_penny  # noqa: E402
 
 CONTENT = Path(__file__).resolve().parent / "content" / "catalogue"
 SEED = 2026
@@ -161,7 +162,7 @@ CQC_RATINGS = ["Outstanding", "Good", "Good", "Good", "Good", "Requires improvem
 
 def money(rng: random.Random, low: float, high: float, step: float = 0.5) -> str:
     steps = int((high - low) / step)
-    return str(Decimal(str(low + step * rng.randint(0, steps))).quantize(Decimal("0.01")))
+    return str(to_penny(Decimal(str(low + step * rng.randint(0, steps)))))
 
 
 def cqc_block(rng: random.Random) -> dict:

@@ -36,8 +36,8 @@ from catalogue.postcodes import (
     read_packaged_onspd,
 )
 from catalogue.taxonomy import categories_load
+from core.roles import Role
 from marketplace.accounts.models import User
-from marketplace.accounts.roles import Role
 from marketplace.accounts.services import user_create
 
 CONTENT = Path(__file__).resolve().parent / "content" / "catalogue"

@@ -76,7 +76,7 @@ def location_id(service: Service) -> str:
 
 def minimum_age() -> int | None:
     """Adult social care: the age from which the catalogue's services are for (a setting)."""
-    return getattr(settings, "OPENREFERRAL_MINIMUM_AGE", 18)
+    return settings.OPENREFERRAL_MINIMUM_AGE
 
 
 def money(amount: Decimal) -> float:
@@ -385,7 +385,7 @@ def location(service: Service, *, full: bool = False) -> dict[str, Any]:
                             if part
                         ),
                         "city": service.town or "",
-                        "state_province": getattr(settings, "OPENREFERRAL_COUNTY", "England"),
+                        "state_province": settings.OPENREFERRAL_COUNTY,
                         "postal_code": service.postcode,
                         "country": "GB",
                         "address_type": "physical",

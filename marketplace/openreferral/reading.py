@@ -5,9 +5,9 @@
 Rules:
 - A service needs an id and a name; its organisation needs an id and a name.
 - Only services whose status is "active" are listed (others count as withdrawn).
-- Prices: `amount` is money in GBP, rounded to the penny (ROUND_HALF_UP, here and nowhere else
-  in the importer); the unit is read from `amount_description` ("per hour", "hourly", "a week");
-  a cost option with no amount or an unknown unit is left out and reported. Our own export puts
+- Prices: `amount` is money in GBP, rounded to the penny (core.money.to_penny, once, on
+  reading); the unit is read from `amount_description` ("per hour", "hourly", "a week"); a cost
+  option with no amount or an unknown unit is left out and reported. Our own export puts
   the label and conditions in `option` separated by " — "; other directories' text is the label.
 - Opening times come from weekly schedules (byday + opens_at/closes_at).
 - A service's description is split back into our summary (the first paragraph, at most 300
@@ -20,10 +20,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-PENNY = Decimal("0.01")
+from core.money import to_penny
+
 SUMMARY_LENGTH = 300
 OPTION_SEPARATOR = " — "
 DAYS = {
@@ -51,10 +52,6 @@ UNIT_WORDS = [
 RADIUS = re.compile(r"^Within (\d+(?:\.\d+)?) km of ", re.I)
 CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)")
 CQC_ID_TYPES = {"cqc location id", "cqc location", "cqc"}
-
-
-def to_penny(amount: Decimal) -> Decimal:
-    return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

@@ -2,24 +2,12 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
 from wagtail.search import index
 
-from .blocks import RICH_TEXT_FEATURES, AdviceStreamBlock
+from core.blocks import RICH_TEXT_FEATURES
+from core.pages import BasePage
 
-
-class BasePage(Page):
-    """Fields every page of the site has: a plain summary for listings and search results."""
-
-    summary = models.TextField(
-        blank=True, max_length=300, help_text="One or two sentences shown in lists and search."
-    )
-
-    search_fields = [*Page.search_fields, index.SearchField("summary")]
-    content_panels = [*Page.content_panels, FieldPanel("summary")]
-
-    class Meta:
-        abstract = True
+from .blocks import AdviceStreamBlock
 
 
 class HomePage(BasePage):

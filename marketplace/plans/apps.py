@@ -9,10 +9,14 @@ class PlansConfig(AppConfig):
     def ready(self) -> None:
         from django.core import checks
 
-        from marketplace.accounts import personal_data
+        from core import personal_data
+        from market_statement import readers
 
         from . import personal_data as plans_data
-        from . import receivers  # noqa: F401  (connects the sign-in and page-view receivers)
+        from . import (
+            receivers,  # noqa: F401  (connects the sign-in and page-view receivers)
+            selectors,
+        )
         from .checks import check_employer_costs, check_review_settings
 
         checks.register(check_employer_costs)
@@ -27,3 +31,4 @@ class PlansConfig(AppConfig):
         personal_data.register(
             "support_plans", export=plans_data.export_plans, erase=plans_data.erase_plans
         )
+        readers.provide("service_activity", selectors.service_activity)

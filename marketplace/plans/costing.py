@@ -1,7 +1,7 @@
 """What a support plan costs: plain Decimal arithmetic, no Django (table-tested).
 
 Rules:
-- Money is Decimal. Rounding happens in one place, `to_penny` (ROUND_HALF_UP), applied once to
+- Money is Decimal. Rounding is core.money.to_penny (halves away from zero), applied once to
   each line's weekly cost; the weekly total is the sum of the rounded lines, so the lines a person
   sees always add up to the total they see.
 - A line's quantity is "how many a week" of its price's unit (hours, visits, sessions, days,
@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
-PENNY = Decimal("0.01")
+from core.money import to_penny
+
 WEEKS_PER_YEAR = 52
 
 # The most of each unit that one person can use in a week; beyond it a quantity is a mistake.
@@ -59,11 +60,6 @@ UNIT_WORDS = {
 
 class QuantityError(ValueError):
     """A quantity that cannot be on a plan; the message says why, in plain words."""
-
-
-def to_penny(amount: Decimal) -> Decimal:
-    """The one rounding rule: to the penny, halves up (0.005 -> 0.01)."""
-    return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
 
 
 def check_quantity(quantity: Decimal, unit: str) -> Decimal:

@@ -1,4 +1,4 @@
-"""Abuse limits on enquiries (marketplace.limits): every enquiry e-mails a provider, so one
+"""Abuse limits on enquiries (core.limits): every enquiry e-mails a provider, so one
 account or one address must not be able to flood the providers' inboxes.
 
 - One account may ask at most PLANS_ENQUIRIES_PER_ACCOUNT services (an enquiry to five
@@ -11,22 +11,21 @@ Replies in a thread already started are not limited: they go to one provider who
 
 from __future__ import annotations
 
-from marketplace import limits
-from marketplace.limits import setting
+from django.conf import settings
 
-DAY = 24 * 60 * 60
+from core import limits
 
 
 def per_account() -> int:
-    return setting("PLANS_ENQUIRIES_PER_ACCOUNT", 20)
+    return int(settings.PLANS_ENQUIRIES_PER_ACCOUNT)
 
 
 def per_address() -> int:
-    return setting("PLANS_ENQUIRIES_PER_ADDRESS", 60)
+    return int(settings.PLANS_ENQUIRIES_PER_ADDRESS)
 
 
 def window() -> int:
-    return setting("PLANS_ENQUIRY_WINDOW_SECONDS", DAY)
+    return int(settings.PLANS_ENQUIRY_WINDOW_SECONDS)
 
 
 def _keys(user_id: int, client: str) -> tuple[str, str]:

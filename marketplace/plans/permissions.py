@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 
 from catalogue.models import Membership
-from marketplace.accounts.roles import Role
+from core.roles import Role, has_role
 
 from .models import Enquiry, PlanShare, SupportPlan
 
@@ -72,9 +72,7 @@ def can_edit_plan(user, plan: SupportPlan) -> bool:
 
 
 def is_practitioner(user) -> bool:
-    return _signed_in(user) and (
-        user.is_superuser or user.groups.filter(name=Role.PRACTITIONER.value).exists()
-    )
+    return has_role(user, Role.PRACTITIONER)
 
 
 def can_agree_plan(user, plan: SupportPlan) -> bool:

@@ -24,6 +24,7 @@ from .models import (
     PlanReview,
     PlanReviewOutcome,
     PlanShare,
+    ShortlistItem,
     SupportPlan,
 )
 from .services import week_start
@@ -488,4 +489,37 @@ def review_figures(*, today: date | None = None, top: int = 5) -> ReviewFigures:
             pairs.values_list("weekly_cost", "new_estimate")
         ),
         top_outcomes=[(row["text"], row["plans"]) for row in chosen],
+    )
+
+
+# --- figures for the market statement (market_statement.readers) -------------------------------
+
+
+@dataclass(frozen=True)
+class ServiceActivity:
+    """What people did with listings in a period, as service ids (a plan line also its plan)."""
+
+    enquiries: list[int]
+    shortlisted: list[int]
+    planned: list[tuple[int, int]]
+
+
+def service_activity(start, end) -> ServiceActivity:
+    """Enquiries sent, services shortlisted and plan lines added between `start` and `end`."""
+    return ServiceActivity(
+        enquiries=list(
+            Enquiry.objects.filter(created_at__gte=start, created_at__lte=end).values_list(
+                "service_id", flat=True
+            )
+        ),
+        shortlisted=list(
+            ShortlistItem.objects.filter(added_at__gte=start, added_at__lte=end).values_list(
+                "service_id", flat=True
+            )
+        ),
+        planned=list(
+            PlanLine.objects.filter(
+                created_at__gte=start, created_at__lte=end, service__isnull=False
+            ).values_list("service_id", "plan_id")
+        ),
     )

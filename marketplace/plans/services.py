@@ -28,6 +28,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from catalogue.models import PriceOption, Service
+from core.email import send_email
+from core.money import to_penny
 
 from . import costing, notifications
 from .models import (
@@ -284,13 +286,13 @@ def enquiry_send(
         group = enquiry.group
         enquiries.append(enquiry)
         listing_usage_record(service_id=service.pk, kind="enquiries")
-        notifications.email(
-            template="enquiry_received",
+        send_email(
+            template="plans/email/enquiry_received",
             to=notifications.provider_addresses(enquiry),
             context={"enquiry": enquiry},
         )
-    notifications.email(
-        template="enquiry_sent",
+    send_email(
+        template="plans/email/enquiry_sent",
         to=notifications.sender_addresses(enquiries[0]),
         context={
             "enquiries": enquiries,
@@ -320,8 +322,8 @@ def enquiry_reply(*, user, enquiry: Enquiry, body: str) -> EnquiryMessage:
     if enquiry.first_replied_at is None:
         enquiry.first_replied_at = message.created_at
     enquiry.save(update_fields=["status", "first_replied_at"])
-    notifications.email(
-        template="enquiry_replied",
+    send_email(
+        template="plans/email/enquiry_replied",
         to=notifications.sender_addresses(enquiry),
         context={"enquiry": enquiry},
     )
@@ -340,8 +342,8 @@ def enquiry_follow_up(*, user, enquiry: Enquiry, body: str) -> EnquiryMessage:
     message.save()
     enquiry.status = Enquiry.Status.NEW
     enquiry.save(update_fields=["status"])
-    notifications.email(
-        template="enquiry_follow_up",
+    send_email(
+        template="plans/email/enquiry_follow_up",
         to=notifications.provider_addresses(enquiry),
         context={"enquiry": enquiry},
     )
@@ -357,8 +359,8 @@ def enquiry_close(*, user, enquiry: Enquiry) -> Enquiry:
     enquiry.status = Enquiry.Status.CLOSED
     enquiry.closed_at = timezone.now()
     enquiry.save(update_fields=["status", "closed_at"])
-    notifications.email(
-        template="enquiry_closed",
+    send_email(
+        template="plans/email/enquiry_closed",
         to=notifications.sender_addresses(enquiry),
         context={"enquiry": enquiry},
     )
@@ -400,7 +402,7 @@ def _check_budget(plan: SupportPlan) -> None:
             raise ValidationError({"budget": "The budget cannot be less than £0."})
         if plan.budget > BUDGET_MAX:
             raise ValidationError({"budget": f"The weekly budget must be £{BUDGET_MAX:,} or less."})
-        if plan.budget != costing.to_penny(plan.budget):
+        if plan.budget != to_penny(plan.budget):
             raise ValidationError({"budget": "Enter the budget in pounds and pence, like 373.53."})
         if not plan.budget_source:
             raise ValidationError({"budget_source": "Say where the budget figure comes from."})
@@ -729,7 +731,7 @@ def plan_share(*, user, plan: SupportPlan, name: str, email: str, access: str) -
     share = PlanShare(plan=plan, name=name.strip(), email=email, access=access, invited_by=user)
     share.full_clean()
     share.save()
-    notifications.email(template="plan_shared", to=[email], context={"share": share})
+    send_email(template="plans/email/plan_shared", to=[email], context={"share": share})
     return share
 
 
@@ -1051,9 +1053,10 @@ def plan_request_review(
     )
     review.full_clean()
     review.save()
-    notifications.email(
-        template="review_requested",
+    send_email(
+        template="plans/email/review_requested",
         to=_practitioner_addresses(plan),
+        separately=True,
         context={"plan": plan, "review": review},
     )
     return review
@@ -1148,9 +1151,10 @@ def send_review_reminders(*, today: date | None = None) -> int:
             if not claimed:
                 continue
             plan = review.plan
-            notifications.email(
-                template="review_due",
+            send_email(
+                template="plans/email/review_due",
                 to=[plan.owner.email, *_practitioner_addresses(plan)],
+                separately=True,
                 context={"plan": plan, "review": review},
             )
             sent += 1

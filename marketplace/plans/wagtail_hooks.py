@@ -12,7 +12,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from marketplace.accounts.roles import Role
+from core.roles import Role
 
 from .models import OutcomeOption
 

@@ -7,12 +7,15 @@ class RasConfig(AppConfig):
     verbose_name = "Resource Allocation System"
 
     def ready(self) -> None:
-        from marketplace.accounts import personal_data
+        from core import personal_data
+        from market_statement import readers
 
         from . import personal_data as ras_data
+        from . import selectors
 
         personal_data.register(
             "budget_estimates",
             export=ras_data.export_assessments,
             erase=ras_data.erase_assessments,
         )
+        readers.provide("ras_rate", selectors.monthly_rate)

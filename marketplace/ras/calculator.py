@@ -14,7 +14,7 @@ so table-driven tests can check it with worked numbers and the bench can time it
 - calibration statistics (least squares per client group, R squared, share within tolerance,
   weekly spend under the current and a proposed rate).
 
-Money is rounded in one place, `to_pennies`, ROUND_HALF_UP.
+Money is rounded by core.money.to_penny (to the penny, halves away from zero).
 """
 
 from __future__ import annotations
@@ -23,15 +23,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-PENNY = Decimal("0.01")
+from core.money import PENNY, to_penny
+
 TENTH = Decimal("0.1")
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
-
-
-def to_pennies(amount: Decimal) -> Decimal:
-    """The one rounding rule for money: to the penny, halves up."""
-    return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
 
 
 def to_tenth(value: Decimal) -> Decimal:
@@ -184,10 +180,10 @@ def market_rate(
         reach = (q3 - q1) * iqr_multiple
         kept = [v for v in values if q1 - reach <= v <= q3 + reach]
     return RateSummary(
-        rate=to_pennies(quantile(kept, Decimal("0.5"))),
+        rate=to_penny(quantile(kept, Decimal("0.5"))),
         count=len(kept),
-        lower_quartile=to_pennies(quantile(kept, Decimal("0.25"))),
-        upper_quartile=to_pennies(quantile(kept, Decimal("0.75"))),
+        lower_quartile=to_penny(quantile(kept, Decimal("0.25"))),
+        upper_quartile=to_penny(quantile(kept, Decimal("0.75"))),
         trimmed=len(values) - len(kept),
     )
 
@@ -225,7 +221,7 @@ def money_per_point(components: Sequence[RateComponent]) -> Decimal:
         raise CalculatorError(
             [f"There are no current market prices for {name}." for name in missing]
         )
-    return to_pennies(sum((c.weight * c.rate for c in components if c.rate is not None), ZERO))
+    return to_penny(sum((c.weight * c.rate for c in components if c.rate is not None), ZERO))
 
 
 class RateMode:
@@ -266,11 +262,11 @@ def weekly_budget(
     if money_per_point <= 0:
         raise CalculatorError(["The money per point must be more than zero."])
     raw = points * money_per_point + carer_points * carer_rate
-    weekly = to_pennies(raw)
+    weekly = to_penny(raw)
     if floor is not None and ZERO < weekly < floor:
-        return Budget(weekly=to_pennies(floor), unrounded=raw, at_floor=True)
+        return Budget(weekly=to_penny(floor), unrounded=raw, at_floor=True)
     if ceiling is not None and weekly > ceiling:
-        return Budget(weekly=to_pennies(ceiling), unrounded=raw, at_ceiling=True)
+        return Budget(weekly=to_penny(ceiling), unrounded=raw, at_ceiling=True)
     return Budget(weekly=weekly, unrounded=raw)
 
 
@@ -319,12 +315,12 @@ def tolerance_verdict(
     gap_percent = to_tenth(gap * HUNDRED / budget) if budget else to_tenth(ZERO)
     return ToleranceVerdict(
         within=lower <= weekly_cost <= upper,
-        budget=to_pennies(budget),
-        weekly_cost=to_pennies(weekly_cost),
-        gap=to_pennies(gap),
+        budget=to_penny(budget),
+        weekly_cost=to_penny(weekly_cost),
+        gap=to_penny(gap),
         gap_percent=gap_percent,
-        lower=to_pennies(lower),
-        upper=to_pennies(upper),
+        lower=to_penny(lower),
+        upper=to_penny(upper),
     )
 
 
@@ -377,7 +373,7 @@ def rate_through_origin(cases: Sequence[Case]) -> Decimal | None:
     sxx = sum((c.points * c.points for c in cases), ZERO)
     if sxx == 0:
         return None
-    return to_pennies(sum((c.points * c.weekly_cost for c in cases), ZERO) / sxx)
+    return to_penny(sum((c.points * c.weekly_cost for c in cases), ZERO) / sxx)
 
 
 @dataclass(frozen=True)
@@ -423,7 +419,7 @@ class _Bounds:
 
 
 def _budget_fast(points: Decimal, rate: Decimal, bounds: _Bounds) -> Decimal:
-    weekly = (points * rate).quantize(PENNY, rounding=ROUND_HALF_UP)
+    weekly = to_penny(points * rate)
     if bounds.floor is not None and ZERO < weekly < bounds.floor:
         return bounds.floor
     if bounds.ceiling is not None and weekly > bounds.ceiling:
@@ -476,9 +472,9 @@ def _group(
         r_squared=fit[1] if fit else None,
         within_current=within_current,
         within_proposed=within_proposed,
-        actual_spend=to_pennies(actual),
-        spend_current=to_pennies(spend_current),
-        spend_proposed=to_pennies(spend_proposed),
+        actual_spend=to_penny(actual),
+        spend_current=to_penny(spend_current),
+        spend_proposed=to_penny(spend_proposed),
     )
 
 

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core.money import to_penny
+
 from . import calculator
 
 WIDTH, HEIGHT = 640, 360
@@ -167,11 +169,9 @@ def bands(
                 low=calculator.to_tenth(low),
                 high=calculator.to_tenth(high),
                 count=len(costs),
-                mean_cost=calculator.to_pennies(sum(costs, Decimal(0)) / len(costs))
-                if costs
-                else None,
-                ras_current=calculator.to_pennies(middle * current),
-                ras_proposed=calculator.to_pennies(middle * proposed),
+                mean_cost=to_penny(sum(costs, Decimal(0)) / len(costs)) if costs else None,
+                ras_current=to_penny(middle * current),
+                ras_proposed=to_penny(middle * proposed),
             )
         )
     return rows

@@ -6,20 +6,7 @@ Practitioners record assessments for named people. Anyone may estimate their own
 
 from django.core.exceptions import PermissionDenied
 
-from marketplace.accounts.roles import Role
-
-
-def has_role(user, role: Role) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser:
-        return True
-    # Cached per user object: permission checks run several times per admin request.
-    cache = getattr(user, "_ras_roles", None)
-    if cache is None:
-        cache = set(user.groups.values_list("name", flat=True))
-        user._ras_roles = cache
-    return role.value in cache
+from core.roles import Role, has_role
 
 
 def is_commissioner(user) -> bool:

@@ -285,3 +285,73 @@ def calibration_cases(*, case_import=None) -> list[calculator.Case]:
         calculator.Case(client_group=group, points=points, weekly_cost=cost)
         for group, points, cost in cases.values_list("client_group", "points", "weekly_cost")
     ]
+
+
+# --- figures for the market statement (market_statement.readers) -------------------------------
+
+
+@dataclass(frozen=True)
+class MonthlyRate:
+    """The active scheme's money per point now, and at each month end (None where the market
+    gave no rate)."""
+
+    scheme_name: str
+    scheme_version: int
+    market_mode: bool
+    rate_mode_label: str
+    money_per_point: Decimal | None
+    problems: tuple[str, ...]
+    source: str
+    months: list[tuple[datetime.date, Decimal | None]]
+
+
+def _rate_of(summary: RateSummary | None) -> Decimal | None:
+    return summary.rate if summary is not None else None
+
+
+def monthly_rate(months: int) -> MonthlyRate | None:
+    """The active scheme's rate over the past `months` months; None with no active scheme.
+
+    At market prices, each month's rate is the weighted sum of the reference services' market
+    rates that month; a hand-set or frozen rate is the same every month."""
+    scheme = active_scheme()
+    if scheme is None:
+        return None
+    current = scheme_rate(scheme)
+    references = list(
+        scheme.reference_services.select_related("category").order_by("sort_order", "pk")
+    )
+    histories = [
+        rate_history(r, iqr_multiple=scheme.iqr_multiple, months=months) for r in references
+    ]
+    market_mode = scheme.rate_mode == SchemeVersion.RateMode.MARKET
+    rows: list[tuple[datetime.date, Decimal | None]] = []
+    for index, (day, _summary) in enumerate(histories[0] if histories else []):
+        rate: Decimal | None
+        if market_mode:
+            try:
+                rate = calculator.money_per_point(
+                    [
+                        calculator.RateComponent(
+                            name=r.name,
+                            weight=r.weight,
+                            rate=_rate_of(history[index][1]),
+                        )
+                        for r, history in zip(references, histories, strict=True)
+                    ]
+                )
+            except CalculatorError:
+                rate = None
+        else:
+            rate = scheme.fixed_rate
+        rows.append((day, rate))
+    return MonthlyRate(
+        scheme_name=scheme.name,
+        scheme_version=scheme.version,
+        market_mode=market_mode,
+        rate_mode_label=scheme.get_rate_mode_display(),
+        money_per_point=current.money_per_point,
+        problems=tuple(current.problems),
+        source=current.source,
+        months=rows,
+    )

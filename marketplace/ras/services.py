@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalogue.models import Locality
+from core.money import to_penny
 
 from . import calculator, selectors
 from .models import (
@@ -488,7 +489,7 @@ def calibration_adopt_rate(
         user=user,
         source=source,
         rate_mode=SchemeVersion.RateMode.MANUAL,
-        fixed_rate=calculator.to_pennies(proposed_rate),
+        fixed_rate=to_penny(proposed_rate),
         rate_reason=reason,
-        notes=f"Money per point £{calculator.to_pennies(proposed_rate)} from calibration. {reason}",
+        notes=f"Money per point £{to_penny(proposed_rate)} from calibration. {reason}",
     )

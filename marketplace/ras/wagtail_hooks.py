@@ -19,7 +19,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from marketplace.accounts.roles import Role
+from core.roles import Role
 
 from .models import Question, SchemeVersion
 from .permissions import is_commissioner

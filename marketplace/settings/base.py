@@ -134,7 +134,7 @@ TEMPLATES = [
 ]
 # Forms render through our templates (templates/django/forms/...) so every form, ours and
 # allauth's, gets the GOV.UK field and error-message markup.
-FORM_RENDERER = "marketplace.forms.GovukFormRenderer"
+FORM_RENDERER = "core.forms.GovukFormRenderer"
 
 # Database: a SQLite file by default; DATABASE_URL (e.g. postgres://user@host:5432/name) otherwise.
 DATABASES = {
@@ -279,7 +279,13 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Catalogue search: the database backend unless ELASTICSEARCH_URL is set.
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
 ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX", "caremarket")
+# Seconds to wait for Elasticsearch before the search answers from the database instead.
+ELASTICSEARCH_TIMEOUT = float(env("ELASTICSEARCH_TIMEOUT", "5") or 5)
+# "elasticsearch" or "database"; follows ELASTICSEARCH_URL (search.backends.get_backend()).
 CATALOGUE_SEARCH_BACKEND = "elasticsearch" if ELASTICSEARCH_URL else "database"
+# A search that finds fewer services than this is recorded (no personal data) as unmet demand
+# for the market statement (search.services.few_results_threshold).
+SEARCH_FEW_RESULTS = env_int("SEARCH_FEW_RESULTS", 3)
 
 LOGGING = {
     "version": 1,
@@ -312,6 +318,31 @@ CATALOGUE_PHOTO_MAX_BYTES = env_int("CATALOGUE_PHOTO_MAX_BYTES", 5 * 1024 * 1024
 CATALOGUE_PHOTO_MAX_PIXELS = env_int("CATALOGUE_PHOTO_MAX_PIXELS", 25_000_000)
 CATALOGUE_UPLOAD_MAX_BYTES = env_int("CATALOGUE_UPLOAD_MAX_BYTES", 1024 * 1024)
 CATALOGUE_UPLOAD_MAX_ROWS = env_int("CATALOGUE_UPLOAD_MAX_ROWS", 1000)
+
+# Reviews (ratings/limits.py): one account may write or edit at most RATINGS_SUBMISSIONS_PER_ACCOUNT
+# reviews or replies, one address (IP) at most RATINGS_SUBMISSIONS_PER_ADDRESS, per
+# RATINGS_SUBMISSION_WINDOW_SECONDS; one address may send RATINGS_REPORTS_PER_ADDRESS reports an
+# hour; RATINGS_REPORTS_TO_HIDE open reports hide a review until a moderator decides.
+RATINGS_SUBMISSIONS_PER_ACCOUNT = env_int("RATINGS_SUBMISSIONS_PER_ACCOUNT", 5)
+RATINGS_SUBMISSIONS_PER_ADDRESS = env_int("RATINGS_SUBMISSIONS_PER_ADDRESS", 20)
+RATINGS_SUBMISSION_WINDOW_SECONDS = env_int("RATINGS_SUBMISSION_WINDOW_SECONDS", 24 * 60 * 60)
+RATINGS_REPORTS_PER_ADDRESS = env_int("RATINGS_REPORTS_PER_ADDRESS", 10)
+RATINGS_REPORTS_TO_HIDE = env_int("RATINGS_REPORTS_TO_HIDE", 3)
+
+# Enquiries (marketplace/plans/limits.py): every enquiry e-mails a provider, so one account may ask
+# at most PLANS_ENQUIRIES_PER_ACCOUNT services, one address PLANS_ENQUIRIES_PER_ADDRESS, per
+# PLANS_ENQUIRY_WINDOW_SECONDS.
+PLANS_ENQUIRIES_PER_ACCOUNT = env_int("PLANS_ENQUIRIES_PER_ACCOUNT", 20)
+PLANS_ENQUIRIES_PER_ADDRESS = env_int("PLANS_ENQUIRIES_PER_ADDRESS", 60)
+PLANS_ENQUIRY_WINDOW_SECONDS = env_int("PLANS_ENQUIRY_WINDOW_SECONDS", 24 * 60 * 60)
+
+# Seconds the market statement's live figures are cached (market_statement.metrics).
+MARKET_STATEMENT_CACHE_SECONDS = env_int("MARKET_STATEMENT_CACHE_SECONDS", 300)
+
+# The Open Referral UK API and exports: the age from which the catalogue's services are for
+# (adult social care: 18), and the county every address is in.
+OPENREFERRAL_MINIMUM_AGE = env_int("OPENREFERRAL_MINIMUM_AGE", 18)
+OPENREFERRAL_COUNTY = env("OPENREFERRAL_COUNTY", "England")
 
 # What employing a personal assistant directly costs on top of pay: the rates support plans cost
 # a PA line at, each with its source and year. A council updates them each April; a deploy may

@@ -18,7 +18,7 @@ BACKENDS = {
 
 
 def get_backend(name: str | None = None) -> BaseSearchBackend:
-    chosen: str = name or getattr(settings, "CATALOGUE_SEARCH_BACKEND", None) or "database"
+    chosen: str = name or settings.CATALOGUE_SEARCH_BACKEND or "database"
     dotted = BACKENDS[chosen]
     module_name, class_name = dotted.rsplit(".", 1)
     return getattr(import_module(module_name), class_name)()

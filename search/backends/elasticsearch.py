@@ -493,9 +493,7 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
             raise ImproperlyConfigured("The elasticsearch search backend needs ELASTICSEARCH_URL.")
         self.url: str = configured_url
         self.prefix: str = prefix or settings.ELASTICSEARCH_INDEX_PREFIX or "caremarket"
-        self.timeout = float(
-            timeout or getattr(settings, "ELASTICSEARCH_TIMEOUT", None) or DEFAULT_TIMEOUT
-        )
+        self.timeout = float(timeout or settings.ELASTICSEARCH_TIMEOUT or DEFAULT_TIMEOUT)
         self.client = client or _client(self.url, self.timeout)
         # fallback=False lets errors through: for tests that must know Elasticsearch answered.
         self.fallback = fallback

@@ -23,7 +23,7 @@ from catalogue.models import (
     ServiceChange,
 )
 from catalogue.moderation import listing_report_close
-from marketplace.accounts.roles import Role
+from core.roles import Role
 from tests.factories import (
     CategoryFactory,
     OrganisationFactory,

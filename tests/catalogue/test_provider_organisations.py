@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from catalogue import services
 from catalogue.models import Claim, Invitation, Membership, Organisation
-from marketplace.accounts.roles import Role
+from core.roles import Role
 from tests.factories import (
     OrganisationFactory,
     ServiceFactory,

@@ -30,7 +30,7 @@ from catalogue.models import (
     ServicePhoto,
 )
 from catalogue.templatetags.catalogue_tags import clock, headline_price, money, price_text
-from marketplace.accounts.roles import Role
+from core.roles import Role
 from tests.factories import (
     CategoryFactory,
     LocalityFactory,

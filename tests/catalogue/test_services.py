@@ -16,7 +16,7 @@ from catalogue.models import (
     Service,
     ServiceChange,
 )
-from marketplace.accounts.roles import Role
+from core.roles import Role
 from tests.factories import (
     CategoryFactory,
     LocalityFactory,

@@ -6,8 +6,8 @@ import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
 
+from core.forms import GovukBoundField
 from core.templatetags.govuk_forms import choice_input
-from marketplace.forms import GovukBoundField
 
 
 class DjangosOwnTemplates(DjangoTemplates):

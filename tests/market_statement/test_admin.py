@@ -3,8 +3,8 @@ consultation queue in the menu."""
 
 import pytest
 
+from core.roles import Role
 from market_statement.services import statement_grant_commissioners
-from marketplace.accounts.roles import Role
 from tests.factories import make_user
 from tests.market_statement.conftest import data_block, publish_statement, statement_body
 

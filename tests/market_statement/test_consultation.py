@@ -7,9 +7,9 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from core.roles import Role
 from market_statement import services
 from market_statement.models import Comment, Subscription
-from marketplace.accounts.roles import Role
 from tests.factories import make_provider, make_user
 from tests.market_statement.conftest import publish_statement, statement_body
 

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from catalogue.models import PriceRecord
+from core.roles import Role
 from market_statement.metrics import Options, compute
-from marketplace.accounts.roles import Role
 from marketplace.plans.models import Enquiry, PlanLine, Shortlist, ShortlistItem, SupportPlan
 from marketplace.ras import services as ras
 from marketplace.ras.models import SchemeVersion

@@ -56,14 +56,6 @@ def test_summary_of_no_prices_is_none():
 
 
 @pytest.mark.parametrize(
-    ("amount", "expected"),
-    [("1.005", "1.01"), ("1.004", "1.00"), ("2.675", "2.68"), ("-1.005", "-1.01"), ("3", "3.00")],
-)
-def test_to_penny_rounds_half_up(amount, expected):
-    assert stats.to_penny(D(amount)) == D(expected)
-
-
-@pytest.mark.parametrize(
     ("a", "b", "metres"),
     [((0, 0), (3000, 4000), 5000.0), ((300000, 300000), (300000, 300000), 0.0)],
 )

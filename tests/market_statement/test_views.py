@@ -9,8 +9,8 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.cache import cache
 
+from core.roles import Role
 from market_statement.models import MarketPositionStatementPage
-from marketplace.accounts.roles import Role
 from tests.factories import PriceOptionFactory, ServiceFactory, make_user
 from tests.market_statement.conftest import data_block, publish_statement, statement_body
 

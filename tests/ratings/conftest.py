@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from marketplace.accounts.roles import Role
+from core.roles import Role
 from ratings import services
 from ratings.models import Review
 from tests.factories import OrganisationFactory, ServiceFactory, make_provider, make_user

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from marketplace.accounts.roles import Role
+from core.roles import Role
 from ratings import services
 from ratings.models import Review, ReviewReply
 from tests.factories import make_user

@@ -516,7 +516,7 @@ def test_reports_keep_no_link_to_an_erased_reporter(published, other_user):
 
 
 def test_reviews_are_part_of_the_personal_data_export_and_erasure(published, author, service):
-    from marketplace.accounts import personal_data
+    from core import personal_data
 
     exported = personal_data.export_user_data(author)
     assert exported["reviews"][0]["title"] == published.title

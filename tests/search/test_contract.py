@@ -11,7 +11,7 @@ import pytest
 
 from catalogue import services as catalogue_services
 from catalogue.models import PriceOption
-from marketplace.accounts.roles import Role
+from core.roles import Role
 from search.query import GridPoint, SearchQuery, Sort
 from tests.factories import ServiceFactory, make_provider, make_user
 from tests.search.conftest import NORTH, SOUTH

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -77,15 +77,3 @@ def plan_for_editor(request, value: str) -> SupportPlan:
     if not can_edit_plan(request.user, plan):
         raise PermissionDenied
     return plan
-
-
-def add_service_errors(form, error: ValidationError, aliases: dict[str, str] | None = None):
-    """A service's ValidationError on the form: beside its field when the form has it, else at
-    the top of the error summary."""
-    aliases = aliases or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, messages in error.message_dict.items():
-        target = aliases.get(name, name)
-        form.add_error(target if target in form.fields else None, messages)

@@ -12,14 +12,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from catalogue.models import Organisation, Service
-from marketplace import limits
+from core import limits
+from core.forms import add_service_errors
 
 from .. import limits as enquiry_limits
 from .. import selectors, services
 from ..context_processors import current_shortlist_ids
 from ..forms import ConfirmForm, EnquiryForm, MessageForm
 from ..models import MESSAGE_MAX_LENGTH, Enquiry
-from .common import add_service_errors, enquiry_for_provider, enquiry_for_sender, posted
+from .common import enquiry_for_provider, enquiry_for_sender, posted
 
 PER_PAGE = 20
 

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST
 
 from catalogue.models import Service
+from core.forms import add_service_errors
 
 from .. import selectors, services
 from ..context_processors import current_shortlist_ids
@@ -35,7 +36,7 @@ from ..forms import (
 )
 from ..models import PlanLine, PlanShare, SupportPlan
 from ..permissions import can_agree_plan, can_edit_plan, plan_access
-from .common import add_service_errors, plan_for_editor, plan_for_viewer, posted
+from .common import plan_for_editor, plan_for_viewer, posted
 
 TEMPLATES = "plans/"
 

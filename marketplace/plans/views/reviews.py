@@ -10,13 +10,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from marketplace.ras.permissions import is_commissioner
+from core.forms import add_service_errors
+from core.roles import Role, has_role
 
 from .. import selectors, services
 from ..forms import ReviewRecordForm, ReviewRequestForm
 from ..models import PlanReview
 from ..permissions import can_agree_plan, can_edit_plan
-from .common import add_service_errors, plan_for_viewer, posted
+from .common import plan_for_viewer, posted
 
 TEMPLATES = "plans/"
 
@@ -79,7 +80,7 @@ def review_record(request, uuid, review_id: int):
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def review_figures(request):
-    if not is_commissioner(request.user):
+    if not has_role(request.user, Role.COMMISSIONER):
         raise PermissionDenied
     figures = selectors.review_figures()
     shares = [

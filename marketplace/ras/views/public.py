@@ -11,7 +11,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 
-from .. import calculator, selectors, services
+from core.money import to_penny
+
+from .. import selectors, services
 from ..forms import DomainAnswersForm
 from ..models import Assessment, Domain, SchemeVersion
 
@@ -184,8 +186,8 @@ def estimate_result(request, uuid):
             "points_by_domain": recomputed.score.points_by_domain,
             "budget": recomputed.budget,
             "annual": assessment.weekly_budget * 52,
-            "needs_amount": calculator.to_pennies(assessment.points * assessment.money_per_point),
-            "carer_amount": calculator.to_pennies(assessment.carer_points * assessment.carer_rate),
+            "needs_amount": to_penny(assessment.points * assessment.money_per_point),
+            "carer_amount": to_penny(assessment.carer_points * assessment.carer_rate),
             "plan_url": f"/plans/new/?assessment={assessment.uuid}",
         },
     )

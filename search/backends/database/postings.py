@@ -50,6 +50,7 @@ from typing import Any
 import numpy as np
 from django.db import connections
 
+from core.money import to_pence
 from search.models import (
     PRICE_UNITS,
     FacetKey,
@@ -132,11 +133,6 @@ def membership(bits: int, size: int) -> bytes:
     """The bitset as little-endian bytes covering ids below `size`: `byte[i >> 3] >> (i & 7) & 1`
     tests id i in constant time (shifting a big int costs its whole length)."""
     return bits.to_bytes(max(size // 8 + 1, (bits.bit_length() + 7) // 8), "little")
-
-
-def to_pence(amount: Decimal) -> int:
-    """Pounds to whole pence, rounding half up (the index keeps money as exact integers)."""
-    return int(Decimal(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) * 100)
 
 
 def to_hundredths(score: Decimal) -> int:

@@ -31,6 +31,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from catalogue.rules import stale_cutoff
+from core.money import to_pence
 from search.backends.base import BaseSearchBackend
 from search.indexing import ServiceDocument, indexable_services, service_documents
 from search.models import (
@@ -44,7 +45,7 @@ from search.models import (
 from search.query import Hit, SearchQuery, SearchResults
 
 from . import postings
-from .postings import CQC_CODES, MASK_COLUMNS, WORD_BITS, to_hundredths, to_pence
+from .postings import CQC_CODES, MASK_COLUMNS, WORD_BITS, to_hundredths
 from .terms import search_terms
 
 logger = logging.getLogger(__name__)

@@ -5,9 +5,8 @@ from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.core import mail
 
+from core.roles import ADMIN_ROLES, Role, user_revoke_role
 from marketplace.accounts.models import User
-from marketplace.accounts.roles import ADMIN_ROLES, Role
-from marketplace.accounts.services import user_revoke_role
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db

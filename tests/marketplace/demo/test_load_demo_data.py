@@ -4,8 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from wagtail.models import Page, Site
 
+from core.roles import Role
 from marketplace.accounts.models import User
-from marketplace.accounts.roles import Role
 from marketplace.demo.accounts import DEMO_ACCOUNTS
 from marketplace.demo.content import ContentError, parse_page
 from marketplace.pages.models import AdviceIndexPage, AdvicePage, HomePage, SiteSettings

@@ -9,7 +9,6 @@ from catalogue.geo import grid_to_osgb36, grid_to_wgs84
 from marketplace.openreferral.reading import (
     parse_service,
     split_description,
-    to_penny,
     unit_from_description,
 )
 
@@ -40,14 +39,6 @@ from marketplace.openreferral.reading import (
 )
 def test_units_are_read_from_the_amount_description(text, unit):
     assert unit_from_description(text) == unit
-
-
-@pytest.mark.parametrize(
-    "amount,penny",
-    [("3.333", "3.33"), ("3.335", "3.34"), ("2.5", "2.50"), ("0.005", "0.01"), ("7", "7.00")],
-)
-def test_amounts_are_rounded_half_up_to_the_penny(amount, penny):
-    assert to_penny(Decimal(amount)) == Decimal(penny)
 
 
 def test_a_description_splits_into_summary_and_description():

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from bs4 import BeautifulSoup
 
-from marketplace.accounts.roles import Role
+from core.roles import Role
 from tests.factories import (
     CategoryFactory,
     OrganisationFactory,

@@ -84,9 +84,3 @@ def test_quantities_that_cannot_be_on_a_plan(quantity, unit, message):
 )
 def test_quantities_that_can(quantity, unit):
     assert costing.check_quantity(D(quantity), unit) == D(quantity)
-
-
-def test_rounding_is_half_up_not_bankers():
-    assert costing.to_penny(D("0.125")) == D("0.13")
-    assert costing.to_penny(D("0.135")) == D("0.14")
-    assert costing.to_penny(D("-0.125")) == D("-0.13")

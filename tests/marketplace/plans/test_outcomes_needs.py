@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from marketplace.accounts.roles import Role
+from core.roles import Role
 from marketplace.plans import services
 from marketplace.plans.models import OutcomeOption, PlanOutcome
 from tests.factories import make_user

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from marketplace.accounts import personal_data
+from core import personal_data
 from marketplace.plans import services
 from marketplace.plans.models import Enquiry, PlanShare, ShortlistItem, SupportPlan
 from tests.factories import DEFAULT_PASSWORD, make_user

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from marketplace.accounts.roles import Role
+from core.roles import Role
 from marketplace.plans import services
 from marketplace.plans.models import PlanReview
 from tests.factories import make_user

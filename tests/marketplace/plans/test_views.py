@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from catalogue.models import Service
-from marketplace.accounts.roles import Role
+from core.roles import Role
 from marketplace.plans import services
 from marketplace.plans.models import Enquiry, PlanLine, ShortlistItem, SupportPlan
 from tests.factories import DEFAULT_PASSWORD, PriceOptionFactory, ServiceFactory, make_user

@@ -5,7 +5,7 @@ from decimal import Decimal as D
 import pytest
 
 from catalogue import services as catalogue
-from marketplace.accounts.roles import Role
+from core.roles import Role
 from marketplace.ras import services
 from marketplace.ras.models import Domain
 from tests.factories import CategoryFactory, ServiceFactory, make_provider, make_user

@@ -8,21 +8,6 @@ from marketplace.ras import calculator as c
 
 
 @pytest.mark.parametrize(
-    "amount, expected",
-    [
-        (D("373.44"), D("373.44")),
-        (D("1.005"), D("1.01")),  # halves up, not to even
-        (D("1.015"), D("1.02")),
-        (D("2.675"), D("2.68")),
-        (D("0.004"), D("0.00")),
-        (D("-1.005"), D("-1.01")),
-    ],
-)
-def test_money_is_rounded_half_up_to_the_penny(amount, expected):
-    assert c.to_pennies(amount) == expected
-
-
-@pytest.mark.parametrize(
     "part, whole, expected",
     [
         (27, 30, D("90.0")),

@@ -359,7 +359,7 @@ def test_an_incomplete_draft_cannot_be_activated(commissioner, priced_home_care)
     ],
 )
 def test_only_commissioners_change_schemes_and_calibrate(scheme, practitioner, call):
-    from marketplace.accounts.roles import Role
+    from core.roles import Role
 
     for user in (
         make_user(),
@@ -486,7 +486,7 @@ def test_a_results_uuid_is_unique(scheme):
 
 
 def test_personal_data_export_and_erase(scheme, practitioner):
-    from marketplace.accounts import personal_data
+    from core import personal_data
 
     own = estimate(practitioner)
     named = estimate(practitioner, person_name="Alex Morgan")

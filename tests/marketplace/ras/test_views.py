@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from marketplace.accounts.roles import Role
+from core.roles import Role
 from marketplace.ras import services
 from marketplace.ras.models import Assessment, CaseImport, HistoricCase, Question, SchemeVersion
 from tests.factories import make_user

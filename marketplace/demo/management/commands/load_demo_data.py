@@ -41,7 +41,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, content: Path, catalogue: str, verbosity: int = 1, **options):
-        if not getattr(settings, "DEMO_DATA_ALLOWED", False):
+        if not settings.DEMO_DATA_ALLOWED:
             raise CommandError(
                 "Demo data (with its public passwords) is only for dev and test settings."
             )

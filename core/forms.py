@@ -1,4 +1,5 @@
-"""Site-wide form rendering in the GOV.UK Design System's markup.
+"""Site-wide form rendering in the GOV.UK Design System's markup, and the one way a service's
+ValidationError reaches a form (`add_service_errors`).
 
 Every Django form, ours and django-allauth's, renders through this renderer: fields use
 templates/components/field.html (label, hint, error message, input), and each widget gets the
@@ -7,6 +8,7 @@ aria-invalid and aria-describedby ("<id>_helptext <id>_error"), which the field 
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
 WIDGET_CLASSES = {
@@ -49,3 +51,17 @@ class GovukFormRenderer(TemplatesSetting):
     form_template_name = "components/form_fields.html"
     field_template_name = "components/field.html"
     bound_field_class = GovukBoundField
+
+
+def add_service_errors(
+    form: forms.Form, error: ValidationError, aliases: dict[str, str | None] | None = None
+) -> None:
+    """Put a service's ValidationError on the form: each message beside its field when the form
+    has that field (or the field `aliases` names), otherwise at the top of the error summary."""
+    aliases = aliases or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for name, messages in error.message_dict.items():
+        target = aliases.get(name, name)
+        form.add_error(target if target in form.fields else None, messages)

@@ -10,14 +10,8 @@ allowances, so nothing is lost but a little protection for a day.
 from __future__ import annotations
 
 from allauth.account.adapter import get_adapter
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-
-
-def setting(name: str, default: int) -> int:
-    """A limit from the Django settings (a whole number), `default` when unset."""
-    return int(getattr(settings, name, default))
 
 
 def client_key(request) -> str:

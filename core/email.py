@@ -1,0 +1,52 @@
+"""The site's one way to send e-mail: rendered from templates, queued once the surrounding
+transaction commits, sent by a background task (django-tasks: in-process by default, a worker in
+production).
+
+A rolled-back decision therefore never tells anyone it happened. E-mails never carry what a
+person wrote or their contact details: they say something happened and link to the page.
+"""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django_tasks import task
+
+
+@task()
+def deliver_email(*, subject: str, body: str, to: list[str]) -> int:
+    """Send one plain-text e-mail now (the task `send_email` queues)."""
+    message = EmailMessage(
+        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to
+    )
+    return message.send()
+
+
+def send_email(
+    *, template: str, to: Iterable[str], context: dict, separately: bool = False
+) -> None:
+    """Queue the e-mail `<template>_subject.txt` / `<template>.txt` (e.g. template
+    "catalogue/email/service_approved") to the addresses in `to`, after commit.
+
+    Empty and repeated addresses are dropped; with none left nothing is sent. The context gets
+    the site's name (`service_name`) and address (`base_url`). `separately` sends one e-mail per
+    recipient, so nobody sees another's address."""
+    recipients = sorted({address for address in to if address})
+    if not recipients:
+        return
+    context = {
+        "service_name": settings.WAGTAIL_SITE_NAME,
+        "base_url": settings.WAGTAILADMIN_BASE_URL,
+        **context,
+    }
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    body = render_to_string(f"{template}.txt", context)
+    batches = [[address] for address in recipients] if separately else [recipients]
+
+    def enqueue() -> None:
+        for batch in batches:
+            deliver_email.enqueue(subject=subject, body=body, to=batch)
+
+    transaction.on_commit(enqueue)

@@ -1,0 +1,60 @@
+"""core.email.send_email: the site's one way to send e-mail (it replaced the catalogue's,
+ratings', plans' and market statement's own copies and the catalogue's mail task)."""
+
+import pytest
+from django.core import mail
+from django.db import transaction
+
+from core.email import send_email
+
+pytestmark = pytest.mark.django_db
+
+TEMPLATE = "catalogue/email/claim_approved"
+
+
+class Organisation:
+    name = "Sunrise Care"
+
+
+def test_one_email_to_every_address_once_after_commit(django_capture_on_commit_callbacks, settings):
+    settings.WAGTAIL_SITE_NAME = "Westshire Care Market"
+    with django_capture_on_commit_callbacks(execute=True):
+        send_email(
+            template=TEMPLATE,
+            to=["b@example.com", "", "a@example.com", "b@example.com", None],
+            context={"organisation": Organisation()},
+        )
+        assert mail.outbox == []  # nothing before the transaction commits
+    (message,) = mail.outbox
+    assert message.to == ["a@example.com", "b@example.com"]
+    assert message.subject == "You now manage Sunrise Care on Westshire Care Market"
+    assert message.from_email == settings.DEFAULT_FROM_EMAIL
+
+
+def test_separately_sends_one_email_per_recipient(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        send_email(
+            template=TEMPLATE,
+            to=["a@example.com", "b@example.com"],
+            context={"organisation": Organisation()},
+            separately=True,
+        )
+    assert [m.to for m in mail.outbox] == [["a@example.com"], ["b@example.com"]]
+
+
+def test_nothing_is_sent_when_the_transaction_rolls_back():
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), transaction.atomic():
+        send_email(
+            template=TEMPLATE, to=["a@example.com"], context={"organisation": Organisation()}
+        )
+        raise Undo
+    assert mail.outbox == []
+
+
+def test_no_addresses_no_email(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        send_email(template=TEMPLATE, to=["", None], context={})
+    assert callbacks == [] and mail.outbox == []
