@@ -7,6 +7,8 @@ class PlansConfig(AppConfig):
     verbose_name = "Shortlists, enquiries and support plans"
 
     def ready(self) -> None:
+        from django.core import checks
+
         from core import personal_data
         from market_statement import readers
 
@@ -15,6 +17,10 @@ class PlansConfig(AppConfig):
             receivers,  # noqa: F401  (connects the sign-in and page-view receivers)
             selectors,
         )
+        from .checks import check_employer_costs, check_review_settings
+
+        checks.register(check_employer_costs)
+        checks.register(check_review_settings)
 
         personal_data.register(
             "shortlist", export=plans_data.export_shortlist, erase=plans_data.erase_shortlist

@@ -109,3 +109,183 @@ def budget_difference(budget: Decimal | None, weekly: Decimal) -> Decimal | None
     if budget is None:
         return None
     return to_penny(budget - weekly)
+
+
+# --- a personal assistant employed directly ----------------------------------------------------
+#
+# Someone who employs their own PA pays more than the hourly pay: the rules below are what an
+# employer in England owes (or should budget for) each week, with every rate coming from the
+# council's declared settings (PLANS_EMPLOYER_COSTS), each with its source and year.
+# - Pay: hourly pay x hours a week.
+# - Holiday pay: a share of pay (5.6 weeks' statutory leave over 46.4 working weeks = 12.07%), so
+#   the leave is paid and the hours can be covered while the PA is away.
+# - Employer National Insurance: its rate on the week's earnings (pay + holiday pay) above the
+#   secondary threshold. The Employment Allowance, which many PA employers can claim, is not
+#   deducted: a plan budgets for the cost, the allowance is claimed afterwards.
+# - Pension (automatic enrolment): when the week's earnings reach the earnings trigger, the
+#   employer's minimum rate on qualifying earnings (between the lower and upper limits).
+# - Employer's liability insurance and a payroll service: yearly charges shown a week (/ 52).
+# Each part is rounded to the penny once; the PA's weekly cost is the sum of the rounded parts,
+# so the parts a person sees add up to the line's cost.
+
+
+@dataclass(frozen=True)
+class EmployerRates:
+    """The rates one PA line is costed at (a copy is kept on the line, like a price)."""
+
+    year: str
+    ni_rate: Decimal
+    ni_threshold_weekly: Decimal
+    ni_source: str
+    holiday_rate: Decimal
+    holiday_source: str
+    pension_rate: Decimal
+    pension_lower_weekly: Decimal
+    pension_upper_weekly: Decimal
+    pension_trigger_weekly: Decimal
+    pension_source: str
+    insurance_yearly: Decimal
+    insurance_source: str
+    payroll_yearly: Decimal
+    payroll_source: str
+
+    DECIMALS = (
+        "ni_rate",
+        "ni_threshold_weekly",
+        "holiday_rate",
+        "pension_rate",
+        "pension_lower_weekly",
+        "pension_upper_weekly",
+        "pension_trigger_weekly",
+        "insurance_yearly",
+        "payroll_yearly",
+    )
+
+    @classmethod
+    def from_mapping(cls, values: dict) -> EmployerRates:
+        """From settings or a line's stored copy: Decimals as strings, rates as fractions."""
+        fields = {}
+        for name in cls.__dataclass_fields__:
+            if name not in values:
+                raise ValueError(f"The employer costs setting has no {name!r}.")
+            value = values[name]
+            if name in cls.DECIMALS:
+                try:
+                    value = Decimal(str(value))
+                except InvalidOperation as error:
+                    raise ValueError(f"{name} must be a number, not {values[name]!r}.") from error
+                if not value.is_finite() or value < 0:
+                    raise ValueError(f"{name} must be a number of 0 or more.")
+            fields[name] = value
+        rates = cls(**fields)
+        for name in ("ni_rate", "holiday_rate", "pension_rate"):
+            if getattr(rates, name) >= 1:
+                raise ValueError(f"{name} is a fraction (0.15 for 15%), not a percentage.")
+        if rates.pension_lower_weekly > rates.pension_upper_weekly:
+            raise ValueError("pension_lower_weekly must not be above pension_upper_weekly.")
+        return rates
+
+    def as_mapping(self) -> dict[str, str]:
+        return {
+            name: str(getattr(self, name)) if name in self.DECIMALS else getattr(self, name)
+            for name in self.__dataclass_fields__
+        }
+
+
+@dataclass(frozen=True)
+class CostPart:
+    key: str
+    label: str
+    weekly: Decimal
+    basis: str
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class PaCosts:
+    parts: tuple[CostPart, ...]
+
+    @property
+    def weekly(self) -> Decimal:
+        return sum((part.weekly for part in self.parts), Decimal("0.00"))
+
+    @property
+    def pay(self) -> Decimal:
+        return self.parts[0].weekly
+
+    @property
+    def on_costs(self) -> Decimal:
+        return self.weekly - self.pay
+
+
+def _percent(rate: Decimal) -> str:
+    return f"{(rate * 100).normalize():f}%"
+
+
+def pa_costs(hourly_pay: Decimal, hours: Decimal, rates: EmployerRates) -> PaCosts:
+    """A directly employed PA's cost a week, part by part (see the rules above)."""
+    pay = to_penny(hourly_pay * hours)
+    holiday = to_penny(pay * rates.holiday_rate)
+    earnings = pay + holiday
+    ni = to_penny(max(earnings - rates.ni_threshold_weekly, Decimal(0)) * rates.ni_rate)
+    if earnings >= rates.pension_trigger_weekly:
+        qualifying = min(earnings, rates.pension_upper_weekly) - rates.pension_lower_weekly
+        pension = to_penny(max(qualifying, Decimal(0)) * rates.pension_rate)
+        pension_basis = (
+            f"{_percent(rates.pension_rate)} of £{earnings} less £{rates.pension_lower_weekly}"
+        )
+    else:
+        pension = Decimal("0.00")
+        pension_basis = (
+            f"£{earnings} a week is below the £{rates.pension_trigger_weekly} earnings trigger"
+        )
+    insurance = to_penny(rates.insurance_yearly / WEEKS_PER_YEAR)
+    payroll = to_penny(rates.payroll_yearly / WEEKS_PER_YEAR)
+    hours_text = f"{hours.normalize():f}"
+    return PaCosts(
+        parts=(
+            CostPart("pay", "Pay", pay, f"{hours_text} hours at £{hourly_pay} an hour"),
+            CostPart(
+                "holiday",
+                "Holiday pay",
+                holiday,
+                f"{_percent(rates.holiday_rate)} of pay",
+                rates.holiday_source,
+            ),
+            CostPart(
+                "ni",
+                "Employer's National Insurance",
+                ni,
+                f"{_percent(rates.ni_rate)} of £{earnings} above £{rates.ni_threshold_weekly}",
+                rates.ni_source,
+            ),
+            CostPart("pension", "Workplace pension", pension, pension_basis, rates.pension_source),
+            CostPart(
+                "insurance",
+                "Employer's liability insurance",
+                insurance,
+                f"£{rates.insurance_yearly} a year",
+                rates.insurance_source,
+            ),
+            CostPart(
+                "payroll",
+                "Payroll service",
+                payroll,
+                f"£{rates.payroll_yearly} a year",
+                rates.payroll_source,
+            ),
+        )
+    )
+
+
+# --- memberships and one-off items -------------------------------------------------------------
+
+
+def yearly_as_weekly(amount: Decimal) -> Decimal:
+    """A membership or subscription paid once a year, as a cost a week (/ 52, to the penny)."""
+    return to_penny(amount / WEEKS_PER_YEAR)
+
+
+def first_year_cost(annual: Decimal, one_off: Decimal) -> Decimal:
+    """The first year's cost: 52 weeks of the plan plus the one-off items (bought once)."""
+    return to_penny(annual + one_off)

@@ -11,7 +11,18 @@ from django.core.exceptions import ValidationError
 from catalogue import rules
 from catalogue.models import Postcode, PriceOption, Service
 
-from .models import MESSAGE_MAX_LENGTH, Enquiry, PlanShare, SupportPlan
+from .models import (
+    CONTINGENCY_MAX_LENGTH,
+    MESSAGE_MAX_LENGTH,
+    Enquiry,
+    OutcomeOption,
+    PlanLine,
+    PlanOutcome,
+    PlanReview,
+    PlanReviewOutcome,
+    PlanShare,
+    SupportPlan,
+)
 from .services import OUTCOMES_MAX
 
 
@@ -212,6 +223,15 @@ class PlanForm(forms.Form):
             "max_length": "The name must be 100 characters or fewer.",
         },
     )
+    plan_for = forms.ChoiceField(
+        label="Whose support is the plan for?",
+        help_text="A carer can make a plan for their own support as a carer.",
+        choices=SupportPlan.PlanFor.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        initial=SupportPlan.PlanFor.PERSON,
+        error_messages={"invalid_choice": "Say whose support the plan is for."},
+    )
     budget = forms.CharField(
         label="Indicative weekly budget, in pounds (optional)",
         help_text="From the council's budget calculator, or a letter from the council, "
@@ -250,22 +270,88 @@ class PlanForm(forms.Form):
         return parse_money(self.cleaned_data["budget"])
 
     def plan_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.fields}
+        fields = {name: self.cleaned_data[name] for name in self.fields}
+        fields["plan_for"] = fields["plan_for"] or SupportPlan.PlanFor.PERSON
+        return fields
 
 
 class OutcomesForm(forms.Form):
+    options = forms.ModelMultipleChoiceField(
+        label="Outcomes people often choose",
+        help_text="Choose any that matter to the person.",
+        queryset=OutcomeOption.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Choose outcomes from the list.",
+            "invalid_pk_value": "Choose outcomes from the list.",
+        },
+    )
     outcomes = forms.CharField(
-        label="What matters to the person",
-        help_text=f"Write one outcome on each line, up to {OUTCOMES_MAX}. For example: "
+        label="Outcomes in the person's own words",
+        help_text=f"Write one outcome on each line (up to {OUTCOMES_MAX} in all). For example: "
         "'To stay living in my own home', 'To see my friends at the lunch club every week'.",
         required=False,
         max_length=OUTCOMES_MAX * 310,
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"max_length": "That is too much text. Keep each outcome short."},
     )
+    needs = forms.CharField(
+        label="Needs to be met",
+        help_text="Write one need on each line. For example: 'Help to get washed and dressed', "
+        "'Someone with me when I go out'.",
+        required=False,
+        max_length=OUTCOMES_MAX * 310,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"max_length": "That is too much text. Keep each need short."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["options"]
+        field.queryset = OutcomeOption.objects.filter(active=True).order_by(  # type: ignore[attr-defined]
+            "audience", "sort_order", "name"
+        )
+        field.label_from_instance = lambda o: (  # type: ignore[attr-defined]
+            f"{o.name} (for carers)" if o.audience == OutcomeOption.Audience.CARER else o.name
+        )
 
     def outcome_list(self) -> list[str]:
         return self.cleaned_data["outcomes"].splitlines()
+
+    def need_list(self) -> list[str]:
+        return self.cleaned_data["needs"].splitlines()
+
+
+class ContingencyForm(forms.Form):
+    contingency = forms.CharField(
+        label="If something goes wrong",
+        help_text="What happens if, for example, your PA is ill or a service cannot come: who "
+        "to call, who steps in, what must not be missed.",
+        required=False,
+        max_length=CONTINGENCY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "max_length": f"Keep this to {CONTINGENCY_MAX_LENGTH:,} characters or fewer."
+        },
+    )
+
+
+class LineOutcomesForm(forms.Form):
+    outcomes = forms.ModelMultipleChoiceField(
+        label="Which outcomes does this support serve?",
+        queryset=PlanOutcome.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Choose outcomes from the plan.",
+            "invalid_pk_value": "Choose outcomes from the plan.",
+        },
+    )
+
+    def __init__(self, *args, plan: SupportPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcomes"].queryset = plan.outcome_items.all()  # type: ignore[attr-defined]
 
 
 def parse_quantity(text: str) -> Decimal:
@@ -308,7 +394,52 @@ class QuantityField(forms.CharField):
         return parse_quantity(super().clean(value))
 
 
-class ServiceLineForm(forms.Form):
+# --- how a line is paid for (issue 21) ---------------------------------------------------------
+
+NOT_DECIDED = ("", "Not decided yet")
+
+# The plan's way of managing the money is the starting choice for each line.
+ROUTE_FROM_PLAN = {
+    SupportPlan.MoneyManagement.DIRECT_PAYMENT: PlanLine.PaidBy.DIRECT_PAYMENT,
+    SupportPlan.MoneyManagement.COUNCIL: PlanLine.PaidBy.COUNCIL,
+    SupportPlan.MoneyManagement.ISF: PlanLine.PaidBy.ISF,
+    SupportPlan.MoneyManagement.SELF_FUNDED: PlanLine.PaidBy.PERSON,
+}
+
+
+def route_initial(plan: SupportPlan) -> dict[str, str]:
+    return {"paid_by": ROUTE_FROM_PLAN.get(plan.money_management, "")}
+
+
+class PaymentFieldsBase(forms.Form):
+    """How the line is paid for; the service says which ways fit which line."""
+
+    route_choices: list[tuple[str, str]] = [*PlanLine.PaidBy.choices, NOT_DECIDED]
+
+    paid_by = forms.ChoiceField(
+        label="How is it paid for?",
+        help_text="A plan can mix these: each line says how it is paid.",
+        choices=[],
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose how it is paid for."},
+    )
+    isf_provider = forms.CharField(
+        label="Provider managing the individual service fund",
+        help_text="Only if it is paid from an individual service fund.",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Keep the name to 200 characters or fewer."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["paid_by"].choices = self.route_choices
+        for name in ("paid_by", "isf_provider"):  # after the line's own fields
+            self.fields[name] = self.fields.pop(name)
+
+
+class ServiceLineForm(PaymentFieldsBase):
     price_option = forms.ModelChoiceField(
         label="Which price?",
         queryset=PriceOption.objects.none(),
@@ -412,3 +543,224 @@ class ShareForm(forms.Form):
             "invalid_choice": "Choose what they can do.",
         },
     )
+
+
+# --- lines the catalogue does not list (issue 21) ----------------------------------------------
+
+
+class MoneyField(forms.CharField):
+    """Pounds and pence as typed ('£1,250.50'); the service checks the amount's rules."""
+
+    def __init__(self, *, what: str, example: str, **kwargs):
+        self.what, self.example = what, example
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "inputmode": "decimal",
+                    "class": "govuk-input--width-10",
+                    "spellcheck": "false",
+                }
+            ),
+        )
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "required": f"Enter {what}, like {example}.",
+                "max_length": f"Enter {what} as an amount of money, like {example}.",
+            },
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        try:
+            return parse_money(text)
+        except ValidationError as error:
+            raise ValidationError(
+                f"Enter {self.what} as an amount of money, like {self.example}."
+            ) from error
+
+
+def _provided_by(help_text: str) -> forms.CharField:
+    return forms.CharField(
+        label="Who provides it? (optional)",
+        help_text=help_text,
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Keep this to 200 characters or fewer."},
+    )
+
+
+def _notes() -> forms.CharField:
+    return forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        max_length=300,
+        error_messages={"max_length": "Keep the notes to 300 characters or fewer."},
+    )
+
+
+class PALineForm(PaymentFieldsBase):
+    route_choices = [
+        (PlanLine.PaidBy.DIRECT_PAYMENT.value, PlanLine.PaidBy.DIRECT_PAYMENT.label),
+        (PlanLine.PaidBy.PERSON.value, PlanLine.PaidBy.PERSON.label),
+        NOT_DECIDED,
+    ]
+
+    description = forms.CharField(
+        label="What will the personal assistant do?",
+        help_text="For example, 'One-to-one support at home and out and about'.",
+        initial="Personal assistant",
+        max_length=200,
+        error_messages={
+            "required": "Say what the PA will do.",
+            "max_length": "Keep this to 200 characters or fewer.",
+        },
+    )
+    hourly_pay = MoneyField(
+        label="Hourly pay, in pounds",
+        help_text="What the PA is paid an hour before tax, for example 13.50.",
+        what="the hourly pay",
+        example="13.50",
+    )
+    hours = QuantityField(
+        label="Hours a week",
+        help_text="For example, 24 for six hours a day, four days a week.",
+        error_messages={
+            "required": "Enter the hours a week, like 24 or 7.5.",
+            "max_length": "Enter the hours a week as a number, like 24 or 7.5.",
+        },
+    )
+    provided_by = _provided_by("The PA's name, if you know it.")
+    notes = _notes()
+
+
+class MembershipLineForm(PaymentFieldsBase):
+    description = forms.CharField(
+        label="What is the membership or subscription?",
+        help_text="For example, 'Annual membership of a local garden'.",
+        max_length=200,
+        error_messages={
+            "required": "Say what the membership is.",
+            "max_length": "Keep this to 200 characters or fewer.",
+        },
+    )
+    yearly_cost = MoneyField(
+        label="Cost a year, in pounds",
+        help_text="The plan shows it as a cost a week (the yearly cost divided by 52).",
+        what="the yearly cost",
+        example="78.00",
+    )
+    provided_by = _provided_by("For example, the garden, club or company.")
+    notes = _notes()
+
+
+class OneOffLineForm(PaymentFieldsBase):
+    description = forms.CharField(
+        label="What is the item?",
+        help_text="For example, 'Perching stool' or 'Baking course'.",
+        max_length=200,
+        error_messages={
+            "required": "Say what the item is.",
+            "max_length": "Keep this to 200 characters or fewer.",
+        },
+    )
+    cost = MoneyField(
+        label="Cost, in pounds",
+        help_text="Bought once: it is added to the first year's cost, not the weekly cost.",
+        what="the cost",
+        example="45.50",
+    )
+    provided_by = _provided_by("For example, the shop or college.")
+    notes = _notes()
+
+
+class LinePaymentForm(PaymentFieldsBase):
+    def __init__(self, *args, line: PlanLine | None = None, **kwargs):
+        if line is not None and line.kind == PlanLine.Kind.PA:
+            self.route_choices = PALineForm.route_choices
+        super().__init__(*args, **kwargs)
+
+
+# --- reviews (issue 21) ------------------------------------------------------------------------
+
+
+class ReviewRequestForm(CharacterCountMixin, forms.Form):
+    count_fields = ("reason",)
+
+    reason = forms.CharField(
+        label="What has changed?",
+        help_text="For example, 'My husband has changed jobs' or 'I have been in hospital'.",
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": "Say what has changed.",
+            "max_length": _too_long(MESSAGE_MAX_LENGTH),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._drop_maxlength()
+
+
+class ReviewRecordForm(forms.Form):
+    """One radio question per outcome of the plan, then what the review decided."""
+
+    changes = forms.CharField(
+        label="What changes?",
+        required=False,
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": _too_long(MESSAGE_MAX_LENGTH)},
+    )
+    cost_in_period = MoneyField(
+        label="What the support cost since the last review, in pounds",
+        what="the cost in the period",
+        example="4850.00",
+    )
+    person_view = forms.CharField(
+        label="What the person thinks, in their own words",
+        required=False,
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": _too_long(MESSAGE_MAX_LENGTH)},
+    )
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=PlanReview.Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Record the decision: continue, change the plan or reassess.",
+            "invalid_choice": "Record the decision: continue, change the plan or reassess.",
+        },
+    )
+    new_estimate = MoneyField(
+        label="New weekly estimate after a reassessment, in pounds (optional)",
+        help_text="Shown beside the budget it replaces.",
+        what="the new estimate",
+        example="420.00",
+        required=False,
+    )
+
+    def __init__(self, *args, outcomes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcome_fields: list[tuple[str, PlanOutcome]] = []
+        progress = {}
+        for item in outcomes:
+            name = f"outcome_{item.pk}"
+            message = f"Say how '{item.text}' is going: achieved, partly or not yet."
+            progress[name] = forms.ChoiceField(
+                label=item.text,
+                choices=PlanReviewOutcome.Progress.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": message, "invalid_choice": message},
+            )
+            self.outcome_fields.append((name, item))
+        # The outcomes first, in the plan's order.
+        self.fields = {**progress, **self.fields}
+
+    def progress(self) -> dict[int, str]:
+        return {item.pk: self.cleaned_data[name] for name, item in self.outcome_fields}

@@ -22,6 +22,7 @@ from . import costing
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
 MESSAGE_MAX_LENGTH = 3000
+CONTINGENCY_MAX_LENGTH = 2000
 
 
 # --- shortlists -------------------------------------------------------------------------------
@@ -160,6 +161,31 @@ class EnquiryMessage(models.Model):
 # --- support plans ----------------------------------------------------------------------------
 
 
+class OutcomeOption(models.Model):
+    """An outcome people often want, kept by the council (a Wagtail snippet) for people to choose
+    in their plans; anyone may also write their own. Retire one with `active`, never delete it:
+    plans and reviews point at it."""
+
+    class Audience(models.TextChoices):
+        PERSON = "person", "People who draw on care and support"
+        CARER = "carer", "Carers"
+
+    name = models.CharField(max_length=200)
+    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.PERSON)
+    hint = models.CharField(max_length=300, blank=True)
+    sort_order = models.PositiveIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["audience", "sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["audience", "name"], name="outcome_option_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class SupportPlanQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Plans a person owns or that were shared with them (and not revoked)."""
@@ -191,12 +217,23 @@ class SupportPlan(models.Model):
         SELF_FUNDED = "self-funded", "I pay for my own care"
         UNDECIDED = "undecided", "Not decided yet"
 
+    class PlanFor(models.TextChoices):
+        PERSON = "person", "The person's own support"
+        CARER = "carer", "A carer's own support as a carer"
+
     uuid = models.UUIDField(default=uuid4, unique=True, editable=False)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="support_plans"
     )
     person_name = models.CharField("Who the plan is for", max_length=100)
+    plan_for = models.CharField(max_length=10, choices=PlanFor.choices, default=PlanFor.PERSON)
+    # The outcomes' texts in order, kept in step with PlanOutcome rows by the services (the rows
+    # are what lines and reviews point at; this list is what older readers and exports use).
     outcomes = models.JSONField(default=list, blank=True)
+    needs = models.JSONField(default=list, blank=True)
+    contingency = models.TextField(
+        "If something goes wrong", max_length=CONTINGENCY_MAX_LENGTH, blank=True
+    )
     budget = models.DecimalField(**MONEY, null=True, blank=True)
     budget_source = models.CharField(max_length=10, choices=BudgetSource.choices, blank=True)
     budget_source_detail = models.CharField(max_length=200, blank=True)
@@ -237,13 +274,29 @@ class SupportPlan(models.Model):
 
 
 class PlanLine(models.Model):
-    """A line of support: a catalogue service at one of its prices and a quantity a week, or a
-    no-cost / informal support. The price is copied when the line is added, so a plan keeps
-    what it was costed at; the plan page says when the provider's price has changed since."""
+    """A line of support: a catalogue service at one of its prices and a quantity a week, a
+    no-cost / informal support, or support the catalogue does not list: a personal assistant
+    employed directly (hourly pay x hours a week, plus the employer's costs at the rates copied
+    onto the line), a membership or subscription (a yearly cost, shown a week) or a one-off item
+    (shown apart from the weekly cost, added to the first year's). The price is copied when the
+    line is added, so a plan keeps what it was costed at; the plan page says when the provider's
+    price has changed since."""
 
     class Kind(models.TextChoices):
         SERVICE = "service", "Catalogue service"
         INFORMAL = "informal", "No-cost or informal support"
+        PA = "pa", "Personal assistant employed directly"
+        MEMBERSHIP = "membership", "Membership or subscription"
+        ONE_OFF = "one-off", "One-off item"
+
+    class PaidBy(models.TextChoices):
+        """How a paid line is paid for; a plan may mix them (Care Act guidance: direct payment,
+        council-managed, an individual service fund, or a combination)."""
+
+        DIRECT_PAYMENT = "direct-payment", "Direct payment"
+        COUNCIL = "council", "Arranged by the council"
+        ISF = "isf", "Individual service fund"
+        PERSON = "person", "Paid by the person or their family"
 
     plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="lines")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -260,6 +313,14 @@ class PlanLine(models.Model):
     unit = models.CharField(max_length=10, blank=True)
     quantity = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal("0.00"))
     notes = models.CharField(max_length=300, blank=True)
+    # Blank: not decided yet (and always blank on a no-cost support).
+    paid_by = models.CharField(max_length=20, choices=PaidBy.choices, blank=True)
+    isf_provider = models.CharField(
+        "Provider managing the individual service fund", max_length=200, blank=True
+    )
+    serves = models.ManyToManyField("PlanOutcome", blank=True, related_name="lines")
+    # A PA line's employer rates (costing.EmployerRates.as_mapping) as they were when it was added.
+    employer_rates = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -274,14 +335,142 @@ class PlanLine(models.Model):
 
     @property
     def weekly_cost(self) -> Decimal:
-        if self.kind == self.Kind.INFORMAL:
+        """What the line costs a week; a one-off item costs nothing a week (see one_off_cost)."""
+        if self.kind in (self.Kind.INFORMAL, self.Kind.ONE_OFF):
             return Decimal("0.00")
+        if self.kind == self.Kind.PA:
+            return self.pa_costs.weekly
         return costing.line_weekly_cost(self.unit_amount, self.unit, self.quantity)
+
+    @property
+    def one_off_cost(self) -> Decimal:
+        return self.unit_amount if self.kind == self.Kind.ONE_OFF else Decimal("0.00")
+
+    @property
+    def pa_costs(self) -> costing.PaCosts:
+        """A PA line's cost part by part, at the rates copied onto the line."""
+        rates = costing.EmployerRates.from_mapping(self.employer_rates)
+        return costing.pa_costs(self.unit_amount, self.quantity, rates)
+
+    @property
+    def route_label(self) -> str:
+        """How the line is paid, in words ('Individual service fund with Holly Homecare')."""
+        if self.kind == self.Kind.INFORMAL:
+            return "No cost"
+        if not self.paid_by:
+            return "Not decided yet"
+        if self.paid_by == self.PaidBy.ISF:
+            return f"Individual service fund with {self.isf_provider}"
+        return self.get_paid_by_display()
+
+    @property
+    def is_costed_weekly(self) -> bool:
+        return self.kind not in (self.Kind.INFORMAL, self.Kind.ONE_OFF)
 
     @property
     def unit_words(self) -> str:
         singular, plural = costing.UNIT_WORDS.get(self.unit, ("unit", "units"))
         return singular if self.quantity == 1 else plural
+
+
+class PlanOutcome(models.Model):
+    """One outcome on a plan: chosen from the council's list (`option`, with its name copied) or
+    in the person's own words. Lines say which outcomes they serve; reviews record progress."""
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="outcome_items")
+    option = models.ForeignKey(
+        OutcomeOption, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.CharField(max_length=300)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class PlanReviewQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=PlanReview.Status.PENDING)
+
+    def done(self):
+        return self.filter(status=PlanReview.Status.DONE)
+
+
+class PlanReview(models.Model):
+    """A review of an agreed plan: scheduled (the first 6 to 8 weeks after agreement, then at
+    least every 12 months) or unscheduled (asked for early when things change). Once recorded
+    it says how each outcome is going, what changes, the cost in the period, the person's own
+    view and the decision; an unscheduled one may carry a new estimate beside the old budget."""
+
+    class Kind(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled review"
+        UNSCHEDULED = "unscheduled", "Early (unscheduled) review"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "To do"
+        DONE = "done", "Done"
+
+    class Decision(models.TextChoices):
+        CONTINUE = "continue", "Continue the plan as it is"
+        CHANGE = "change", "Change the plan"
+        REASSESS = "reassess", "Reassess the person's needs"
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="reviews")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.SCHEDULED)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    due_on = models.DateField(db_index=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(max_length=MESSAGE_MAX_LENGTH, blank=True)
+    reviewed_on = models.DateField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changes = models.TextField(max_length=MESSAGE_MAX_LENGTH, blank=True)
+    cost_in_period = models.DecimalField(**MONEY, null=True, blank=True)
+    person_view = models.TextField(max_length=MESSAGE_MAX_LENGTH, blank=True)
+    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
+    # The plan's weekly cost and budget when the review was recorded, and a new estimate (an
+    # unscheduled review's reassessment), so the page shows the new estimate beside the old.
+    weekly_cost = models.DecimalField(**MONEY, null=True, blank=True)
+    previous_budget = models.DecimalField(**MONEY, null=True, blank=True)
+    new_estimate = models.DecimalField(**MONEY, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = PlanReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.plan} due {self.due_on}"
+
+
+class PlanReviewOutcome(models.Model):
+    """How one outcome is going, recorded at a review (its text copied, so it stays readable)."""
+
+    class Progress(models.TextChoices):
+        ACHIEVED = "achieved", "Achieved"
+        PARTLY = "partly", "Partly achieved"
+        NOT_YET = "not-yet", "Not achieved yet"
+
+    review = models.ForeignKey(PlanReview, on_delete=models.CASCADE, related_name="outcomes")
+    outcome = models.ForeignKey(
+        PlanOutcome, null=True, blank=True, on_delete=models.SET_NULL, related_name="progress"
+    )
+    text = models.CharField(max_length=300)
+    progress = models.CharField(max_length=10, choices=Progress.choices)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.text}: {self.get_progress_display()}"
 
 
 class PlanShare(models.Model):

@@ -71,6 +71,8 @@ def export_plans(user) -> dict[str, Any]:
             "status": plan.get_status_display(),
             "created": plan.created_at,
             "outcomes": plan.outcomes,
+            "needs": plan.needs,
+            "if_something_goes_wrong": plan.contingency,
             "weekly_budget": plan.budget,
             "budget_source": plan.get_budget_source_display(),
             "budget_source_detail": plan.budget_source_detail,
@@ -85,6 +87,8 @@ def export_plans(user) -> dict[str, Any]:
                     "unit": line.unit,
                     "quantity_a_week": line.quantity,
                     "weekly_cost": line.weekly_cost,
+                    "one_off_cost": line.one_off_cost,
+                    "paid_by": line.route_label,
                     "notes": line.notes,
                 }
                 for line in plan.lines.all()

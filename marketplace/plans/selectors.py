@@ -15,8 +15,18 @@ from django.utils import timezone
 from catalogue import rules
 from catalogue.models import Category, Organisation, Postcode, PriceOption, Service
 
-from . import costing
-from .models import Enquiry, ListingWeek, PlanLine, PlanShare, ShortlistItem, SupportPlan
+from . import costing, reviews
+from .models import (
+    Enquiry,
+    ListingWeek,
+    PlanLine,
+    PlanOutcome,
+    PlanReview,
+    PlanReviewOutcome,
+    PlanShare,
+    ShortlistItem,
+    SupportPlan,
+)
 from .services import week_start
 
 # --- shortlist and compare --------------------------------------------------------------------
@@ -140,14 +150,64 @@ class Verdict:
     plain: bool = False
 
 
+@dataclass(frozen=True)
+class RouteTotal:
+    """What one way of paying covers: a week, a year (52 weeks) and in one-off items."""
+
+    paid_by: str
+    isf_provider: str
+    label: str
+    weekly: Decimal
+    one_off: Decimal
+
+    @property
+    def annual(self) -> Decimal:
+        return costing.to_penny(self.weekly * costing.WEEKS_PER_YEAR)
+
+    @property
+    def first_year(self) -> Decimal:
+        return costing.first_year_cost(self.annual, self.one_off)
+
+
+ROUTE_ORDER = [*PlanLine.PaidBy.values, ""]
+
+
+def route_totals(lines: list[PlanLine]) -> list[RouteTotal]:
+    """The plan's paid lines added up by how they are paid (an individual service fund per
+    provider; lines not decided yet together). The weekly figures add up to the plan's weekly
+    total, as each line's cost is already rounded."""
+    groups: dict[tuple[str, str], list[PlanLine]] = {}
+    for line in lines:
+        if line.kind == PlanLine.Kind.INFORMAL:
+            continue
+        groups.setdefault((line.paid_by, line.isf_provider), []).append(line)
+    totals = [
+        RouteTotal(
+            paid_by=paid_by,
+            isf_provider=provider,
+            label=members[0].route_label,
+            weekly=sum((line.weekly_cost for line in members), Decimal("0.00")),
+            one_off=sum((line.one_off_cost for line in members), Decimal("0.00")),
+        )
+        for (paid_by, provider), members in groups.items()
+    ]
+    return sorted(totals, key=lambda t: (ROUTE_ORDER.index(t.paid_by), t.isf_provider.lower()))
+
+
 @dataclass
 class PlanSummary:
+    """`lines` are costed a week (one-off items cost nothing a week and are in `one_offs`)."""
+
     plan: SupportPlan
     lines: list[LineView]
     weekly: Decimal
     annual: Decimal
     difference: Decimal | None
     tolerance: Verdict
+    one_offs: list[LineView] = field(default_factory=list)
+    one_off_total: Decimal = Decimal("0.00")
+    first_year: Decimal = Decimal("0.00")
+    routes: list[RouteTotal] = field(default_factory=list)
 
     @property
     def over_budget(self) -> bool:
@@ -251,15 +311,23 @@ def plan_summary(plan: SupportPlan, *, today: date | None = None) -> PlanSummary
     what is left of the budget and the tolerance verdict."""
     today = today or timezone.localdate()
     lines = list(
-        plan.lines.select_related("service__organisation", "price_option").order_by(
-            "created_at", "pk"
-        )
+        plan.lines.select_related("service__organisation", "price_option")
+        .prefetch_related("serves")
+        .order_by("created_at", "pk")
     )
     service_ids = [line.service_id for line in lines if line.service_id]
     visible = set(Service.objects.visible().filter(pk__in=service_ids).values_list("pk", flat=True))
     views = [
-        LineView(line, line.weekly_cost, _line_notices(line, visible, today)) for line in lines
+        LineView(line, line.weekly_cost, _line_notices(line, visible, today))
+        for line in lines
+        if line.kind != PlanLine.Kind.ONE_OFF
     ]
+    one_offs = [
+        LineView(line, line.weekly_cost) for line in lines if line.kind == PlanLine.Kind.ONE_OFF
+    ]
+    one_off_total = costing.to_penny(
+        sum((view.line.one_off_cost for view in one_offs), Decimal("0.00"))
+    )
     totals = costing.plan_totals(view.weekly_cost for view in views)
     return PlanSummary(
         plan=plan,
@@ -268,6 +336,10 @@ def plan_summary(plan: SupportPlan, *, today: date | None = None) -> PlanSummary
         annual=totals.annual,
         difference=costing.budget_difference(plan.budget, totals.weekly),
         tolerance=tolerance_for(plan, totals.weekly, has_lines=bool(lines)),
+        one_offs=one_offs,
+        one_off_total=one_off_total,
+        first_year=costing.first_year_cost(totals.annual, one_off_total),
+        routes=route_totals(lines),
     )
 
 
@@ -391,6 +463,71 @@ def listing_usage(organisation: Organisation, *, weeks: int = 8, today=None) -> 
         .order_by("name")
     )
     return listings_usage({organisation.pk: services}, weeks=weeks, today=today)[organisation.pk]
+
+
+# --- reviews and the figures commissioners see (issue 21) --------------------------------------
+
+
+def reviews_of(plan: SupportPlan) -> list[PlanReview]:
+    """A plan's reviews, the next one to do first, with what each recorded."""
+    return list(
+        plan.reviews.select_related("reviewed_by", "requested_by")
+        .prefetch_related("outcomes")
+        .order_by("status", "due_on", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class ReviewFigures:
+    """Reviews due, overdue and done; outcomes achieved at review for people and for carers;
+    unscheduled reviews and how many were within the new estimate; the most chosen outcomes."""
+
+    today: date
+    due: int
+    overdue: int
+    done: int
+    achieved_people: reviews.Share
+    achieved_carers: reviews.Share
+    unscheduled: int
+    within_new_estimate: reviews.Share
+    top_outcomes: list[tuple[str, int]]
+
+
+def review_figures(*, today: date | None = None, top: int = 5) -> ReviewFigures:
+    """The commissioners' review figures, over agreed plans, in a fixed number of queries."""
+    from django.conf import settings
+
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=settings.PLANS_REVIEW_REMIND_DAYS)
+    pending = PlanReview.objects.pending().filter(plan__status=SupportPlan.Status.AGREED)
+    counts = pending.aggregate(
+        due=Count("pk", filter=Q(due_on__gte=today, due_on__lte=horizon)),
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+    )
+    progress = PlanReviewOutcome.objects.filter(review__status=PlanReview.Status.DONE)
+    by_audience: dict[str, list[str]] = {"person": [], "carer": []}
+    for plan_for, value in progress.values_list("review__plan__plan_for", "progress"):
+        by_audience.setdefault(plan_for, []).append(value)
+    unscheduled = PlanReview.objects.done().filter(kind=PlanReview.Kind.UNSCHEDULED)
+    pairs = unscheduled.exclude(new_estimate=None).exclude(weekly_cost=None)
+    chosen = (
+        PlanOutcome.objects.values("text")
+        .annotate(plans=Count("plan", distinct=True))
+        .order_by("-plans", "text")[:top]
+    )
+    return ReviewFigures(
+        today=today,
+        due=counts["due"],
+        overdue=counts["overdue"],
+        done=PlanReview.objects.done().count(),
+        achieved_people=reviews.achieved_share(by_audience["person"]),
+        achieved_carers=reviews.achieved_share(by_audience["carer"]),
+        unscheduled=unscheduled.count(),
+        within_new_estimate=reviews.within_estimate_share(
+            pairs.values_list("weekly_cost", "new_estimate")
+        ),
+        top_outcomes=[(row["text"], row["plans"]) for row in chosen],
+    )
 
 
 # --- figures for the market statement (market_statement.readers) -------------------------------

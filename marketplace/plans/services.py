@@ -35,11 +35,16 @@ from core.money import to_penny
 
 from . import costing, notifications
 from .models import (
+    CONTINGENCY_MAX_LENGTH,
     MESSAGE_MAX_LENGTH,
     Enquiry,
     EnquiryMessage,
     ListingWeek,
+    OutcomeOption,
     PlanLine,
+    PlanOutcome,
+    PlanReview,
+    PlanReviewOutcome,
     PlanShare,
     Shortlist,
     ShortlistItem,
@@ -385,6 +390,7 @@ def enquiries_anonymise_sender(*, user) -> int:
 
 PLAN_FIELDS = (
     "person_name",
+    "plan_for",
     "budget",
     "budget_source",
     "budget_source_detail",
@@ -467,26 +473,101 @@ def plan_update(*, user, plan: SupportPlan, **fields: Any) -> SupportPlan:
     return plan
 
 
-@transaction.atomic
-def plan_set_outcomes(*, user, plan: SupportPlan, outcomes: Iterable[str]) -> SupportPlan:
-    """What matters to the person, in their words: a list of up to OUTCOMES_MAX short items."""
-    require_plan_editor(user, plan)
-    _require_draft(plan)
-    cleaned = [" ".join(item.split()) for item in outcomes]
+def _cleaned_list(items: Iterable[str], *, field: str, noun: str) -> list[str]:
+    cleaned = [" ".join(item.split()) for item in items]
     cleaned = [item for item in cleaned if item]
     if len(cleaned) > OUTCOMES_MAX:
-        raise ValidationError({"outcomes": f"List up to {OUTCOMES_MAX} outcomes."})
+        raise ValidationError({field: f"List up to {OUTCOMES_MAX} {noun}s."})
     too_long = [i for i, item in enumerate(cleaned, 1) if len(item) > OUTCOME_MAX_LENGTH]
     if too_long:
         raise ValidationError(
             {
-                "outcomes": f"Outcome {too_long[0]} is too long: keep each one to "
+                field: f"{noun.capitalize()} {too_long[0]} is too long: keep each one to "
                 f"{OUTCOME_MAX_LENGTH} characters or fewer."
             }
         )
-    plan.outcomes = cleaned
-    plan.save(update_fields=["outcomes", "updated_at"])
+    return cleaned
+
+
+@transaction.atomic
+def plan_set_outcomes(
+    *,
+    user,
+    plan: SupportPlan,
+    outcomes: Iterable[str] = (),
+    options: Iterable[OutcomeOption] = (),
+    needs: Iterable[str] | None = None,
+) -> SupportPlan:
+    """What matters to the person: outcomes chosen from the council's list (`options`, active
+    ones) and in their own words (`outcomes`), up to OUTCOMES_MAX in all, each no longer than
+    OUTCOME_MAX_LENGTH; and, when given, the needs to be met (the same limits). An outcome kept
+    from before keeps its row, so the lines that serve it and its review history stay linked."""
+    require_plan_editor(user, plan)
+    _require_draft(plan)
+    chosen = list(dict.fromkeys(options))
+    retired = [option.name for option in chosen if not option.active]
+    if retired:
+        raise ValidationError({"options": f"{retired[0]} can no longer be chosen."})
+    own = _cleaned_list(outcomes, field="outcomes", noun="outcome")
+    chosen_names = {option.name.lower() for option in chosen}
+    own = [text for text in dict.fromkeys(own) if text.lower() not in chosen_names]
+    if len(chosen) + len(own) > OUTCOMES_MAX:
+        raise ValidationError({"outcomes": f"List up to {OUTCOMES_MAX} outcomes."})
+    wanted: list[tuple[OutcomeOption | None, str]] = [(o, o.name) for o in chosen]
+    wanted += [(None, text) for text in own]
+
+    existing = list(plan.outcome_items.all())
+    by_option = {item.option_id: item for item in existing if item.option_id}
+    by_text = {item.text: item for item in existing if not item.option_id}
+    kept: set[int] = set()
+    for order, (option, text) in enumerate(wanted):
+        item = by_option.get(option.pk) if option else by_text.get(text)
+        if item is None:
+            item = PlanOutcome(plan=plan, option=option, text=text)
+        item.sort_order = order
+        item.full_clean()
+        item.save()
+        kept.add(item.pk)
+    plan.outcome_items.exclude(pk__in=kept).delete()
+    plan.outcomes = [text for _, text in wanted]
+    fields = ["outcomes", "updated_at"]
+    if needs is not None:
+        plan.needs = _cleaned_list(needs, field="needs", noun="need")
+        fields.append("needs")
+    plan.save(update_fields=fields)
     return plan
+
+
+@transaction.atomic
+def plan_set_contingency(*, user, plan: SupportPlan, contingency: str) -> SupportPlan:
+    """What happens if something goes wrong (such as the PA being ill): the person's words."""
+    require_plan_editor(user, plan)
+    _require_draft(plan)
+    text = (contingency or "").strip()
+    if len(text) > CONTINGENCY_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "contingency": f"Keep this to {CONTINGENCY_MAX_LENGTH:,} characters or fewer. "
+                f"It has {len(text):,}."
+            }
+        )
+    plan.contingency = text
+    plan.save(update_fields=["contingency", "updated_at"])
+    return plan
+
+
+@transaction.atomic
+def plan_set_line_outcomes(*, user, line: PlanLine, outcomes: Iterable[PlanOutcome]) -> PlanLine:
+    """Which of the plan's outcomes a line serves (the guidance: the plan links needs and
+    outcomes to how they are met)."""
+    require_plan_editor(user, line.plan)
+    _require_draft(line.plan)
+    chosen = list(dict.fromkeys(outcomes))
+    if any(item.plan_id != line.plan_id for item in chosen):
+        raise ValidationError({"outcomes": "Choose outcomes from this plan."})
+    line.serves.set(chosen)
+    line.plan.save(update_fields=["updated_at"])
+    return line
 
 
 def _check_line_room(plan: SupportPlan) -> None:
@@ -510,9 +591,11 @@ def plan_add_service_line(
     price_option: PriceOption,
     quantity: Decimal,
     notes: str = "",
+    paid_by: str = "",
+    isf_provider: str = "",
 ) -> PlanLine:
     """Add a listing the public can find, at one of its own current prices, `quantity` a week.
-    The price is copied onto the line."""
+    The price is copied onto the line; `paid_by` says how it is paid (see _apply_route)."""
     require_plan_editor(user, plan)
     _require_draft(plan)
     _check_line_room(plan)
@@ -540,6 +623,7 @@ def plan_add_service_line(
         quantity=quantity,
         notes=notes.strip(),
     )
+    _apply_route(line, paid_by, isf_provider)
     line.full_clean()
     line.save()
     plan.save(update_fields=["updated_at"])
@@ -577,8 +661,10 @@ def plan_update_line(
     require_plan_editor(user, line.plan)
     _require_draft(line.plan)
     if quantity is not None:
-        if line.kind != PlanLine.Kind.SERVICE:
-            raise ValidationError({"quantity": "A no-cost support has no quantity to change."})
+        if line.kind not in (PlanLine.Kind.SERVICE, PlanLine.Kind.PA):
+            raise ValidationError(
+                {"quantity": f"A {line.get_kind_display().lower()} has no quantity to change."}
+            )
         line.quantity = _checked_quantity(quantity, line.unit)
     if notes is not None:
         line.notes = notes.strip()
@@ -630,6 +716,7 @@ def plan_agree(*, user, plan: SupportPlan) -> SupportPlan:
     plan.agreed_at = timezone.now()
     plan.agreed_by = user
     plan.save(update_fields=["status", "agreed_at", "agreed_by", "updated_at"])
+    plan_schedule_reviews(plan=plan)
     return plan
 
 
@@ -759,3 +846,370 @@ def plan_for_viewer(*, user, plan: SupportPlan) -> SupportPlan:
     """Raise PermissionDenied unless `user` may see `plan` (for callers outside views)."""
     require_plan_viewer(user, plan)
     return plan
+
+
+# --- lines the catalogue does not list (issue 21) ----------------------------------------------
+
+HOURLY_PAY_MAX = Decimal("200.00")
+LINE_AMOUNT_MAX = Decimal("100000.00")
+
+
+def _checked_money(amount: Decimal | None, *, field: str, what: str, most: Decimal) -> Decimal:
+    """An amount of money that can be on a plan: more than £0, in pounds and pence, at most
+    `most`."""
+    if amount is None:
+        raise ValidationError({field: f"Enter {what}, like 12.50."})
+    if not amount.is_finite() or amount <= 0:
+        raise ValidationError({field: f"{what.capitalize()} must be more than £0."})
+    if amount != costing.to_penny(amount):
+        raise ValidationError({field: f"Enter {what} in pounds and pence, like 12.50."})
+    if amount > most:
+        raise ValidationError({field: f"{what.capitalize()} must be £{most:,} or less."})
+    return amount
+
+
+def _checked_text(value: str, *, field: str, missing: str) -> str:
+    value = " ".join((value or "").split())
+    if not value:
+        raise ValidationError({field: missing})
+    return value
+
+
+def _apply_route(line: PlanLine, paid_by: str, isf_provider: str) -> None:
+    """How a paid line is paid: a direct payment, arranged by the council, an individual service
+    fund with a named provider, or by the person or family; blank while not decided. A no-cost
+    support is never paid for. A PA employed directly is the person's employee, so the council
+    cannot arrange them and no provider holds them in a fund: a direct payment or the person's
+    own money pays them."""
+    paid_by = paid_by or ""
+    isf_provider = " ".join((isf_provider or "").split())
+    if paid_by and paid_by not in PlanLine.PaidBy.values:
+        raise ValidationError({"paid_by": "Choose how the support is paid for."})
+    if line.kind == PlanLine.Kind.INFORMAL and paid_by:
+        raise ValidationError({"paid_by": "A no-cost support is not paid for."})
+    if line.kind == PlanLine.Kind.PA and paid_by in (PlanLine.PaidBy.COUNCIL, PlanLine.PaidBy.ISF):
+        raise ValidationError(
+            {
+                "paid_by": "A personal assistant you employ is paid by a direct payment or by "
+                "you or your family. If an agency provides them, add the agency's service."
+            }
+        )
+    if paid_by == PlanLine.PaidBy.ISF:
+        if not isf_provider:
+            raise ValidationError(
+                {"isf_provider": "Name the provider that manages the individual service fund."}
+            )
+        if len(isf_provider) > 200:
+            raise ValidationError({"isf_provider": "Keep the name to 200 characters or fewer."})
+    else:
+        isf_provider = ""
+    line.paid_by = paid_by
+    line.isf_provider = isf_provider
+
+
+@transaction.atomic
+def plan_set_line_payment(
+    *, user, line: PlanLine, paid_by: str, isf_provider: str = ""
+) -> PlanLine:
+    """Say (or change) how a line of a draft plan is paid for (see _apply_route)."""
+    require_plan_editor(user, line.plan)
+    _require_draft(line.plan)
+    _apply_route(line, paid_by, isf_provider)
+    line.full_clean()
+    line.save(update_fields=["paid_by", "isf_provider"])
+    line.plan.save(update_fields=["updated_at"])
+    return line
+
+
+def _add_line(plan: SupportPlan, line: PlanLine) -> PlanLine:
+    line.full_clean()
+    line.save()
+    plan.save(update_fields=["updated_at"])
+    return line
+
+
+@transaction.atomic
+def plan_add_pa_line(
+    *,
+    user,
+    plan: SupportPlan,
+    hourly_pay: Decimal,
+    hours: Decimal,
+    description: str = "Personal assistant",
+    provided_by: str = "",
+    notes: str = "",
+    paid_by: str = "",
+    isf_provider: str = "",
+) -> PlanLine:
+    """Add a personal assistant the person employs directly: hourly pay x hours a week, plus the
+    employer's costs (holiday pay, National Insurance, pension, insurance, payroll) at the rates
+    in force (PLANS_EMPLOYER_COSTS), which are copied onto the line."""
+    from .employer_costs import current_rates
+
+    require_plan_editor(user, plan)
+    _require_draft(plan)
+    _check_line_room(plan)
+    hourly_pay = _checked_money(
+        hourly_pay, field="hourly_pay", what="the hourly pay", most=HOURLY_PAY_MAX
+    )
+    try:
+        hours = costing.check_quantity(hours, "hour")
+    except costing.QuantityError as error:
+        raise ValidationError({"hours": str(error).replace("quantity", "hours")}) from error
+    line = PlanLine(
+        plan=plan,
+        kind=PlanLine.Kind.PA,
+        description=_checked_text(
+            description, field="description", missing="Say what the PA will do."
+        ),
+        provided_by=(provided_by or "").strip(),
+        option_label="Employed directly",
+        unit_amount=hourly_pay,
+        unit="hour",
+        quantity=hours,
+        notes=(notes or "").strip(),
+        employer_rates=current_rates().as_mapping(),
+    )
+    _apply_route(line, paid_by, isf_provider)
+    return _add_line(plan, line)
+
+
+@transaction.atomic
+def plan_add_membership_line(
+    *,
+    user,
+    plan: SupportPlan,
+    description: str,
+    yearly_cost: Decimal,
+    provided_by: str = "",
+    notes: str = "",
+    paid_by: str = "",
+    isf_provider: str = "",
+) -> PlanLine:
+    """Add a membership or subscription paid once a year (a garden, a gym, a club); the plan
+    shows it as a cost a week (yearly cost / 52)."""
+    require_plan_editor(user, plan)
+    _require_draft(plan)
+    _check_line_room(plan)
+    line = PlanLine(
+        plan=plan,
+        kind=PlanLine.Kind.MEMBERSHIP,
+        description=_checked_text(
+            description, field="description", missing="Say what the membership is."
+        ),
+        provided_by=(provided_by or "").strip(),
+        option_label="Yearly membership",
+        unit_amount=_checked_money(
+            yearly_cost, field="yearly_cost", what="the yearly cost", most=LINE_AMOUNT_MAX
+        ),
+        unit="year",
+        quantity=Decimal("1"),
+        notes=(notes or "").strip(),
+    )
+    _apply_route(line, paid_by, isf_provider)
+    return _add_line(plan, line)
+
+
+@transaction.atomic
+def plan_add_one_off_line(
+    *,
+    user,
+    plan: SupportPlan,
+    description: str,
+    cost: Decimal,
+    provided_by: str = "",
+    notes: str = "",
+    paid_by: str = "",
+    isf_provider: str = "",
+) -> PlanLine:
+    """Add a one-off item (equipment, a course): shown apart from the weekly cost and added to
+    the first year's cost."""
+    require_plan_editor(user, plan)
+    _require_draft(plan)
+    _check_line_room(plan)
+    line = PlanLine(
+        plan=plan,
+        kind=PlanLine.Kind.ONE_OFF,
+        description=_checked_text(
+            description, field="description", missing="Say what the item is."
+        ),
+        provided_by=(provided_by or "").strip(),
+        option_label="One-off",
+        unit_amount=_checked_money(cost, field="cost", what="the cost", most=LINE_AMOUNT_MAX),
+        unit="one-off",
+        quantity=Decimal("1"),
+        notes=(notes or "").strip(),
+    )
+    _apply_route(line, paid_by, isf_provider)
+    return _add_line(plan, line)
+
+
+# --- reviews (issue 21) --------------------------------------------------------------------------
+
+REVIEW_DECISION_REQUIRED = "Record the decision: continue, change the plan or reassess."
+
+
+def _practitioner_addresses(plan: SupportPlan) -> list[str]:
+    """The practitioner who agreed the plan and the practitioners it is shared with."""
+    addresses = [plan.agreed_by.email] if plan.agreed_by_id and plan.agreed_by else []
+    for share in plan.shares.filter(revoked_at__isnull=True, user__isnull=False).select_related(
+        "user"
+    ):
+        if share.user is not None and is_practitioner(share.user):
+            addresses.append(share.user.email)
+    return addresses
+
+
+def _schedule_review(plan: SupportPlan, *, today: date) -> PlanReview | None:
+    """Give an agreed plan its next scheduled review when it has none to do: the first
+    PLANS_FIRST_REVIEW_WEEKS after agreement, later ones PLANS_REVIEW_INTERVAL_MONTHS after the
+    last review (reviews.py)."""
+    from django.conf import settings
+
+    from . import reviews
+
+    if plan.reviews.pending().filter(kind=PlanReview.Kind.SCHEDULED).exists():
+        return None
+    last = plan.reviews.done().exclude(reviewed_on=None).order_by("-reviewed_on").first()
+    if last is None:
+        due = reviews.first_review_due(today, settings.PLANS_FIRST_REVIEW_WEEKS)
+    else:
+        due = reviews.next_review_due(last.reviewed_on, settings.PLANS_REVIEW_INTERVAL_MONTHS)
+    return PlanReview.objects.create(plan=plan, kind=PlanReview.Kind.SCHEDULED, due_on=due)
+
+
+@transaction.atomic
+def plan_schedule_reviews(*, plan: SupportPlan, today: date | None = None) -> PlanReview | None:
+    """Called when a plan is agreed (see plan_agree): its review dates are set from then."""
+    if plan.status != SupportPlan.Status.AGREED:
+        raise ValidationError("Only an agreed plan has review dates.")
+    return _schedule_review(plan, today=today or timezone.localdate())
+
+
+@transaction.atomic
+def plan_request_review(
+    *, user, plan: SupportPlan, reason: str, today: date | None = None
+) -> PlanReview:
+    """The person (or a helper who may change the plan) asks for an early review when things
+    change: an unscheduled review due at once; the practitioners are told by e-mail."""
+    require_plan_editor(user, plan)
+    if plan.status != SupportPlan.Status.AGREED:
+        raise ValidationError("You can ask for a review of an agreed plan.")
+    if plan.reviews.pending().filter(kind=PlanReview.Kind.UNSCHEDULED).exists():
+        raise ValidationError("An early review has already been asked for.")
+    reason = _check_message(reason, "reason")
+    review = PlanReview(
+        plan=plan,
+        kind=PlanReview.Kind.UNSCHEDULED,
+        due_on=today or timezone.localdate(),
+        requested_by=user,
+        reason=reason,
+    )
+    review.full_clean()
+    review.save()
+    send_email(
+        template="plans/email/review_requested",
+        to=_practitioner_addresses(plan),
+        separately=True,
+        context={"plan": plan, "review": review},
+    )
+    return review
+
+
+@transaction.atomic
+def plan_record_review(
+    *,
+    user,
+    review: PlanReview,
+    progress: dict[int, str],
+    changes: str,
+    cost_in_period: Decimal | None,
+    person_view: str,
+    decision: str,
+    new_estimate: Decimal | None = None,
+    today: date | None = None,
+) -> PlanReview:
+    """A practitioner the plan is shared with records a review: for each of the plan's outcomes
+    achieved, partly or not yet (`progress`, by PlanOutcome id); what changes; the cost in the
+    period; the person's own view; the decision; and, after a reassessment, the new estimate
+    (kept beside the budget it replaces). The next scheduled review is then set."""
+    plan = review.plan
+    if not can_agree_plan(user, plan):
+        raise PermissionDenied("Only a practitioner the plan is shared with can record a review.")
+    if review.status != PlanReview.Status.PENDING:
+        raise ValidationError("This review has already been recorded.")
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    outcomes = list(plan.outcome_items.all())
+    for item in outcomes:
+        if progress.get(item.pk) not in PlanReviewOutcome.Progress.values:
+            errors.setdefault(f"outcome_{item.pk}", []).append(
+                f"Say how '{item.text}' is going: achieved, partly or not yet."
+            )
+    if decision not in PlanReview.Decision.values:
+        errors.setdefault("decision", []).append(REVIEW_DECISION_REQUIRED)
+    for field, amount in (("cost_in_period", cost_in_period), ("new_estimate", new_estimate)):
+        if amount is None:
+            continue
+        if not amount.is_finite() or amount < 0 or amount != costing.to_penny(amount):
+            errors.setdefault(field, []).append("Enter an amount in pounds and pence, like 373.53.")
+        elif amount > LINE_AMOUNT_MAX * 10:
+            errors.setdefault(field, []).append("That amount is too large.")
+    if cost_in_period is None:
+        errors.setdefault("cost_in_period", []).append("Enter what the support cost in the period.")
+    if errors:
+        raise ValidationError(errors)
+
+    review.status = PlanReview.Status.DONE
+    review.reviewed_on = today
+    review.reviewed_by = user
+    review.changes = (changes or "").strip()
+    review.cost_in_period = cost_in_period
+    review.person_view = (person_view or "").strip()
+    review.decision = decision
+    review.weekly_cost = costing.plan_totals(line.weekly_cost for line in plan.lines.all()).weekly
+    review.previous_budget = plan.budget
+    review.new_estimate = new_estimate
+    review.full_clean()
+    review.save()
+    PlanReviewOutcome.objects.bulk_create(
+        PlanReviewOutcome(review=review, outcome=item, text=item.text, progress=progress[item.pk])
+        for item in outcomes
+    )
+    if plan.status == SupportPlan.Status.AGREED:
+        _schedule_review(plan, today=today)
+    return review
+
+
+def send_review_reminders(*, today: date | None = None) -> int:
+    """E-mail the person and the practitioners once about each review of an agreed plan that is
+    due within PLANS_REVIEW_REMIND_DAYS (or overdue). Safe to run twice, or twice at once: a
+    review is claimed (reminded_at set) before its e-mail is queued. Returns how many."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=settings.PLANS_REVIEW_REMIND_DAYS)
+    candidates = (
+        PlanReview.objects.pending()
+        .filter(reminded_at__isnull=True, due_on__lte=horizon, plan__status="agreed")
+        .select_related("plan__owner", "plan__agreed_by")
+    )
+    sent = 0
+    for review in candidates:
+        with transaction.atomic():
+            claimed = PlanReview.objects.filter(pk=review.pk, reminded_at__isnull=True).update(
+                reminded_at=timezone.now()
+            )
+            if not claimed:
+                continue
+            plan = review.plan
+            send_email(
+                template="plans/email/review_due",
+                to=[plan.owner.email, *_practitioner_addresses(plan)],
+                separately=True,
+                context={"plan": plan, "review": review},
+            )
+            sent += 1
+    return sent

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import enquiries, plans, shortlist
+from .views import enquiries, plans, reviews, shortlist
 
 app_name = "plans"
 
@@ -27,9 +27,27 @@ urlpatterns = [
     path("plans/<str:uuid>/", plans.plan_detail, name="plan"),
     path("plans/<str:uuid>/edit/", plans.plan_edit, name="plan_edit"),
     path("plans/<str:uuid>/outcomes/", plans.plan_outcomes, name="plan_outcomes"),
+    path("plans/<str:uuid>/contingency/", plans.plan_contingency, name="plan_contingency"),
     path("plans/<str:uuid>/lines/add-service/", plans.plan_add_service, name="plan_add_service"),
     path("plans/<str:uuid>/lines/add-support/", plans.plan_add_informal, name="plan_add_informal"),
+    path("plans/<str:uuid>/lines/add-pa/", plans.plan_add_pa, name="plan_add_pa"),
+    path(
+        "plans/<str:uuid>/lines/add-membership/",
+        plans.plan_add_membership,
+        name="plan_add_membership",
+    ),
+    path("plans/<str:uuid>/lines/add-one-off/", plans.plan_add_one_off, name="plan_add_one_off"),
     path("plans/<str:uuid>/lines/<int:line_id>/", plans.plan_line_edit, name="plan_line_edit"),
+    path(
+        "plans/<str:uuid>/lines/<int:line_id>/outcomes/",
+        plans.plan_line_outcomes,
+        name="plan_line_outcomes",
+    ),
+    path(
+        "plans/<str:uuid>/lines/<int:line_id>/payment/",
+        plans.plan_line_payment,
+        name="plan_line_payment",
+    ),
     path(
         "plans/<str:uuid>/lines/<int:line_id>/remove/",
         plans.plan_line_remove,
@@ -45,6 +63,13 @@ urlpatterns = [
         plans.plan_share_revoke,
         name="plan_share_revoke",
     ),
+    path("plans/<str:uuid>/reviews/ask/", reviews.review_request, name="review_request"),
+    path(
+        "plans/<str:uuid>/reviews/<int:review_id>/record/",
+        reviews.review_record,
+        name="review_record",
+    ),
+    path("commissioning/plans/reviews/", reviews.review_figures, name="review_figures"),
     path("plans/<str:uuid>/print/", plans.plan_print, name="plan_print"),
     path("plans/<str:uuid>/plan.csv", plans.plan_csv, name="plan_csv"),
 ]

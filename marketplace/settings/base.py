@@ -4,6 +4,7 @@ dev.py and test.py relax these for a laptop; production.py tightens them and ref
 without its secrets.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -348,3 +349,40 @@ MARKET_STATEMENT_CACHE_SECONDS = env_int("MARKET_STATEMENT_CACHE_SECONDS", 300)
 # (adult social care: 18), and the county every address is in.
 OPENREFERRAL_MINIMUM_AGE = env_int("OPENREFERRAL_MINIMUM_AGE", 18)
 OPENREFERRAL_COUNTY = env("OPENREFERRAL_COUNTY", "England")
+
+# What employing a personal assistant directly costs on top of pay: the rates support plans cost
+# a PA line at, each with its source and year. A council updates them each April; a deploy may
+# override any of them with PLANS_EMPLOYER_COSTS='{"insurance_yearly": "120.00", ...}' (JSON).
+# Rates are fractions (0.15 = 15%); amounts are pounds. A plan line keeps the rates it was costed
+# at, so changing them never re-prices an agreed plan.
+PLANS_EMPLOYER_COSTS = {
+    "year": "2025/26",
+    "ni_rate": "0.15",
+    "ni_threshold_weekly": "96.00",
+    "ni_source": "HMRC, Rates and thresholds for employers 2025 to 2026: employer (secondary) "
+    "Class 1 rate 15% above the secondary threshold of £96 a week (£5,000 a year)",
+    "holiday_rate": "0.1207",
+    "holiday_source": "GOV.UK, Holiday entitlement: 5.6 weeks' paid leave a year; "
+    "5.6 / 46.4 working weeks = 12.07% of pay",
+    "pension_rate": "0.03",
+    "pension_lower_weekly": "120.00",
+    "pension_upper_weekly": "967.00",
+    "pension_trigger_weekly": "192.00",
+    "pension_source": "The Pensions Regulator, automatic enrolment 2025/26: employer minimum 3% "
+    "of qualifying earnings between £120 and £967 a week, for earnings of £192 a week or more",
+    "insurance_yearly": "150.00",
+    "insurance_source": "Council's direct payment guidance: allowance for a PA employer's "
+    "liability insurance policy (set your council's figure)",
+    "payroll_yearly": "180.00",
+    "payroll_source": "Council's direct payment guidance: allowance for a payroll service "
+    "(£15 a month; set your council's figure)",
+}
+PLANS_EMPLOYER_COSTS.update(json.loads(env("PLANS_EMPLOYER_COSTS", "{}") or "{}"))
+
+# Reviews of agreed plans (Care Act guidance: the first soon after agreement, then at least
+# every 12 months). The first falls PLANS_FIRST_REVIEW_WEEKS (6 to 8) after agreement, the next
+# PLANS_REVIEW_INTERVAL_MONTHS (1 to 12) after each review; send_review_reminders e-mails the
+# person and the practitioner PLANS_REVIEW_REMIND_DAYS before a review is due.
+PLANS_FIRST_REVIEW_WEEKS = env_int("PLANS_FIRST_REVIEW_WEEKS", 6)
+PLANS_REVIEW_INTERVAL_MONTHS = env_int("PLANS_REVIEW_INTERVAL_MONTHS", 12)
+PLANS_REVIEW_REMIND_DAYS = env_int("PLANS_REVIEW_REMIND_DAYS", 14)

@@ -21,6 +21,14 @@ def absolute(value):
     return abs(Decimal(value))
 
 
+@register.filter
+def percent(value):
+    """0.1207 -> "12.07%" (rates are stored as fractions)."""
+    if value is None or value == "":
+        return ""
+    return f"{(Decimal(str(value)) * 100).normalize():f}%"
+
+
 def _dashboard_figures(context) -> dict:
     """Inbox counts and usage of every organisation on the dashboard, worked out once per page
     (two queries however many organisations and listings it shows)."""

@@ -20,12 +20,19 @@ from core.forms import add_service_errors
 from .. import selectors, services
 from ..context_processors import current_shortlist_ids
 from ..forms import (
+    ContingencyForm,
     InformalLineForm,
     LineEditForm,
+    LineOutcomesForm,
+    LinePaymentForm,
+    MembershipLineForm,
+    OneOffLineForm,
     OutcomesForm,
+    PALineForm,
     PlanForm,
     ServiceLineForm,
     ShareForm,
+    route_initial,
 )
 from ..models import PlanLine, PlanShare, SupportPlan
 from ..permissions import can_agree_plan, can_edit_plan, plan_access
@@ -113,6 +120,7 @@ def plan_detail(request, uuid):
             "may_edit": can_edit_plan(request.user, plan),
             "can_agree": can_agree_plan(request.user, plan),
             "shares": list(selectors.shares_of(plan)) if access == "owner" else [],
+            "reviews": selectors.reviews_of(plan),
         },
     )
 
@@ -124,7 +132,12 @@ def plan_print(request, uuid):
     return render(
         request,
         TEMPLATES + "plan_print.html",
-        {"plan": plan, "summary": selectors.plan_summary(plan), "printed_on": timezone.now()},
+        {
+            "plan": plan,
+            "summary": selectors.plan_summary(plan),
+            "printed_on": timezone.now(),
+            "reviews": selectors.reviews_of(plan),
+        },
     )
 
 
@@ -147,6 +160,13 @@ def plan_csv(request, uuid):
     for outcome in plan.outcomes:
         writer.writerow([_cell(outcome)])
     writer.writerow([])
+    if plan.needs:
+        writer.writerow(["Need to be met"])
+        for need in plan.needs:
+            writer.writerow([_cell(need)])
+        writer.writerow([])
+    writer.writerow(["If something goes wrong", _cell(plan.contingency)])
+    writer.writerow([])
     writer.writerow(
         [
             "Support",
@@ -157,6 +177,8 @@ def plan_csv(request, uuid):
             "Quantity a week",
             "Weekly cost",
             "Notes",
+            "Paid by",
+            "Serves outcomes",
         ]
     )
     for view in summary.lines:
@@ -172,11 +194,64 @@ def plan_csv(request, uuid):
                 "" if informal else line.quantity,
                 view.weekly_cost,
                 _cell(" ".join([line.notes, *view.notices]).strip()),
+                "" if informal else _cell(line.route_label),
+                _cell("; ".join(outcome.text for outcome in line.serves.all())),
             ]
         )
+        if line.kind == PlanLine.Kind.PA:
+            for part in line.pa_costs.parts:
+                source = f" Rate: {part.source} ({line.employer_rates.get('year', '')})"
+                writer.writerow(
+                    [
+                        _cell(f"of which: {part.label}"),
+                        "",
+                        _cell(part.basis),
+                        "",
+                        "",
+                        "",
+                        part.weekly,
+                        _cell(source.strip() if part.source else ""),
+                    ]
+                )
     writer.writerow([])
     writer.writerow(["Weekly total", summary.weekly])
     writer.writerow(["Annual total (52 weeks)", summary.annual])
+    if summary.one_offs:
+        writer.writerow([])
+        writer.writerow(["One-off item", "Provided by", "Cost", "Notes", "Paid by"])
+        for view in summary.one_offs:
+            line = view.line
+            writer.writerow(
+                [
+                    _cell(line.description),
+                    _cell(line.provided_by),
+                    line.unit_amount,
+                    _cell(line.notes),
+                    _cell(line.route_label),
+                ]
+            )
+        writer.writerow(["One-off items in all", summary.one_off_total])
+        writer.writerow(["First year's cost (52 weeks and one-off items)", summary.first_year])
+    reviews = selectors.reviews_of(plan)
+    if reviews:
+        writer.writerow([])
+        writer.writerow(["Review", "Due", "Status", "Reviewed on", "Decision", "New estimate"])
+        for review in reviews:
+            writer.writerow(
+                [
+                    review.get_kind_display(),
+                    review.due_on.isoformat(),
+                    review.get_status_display(),
+                    review.reviewed_on.isoformat() if review.reviewed_on else "",
+                    review.get_decision_display(),
+                    "" if review.new_estimate is None else review.new_estimate,
+                ]
+            )
+    if summary.routes:
+        writer.writerow([])
+        writer.writerow(["Paid by", "A week", "A year (52 weeks)", "One-off items"])
+        for route in summary.routes:
+            writer.writerow([_cell(route.label), route.weekly, route.annual, route.one_off])
     if summary.difference is not None:
         writer.writerow(["Budget left each week", summary.difference])
     return response
@@ -194,6 +269,7 @@ def plan_edit(request, uuid):
     plan = plan_for_editor(request, uuid)
     initial = {
         "person_name": plan.person_name,
+        "plan_for": plan.plan_for,
         "budget": "" if plan.budget is None else str(plan.budget),
         "budget_source": plan.budget_source,
         "budget_source_detail": plan.budget_source_detail,
@@ -217,16 +293,44 @@ def plan_edit(request, uuid):
 @require_http_methods(["GET", "HEAD", "POST"])
 def plan_outcomes(request, uuid):
     plan = plan_for_editor(request, uuid)
-    form = OutcomesForm(posted(request), initial={"outcomes": "\n".join(plan.outcomes)})
+    items = list(plan.outcome_items.all())
+    initial = {
+        "options": [item.option_id for item in items if item.option_id],
+        "outcomes": "\n".join(item.text for item in items if not item.option_id),
+        "needs": "\n".join(plan.needs),
+    }
+    form = OutcomesForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.plan_set_outcomes(user=request.user, plan=plan, outcomes=form.outcome_list())
+            services.plan_set_outcomes(
+                user=request.user,
+                plan=plan,
+                outcomes=form.outcome_list(),
+                options=form.cleaned_data["options"],
+                needs=form.need_list(),
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, "The outcomes have been saved.")
             return redirect(plan.get_absolute_url())
     return render(request, TEMPLATES + "plan_outcomes.html", {"form": form, "plan": plan})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_contingency(request, uuid):
+    plan = plan_for_editor(request, uuid)
+    form = ContingencyForm(posted(request), initial={"contingency": plan.contingency})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_set_contingency(user=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "What happens if something goes wrong has been saved.")
+            return redirect(plan.get_absolute_url())
+    return render(request, TEMPLATES + "plan_contingency.html", {"form": form, "plan": plan})
 
 
 def _choosable_services(request, plan: SupportPlan) -> list[Service]:
@@ -254,7 +358,7 @@ def plan_add_service(request, uuid):
             {"plan": plan, "services": _choosable_services(request, plan)},
         )
     service = get_object_or_404(Service.objects.select_related("organisation"), pk=int(service_id))
-    form = ServiceLineForm(posted(request), service=service)
+    form = ServiceLineForm(posted(request), service=service, initial=route_initial(plan))
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_add_service_line(
@@ -264,6 +368,8 @@ def plan_add_service(request, uuid):
                 price_option=form.cleaned_data["price_option"],
                 quantity=form.cleaned_data["quantity"],
                 notes=form.cleaned_data["notes"],
+                paid_by=form.cleaned_data["paid_by"],
+                isf_provider=form.cleaned_data["isf_provider"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -303,8 +409,8 @@ def _line(plan: SupportPlan, line_id: int) -> PlanLine:
 def plan_line_edit(request, uuid, line_id: int):
     plan = plan_for_editor(request, uuid)
     line = _line(plan, line_id)
-    if line.kind != PlanLine.Kind.SERVICE:
-        raise Http404("A no-cost support has nothing to change; remove it and add it again.")
+    if line.kind not in (PlanLine.Kind.SERVICE, PlanLine.Kind.PA):
+        raise Http404("This line has nothing to change; remove it and add it again.")
     form = LineEditForm(posted(request), initial={"quantity": line.quantity, "notes": line.notes})
     if request.method == "POST" and form.is_valid():
         try:
@@ -452,3 +558,107 @@ def share_accept(request, token):
         request, f"You can now {share.get_access_display().lower()} for {share.plan.person_name}."
     )
     return redirect(share.plan.get_absolute_url())
+
+
+# --- lines the catalogue does not list (issue 21) ----------------------------------------------
+
+
+def _add_other_line(request, uuid, *, form_class, add, template: str, extra=None):
+    """A form for one kind of line; the service's refusals go on the form (error summary)."""
+    plan = plan_for_editor(request, uuid)
+    form = form_class(posted(request), initial=route_initial(plan))
+    if request.method == "POST" and form.is_valid():
+        try:
+            line = add(user=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{line.description} has been added to the plan.")
+            return redirect(plan.get_absolute_url())
+    context = {"plan": plan, "form": form, **(extra or {})}
+    return render(request, TEMPLATES + template, context)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_add_pa(request, uuid):
+    from ..employer_costs import current_rates
+
+    return _add_other_line(
+        request,
+        uuid,
+        form_class=PALineForm,
+        add=services.plan_add_pa_line,
+        template="plan_pa_form.html",
+        extra={"rates": current_rates()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_add_membership(request, uuid):
+    return _add_other_line(
+        request,
+        uuid,
+        form_class=MembershipLineForm,
+        add=services.plan_add_membership_line,
+        template="plan_membership_form.html",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_add_one_off(request, uuid):
+    return _add_other_line(
+        request,
+        uuid,
+        form_class=OneOffLineForm,
+        add=services.plan_add_one_off_line,
+        template="plan_one_off_form.html",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_line_payment(request, uuid, line_id: int):
+    """Say how a paid line is paid for (direct payment, council, ISF, the person)."""
+    plan = plan_for_editor(request, uuid)
+    line = _line(plan, line_id)
+    if line.kind == PlanLine.Kind.INFORMAL:
+        raise Http404("A no-cost support is not paid for.")
+    initial = {"paid_by": line.paid_by, "isf_provider": line.isf_provider}
+    form = LinePaymentForm(posted(request), initial=initial, line=line)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_set_line_payment(user=request.user, line=line, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{line.description}: {line.route_label}.")
+            return redirect(plan.get_absolute_url())
+    return render(
+        request, TEMPLATES + "plan_line_payment.html", {"plan": plan, "line": line, "form": form}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_line_outcomes(request, uuid, line_id: int):
+    """Which of the plan's outcomes a line serves."""
+    plan = plan_for_editor(request, uuid)
+    line = _line(plan, line_id)
+    initial = {"outcomes": list(line.serves.values_list("pk", flat=True))}
+    form = LineOutcomesForm(posted(request), initial=initial, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_set_line_outcomes(
+                user=request.user, line=line, outcomes=form.cleaned_data["outcomes"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Saved which outcomes {line.description} serves.")
+            return redirect(plan.get_absolute_url())
+    return render(
+        request, TEMPLATES + "plan_line_outcomes.html", {"plan": plan, "line": line, "form": form}
+    )
