@@ -971,8 +971,6 @@ def coverage_matrix(distance_km: int) -> dict[str, Any]:
 # Read from the search app (searches that found little) and, through market_statement.readers,
 # from the plans app (enquiries, shortlists, support plans), which sits above this one.
 
-FEW_RESULTS = 3
-
 
 @metric(
     "low_result_searches",

@@ -39,23 +39,6 @@ from search.services import search_record_demand
 ADVICE_RESULTS = 5
 # Far beyond any real catalogue; keeps the SQL OFFSET of a hand-edited page=10**30 in range.
 MAX_PAGE = 10_000
-# The parameters that say what was searched for (everything but paging).
-FILTER_PARAMS = (
-    "q",
-    "category",
-    "client_group",
-    "funding",
-    "postcode",
-    "radius",
-    "serves",
-    "locality",
-    "max_price",
-    "unit",
-    "min_rating",
-    "cqc",
-    "accepting",
-    "sort",
-)
 
 
 def page_number(raw: str | None) -> int:

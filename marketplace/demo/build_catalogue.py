@@ -182,7 +182,7 @@ def cqc_block(rng: random.Random) -> dict:
     }
 
 
-def services_for(kind: str, rng: random.Random, town: str) -> list[dict]:  # noqa: C901
+def services_for(kind: str, rng: random.Random, town: str) -> list[dict]:
     """A few plausible services for a provider of this kind, with prices."""
     older = ["older-people", "dementia", "physical-disability"]
     if kind == "home-care":

@@ -167,14 +167,6 @@ def shortlist_remove(*, user, session: Session, service_id: int) -> bool:
 
 
 @transaction.atomic
-def shortlist_clear(*, user, session: Session) -> None:
-    """Empty the shortlist."""
-    if getattr(user, "is_authenticated", False):
-        ShortlistItem.objects.filter(shortlist__user=user).delete()
-    session.pop(SESSION_KEY, None)
-
-
-@transaction.atomic
 def shortlist_merge(*, user, session: Session) -> int:
     """On sign-in, move what the visitor shortlisted before signing in into their account's
     shortlist (no repeats, up to SHORTLIST_MAX, listings the public can still find); the

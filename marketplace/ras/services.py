@@ -543,13 +543,6 @@ def cases_import(*, user, name: str, text: str) -> CaseImport:
 
 
 @transaction.atomic
-def case_import_delete(*, user, case_import: CaseImport) -> None:
-    """A commissioner removes an upload and its cases."""
-    require_commissioner(user)
-    case_import.delete()
-
-
-@transaction.atomic
 def calibration_adopt_rate(
     *, user, proposed_rate: Decimal, reason: str = "", source: SchemeVersion | None = None
 ) -> SchemeVersion:

@@ -9,7 +9,7 @@ from .base import *  # noqa: F403
 from .base import env, env_bool, env_list
 
 DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-not-for-production")  # noqa: S105
+SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-not-for-production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from playwright.sync_api import sync_playwright  # noqa: E402
+from playwright.sync_api import sync_playwright
 
-from tests.browser.site_pages import (  # noqa: E402
+from tests.browser.site_pages import (
     CHROMIUM_ARGS,
     DEFAULT_CHROMIUM_PATH,
     PAGES,

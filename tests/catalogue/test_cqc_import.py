@@ -749,7 +749,7 @@ def test_command_needs_a_source():
 
 
 def test_command_exits_non_zero_for_a_missing_file():
-    finished = subprocess.run(  # noqa: S603
+    finished = subprocess.run(
         [sys.executable, "manage.py", "import_cqc", "--json", "/no/such/cqc.json"],
         cwd=Path(__file__).resolve().parents[2],
         capture_output=True,

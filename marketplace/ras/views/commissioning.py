@@ -23,10 +23,6 @@ def _require_commissioner(request) -> None:
         raise PermissionDenied
 
 
-def _admin_edit_url(scheme: SchemeVersion) -> str:
-    return reverse("ras_schemes:edit", args=[scheme.pk])
-
-
 @login_required
 def overview(request):
     _require_commissioner(request)

@@ -14,7 +14,7 @@ from django.db import connection
 from .sql import SQLSearchBackend
 
 
-def DatabaseSearchBackend() -> SQLSearchBackend:  # noqa: N802 (named like the class it returns)
+def DatabaseSearchBackend() -> SQLSearchBackend:
     if connection.vendor == "sqlite":
         from .sqlite import SQLiteSearchBackend
 

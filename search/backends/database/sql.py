@@ -18,8 +18,6 @@ postings.py):
 4. Highlights for the hits of the page only (vendor functions, then escaped; see terms.py).
 """
 
-# ruff: noqa: S608 (SQL is assembled from constant identifiers; every value is a parameter)
-
 from __future__ import annotations
 
 import logging
