@@ -26,6 +26,17 @@ TEXT = "search_text"
 TSQUERY = "websearch_to_tsquery('english', %s)"
 HEADLINE = f"StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}"
 
+# Stop words take a position in a tsvector but leave no lexeme, and "a || b" numbers b's
+# positions on from a's last lexeme: a field's text is written after FIELD_GAP of them, so the
+# last word of one field and the first of the next are FIELD_GAP + 1 apart. A vocabulary phrase
+# has at most a few stop words between two of its words (tsquery_text's "<N>"), far fewer.
+FIELD_GAP = 8
+
+
+def gapped(text: str) -> str:
+    """A field's text with FIELD_GAP stop words before it (see FIELD_GAP)."""
+    return "the " * FIELD_GAP + text
+
 
 class PostgresSearchBackend(SQLSearchBackend):
     vendor = "postgresql"
@@ -35,22 +46,26 @@ class PostgresSearchBackend(SQLSearchBackend):
         # A term is letters and digits only (terms.py), so "term:A" is a plain lexeme with a
         # weight label to to_tsquery: A is the name's weight, B the summary's. A term of several
         # words is a phrase: "home <-> care" (tsquery_text).
+        # The last row (service_id NULL) says whether the term has any lexeme at all: a term of
+        # words the English configuration drops is no constraint, found in the same statement.
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT service_id, document @@ qa, document @@ qb "
                 f"FROM {TEXT}, to_tsquery('english', %s) q, to_tsquery('english', %s) qa, "
-                f"to_tsquery('english', %s) qb WHERE document @@ q",
-                [tsquery_text(term), tsquery_text(term, "A"), tsquery_text(term, "B")],
+                f"to_tsquery('english', %s) qb WHERE document @@ q "
+                f"UNION ALL SELECT NULL, numnode(to_tsquery('english', %s)) > 0, NULL",
+                [tsquery_text(term), tsquery_text(term, "A"), tsquery_text(term, "B")]
+                + [tsquery_text(term)],
             )
             rows = cursor.fetchall()
-            if not rows:
-                cursor.execute("SELECT numnode(to_tsquery('english', %s))", [tsquery_text(term)])
-                if not cursor.fetchone()[0]:
-                    return None  # a word the English configuration drops: no constraint
+        matches = [row for row in rows if row[0] is not None]
+        has_lexemes = any(row[1] for row in rows if row[0] is None)
+        if not matches and not has_lexemes:
+            return None  # a word the English configuration drops: no constraint
         return (
-            [pk for pk, _, _ in rows],
-            [pk for pk, in_name, _ in rows if in_name],
-            [pk for pk, _, in_summary in rows if in_summary],
+            [pk for pk, _, _ in matches],
+            [pk for pk, in_name, _ in matches if in_name],
+            [pk for pk, _, in_summary in matches if in_summary],
         )
 
     def highlights(self, service_ids: list[int], terms: list[str]) -> dict[int, dict[str, str]]:
@@ -77,11 +92,16 @@ class PostgresSearchBackend(SQLSearchBackend):
         return result
 
     def write_texts(self, cursor, documents: list[ServiceDocument]) -> None:
+        # One tsvector per field, concatenated; each field after the first starts FIELD_GAP
+        # positions on, so a phrase cannot run from one field into the next (as on SQLite,
+        # where they are separate FTS5 columns).
         cursor.executemany(
             f"INSERT INTO {TEXT} (service_id, name, summary, description, organisation, about, "
             "places, document) VALUES (%s, %s, %s, %s, %s, %s, %s, "
             "setweight(to_tsvector('english', %s), 'A') || "
+            "setweight(to_tsvector('english', %s), 'A') || "
             "setweight(to_tsvector('english', %s), 'B') || "
+            "setweight(to_tsvector('english', %s), 'C') || "
             "setweight(to_tsvector('english', %s), 'C') || "
             "setweight(to_tsvector('english', %s), 'D'))",
             [
@@ -93,10 +113,12 @@ class PostgresSearchBackend(SQLSearchBackend):
                     d.organisation_name,
                     d.about,
                     d.places,
-                    f"{d.name} {d.about}",
-                    d.summary,
-                    f"{d.organisation_name} {d.places}",
-                    d.description,
+                    d.name,
+                    gapped(d.about),
+                    gapped(d.summary),
+                    gapped(d.organisation_name),
+                    gapped(d.places),
+                    gapped(d.description),
                 )
                 for d in documents
             ],
