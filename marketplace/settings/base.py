@@ -390,3 +390,6 @@ PLANS_REVIEW_REMIND_DAYS = env_int("PLANS_REVIEW_REMIND_DAYS", 14)
 # activity `prune_personal_data` (run daily) empties them, keeping only the service, the dates
 # and the status the response times and the market statement count.
 ENQUIRY_RETENTION_DAYS = env_int("ENQUIRY_RETENTION_DAYS", 730)
+# A finished background task keeps its arguments (an e-mail's addresses and body): deleted this
+# many days after it finished, by prune_personal_data.
+TASKS_KEEP_FINISHED_DAYS = env_int("TASKS_KEEP_FINISHED_DAYS", 7)
