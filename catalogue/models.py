@@ -304,6 +304,11 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.EDITOR)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The enquiries (names, phone numbers, health needs) a member may read start here: when
+    # they joined, or, for someone a colleague invited, when that colleague's access began.
+    # A claimant of an organisation nobody manages starts afresh and never reads the enquiries
+    # sent to the people who ran it before.
+    enquiries_from = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["organisation", "role", "user"]

@@ -15,6 +15,8 @@ decompression bombs rejected)"):
   warning is turned into an error as a second line of defence.
 - Photos are stored as Wagtail images (in the default collection) so every size shown on the
   site is a Wagtail rendition; the original is never shown to the public.
+- Every photo is re-encoded from its pixels before it is stored (`strip_metadata`): the stored
+  original, and so every rendition, carries no EXIF (GPS position, camera), XMP or comments.
 - A refused photo leaves nothing behind: no Image row, no ServicePhoto and no file.
 Adding and removing photos publishes at once (like any later edit) and is written to the
 service's change log so moderators can review it.
@@ -27,6 +29,7 @@ import struct
 import uuid
 import warnings
 from collections.abc import Sequence
+from functools import partial
 from typing import IO
 
 from django.conf import settings
@@ -136,6 +139,43 @@ def check_image(data: bytes) -> tuple[str, int, int]:
     return image_format, width, height
 
 
+# What survives re-encoding: the pixels, turned upright by the camera's orientation tag, the
+# colour profile (how to show the colours; nothing about where or with what it was taken) and a
+# palette picture's transparent colour. Everything else the file carried is left behind: EXIF
+# (GPS position, camera, serial numbers, dates), XMP, comments and PNG text chunks.
+KEPT_INFO = ("icc_profile", "transparency")
+SAVE_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP"}
+
+
+def strip_metadata(data: bytes, image_format: str) -> tuple[bytes, int, int]:
+    """Re-encode a checked photo from its pixels alone (see KEPT_INFO): what is stored, the
+    original included, never holds the EXIF a phone writes (where the photo was taken). Returns
+    the new bytes, width and height (a photo turned upright swaps them)."""
+    from PIL import ImageOps
+
+    with PILImage.open(io.BytesIO(data), formats=DECODERS) as opened:
+        opened.load()
+        upright = ImageOps.exif_transpose(opened)
+        kept = {key: opened.info[key] for key in KEPT_INFO if key in opened.info}
+    clean = upright.copy()
+    clean.info = {}
+    save_format = SAVE_FORMATS[image_format]
+    options: dict = {}
+    if kept.get("icc_profile"):
+        options["icc_profile"] = kept["icc_profile"]
+    if save_format == "PNG" and "transparency" in kept:
+        options["transparency"] = kept["transparency"]
+    if save_format == "JPEG":
+        if clean.mode not in ("RGB", "L", "CMYK"):
+            clean = clean.convert("RGB")
+        options.update(quality=90, exif=b"", comment=b"")
+    elif save_format == "WEBP":
+        options.update(quality=90, exif=b"", xmp=b"")
+    output = io.BytesIO()
+    clean.save(output, format=save_format, **options)
+    return output.getvalue(), clean.width, clean.height
+
+
 def _clean_alt_text(alt_text: str) -> str:
     alt_text = " ".join((alt_text or "").split())
     if not alt_text:
@@ -174,6 +214,7 @@ def photo_add(*, user, service: Service, file: IO[bytes], alt_text: str) -> Serv
         errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
+    data, width, height = strip_metadata(data, image_format)
 
     # Our own file name: the uploaded name is neither trusted nor kept.
     name = f"{service.slug[:60]}-{uuid.uuid4().hex[:12]}.{EXTENSIONS[image_format]}"
@@ -254,3 +295,38 @@ def photo_move(*, user, photo: ServicePhoto, offset: int) -> list[ServicePhoto]:
     target = max(0, min(len(ids) - 1, index + offset))
     ids.insert(target, ids.pop(index))
     return photo_reorder(user=user, service=service, photo_ids=ids)
+
+
+def photos_strip_existing() -> int:
+    """Re-encode the stored originals of listing photos added before photos were re-encoded
+    on upload (see strip_metadata), and drop their renditions so they are made again from the
+    clean file. A file already clean is left alone. Returns how many files were rewritten."""
+    rewritten = 0
+    for photo in ServicePhoto.objects.select_related("image"):
+        image = photo.image
+        with image.open_file() as handle:
+            data = handle.read()
+        try:
+            image_format, _width, _height = check_image(data)
+        except ValidationError:
+            continue  # not ours to judge again; it was accepted when it came
+        clean, width, height = strip_metadata(data, image_format)
+        with PILImage.open(io.BytesIO(data)) as opened:
+            had_metadata = bool(opened.getexif()) or any(
+                key in opened.info for key in ("exif", "xmp", "XML:com.adobe.xmp", "comment")
+            )
+        if not had_metadata:
+            continue
+        with transaction.atomic():
+            old_name = image.file.name
+            name = old_name.rsplit("/", 1)[-1]
+            image.renditions.all().delete()
+            image.file.save(name, ContentFile(clean), save=False)
+            image.width, image.height = width, height
+            image.file_size = len(clean)
+            image.file_hash = hash_filelike(io.BytesIO(clean))
+            image.save()
+            if image.file.name != old_name:
+                transaction.on_commit(partial(image.file.storage.delete, old_name))
+        rewritten += 1
+    return rewritten

@@ -263,8 +263,9 @@ def claim_approve(*, moderator, claim: Claim) -> Membership:
     now = timezone.now()
     claim.status, claim.decided_at, claim.decided_by = Claim.Status.APPROVED, now, moderator
     claim.save()
+    # A fresh start: the claimant never reads enquiries sent to whoever ran it before.
     membership = Membership.objects.create(
-        user=claim.user, organisation=organisation, role=Membership.Role.OWNER
+        user=claim.user, organisation=organisation, role=Membership.Role.OWNER, enquiries_from=now
     )
     user_grant_role(user=claim.user, role=Role.PROVIDER_STAFF)
     if organisation.status == Organisation.Status.PENDING:
@@ -377,8 +378,22 @@ def invitation_accept(*, user, token) -> Membership:
             f"This invitation was sent to {invitation.email}. "
             "Sign in with that address to accept it."
         )
+    # A colleague's invitation carries the inbox on: the newcomer reads the enquiries the
+    # inviter may read (a claimant's own start, never the staff's before them).
+    inviter = (
+        Membership.objects.filter(
+            user_id=invitation.invited_by_id, organisation=invitation.organisation
+        ).first()
+        if invitation.invited_by_id
+        else None
+    )
     membership, _ = Membership.objects.get_or_create(
-        user=user, organisation=invitation.organisation, defaults={"role": invitation.role}
+        user=user,
+        organisation=invitation.organisation,
+        defaults={
+            "role": invitation.role,
+            "enquiries_from": inviter.enquiries_from if inviter else timezone.now(),
+        },
     )
     invitation.accepted_at = timezone.now()
     invitation.save()

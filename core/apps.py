@@ -7,3 +7,10 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from . import personal_data, tasks_data
+
+        personal_data.register_retention(
+            "finished background tasks", prune=tasks_data.prune_finished_tasks
+        )

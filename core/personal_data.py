@@ -10,6 +10,9 @@ to erase it:
 `export_user_data`); `erase(user)` deletes or anonymises it. Erasers run first, in the order they
 were registered, then the account itself is deleted, all in one transaction: if any step fails,
 nothing is deleted.
+
+What is kept only for a while registers a pruner (`register_retention`), run daily by
+`manage.py prune_personal_data`.
 """
 
 from __future__ import annotations
@@ -35,6 +38,10 @@ class Source:
 
 
 _sources: dict[str, Source] = {}
+# Retention: what is kept only for a while. Each pruner empties or deletes what has passed its
+# period and returns how many it did; `manage.py prune_personal_data` (run daily) runs them all.
+Pruner = Callable[[], int]
+_pruners: dict[str, Pruner] = {}
 
 
 def register(name: str, *, export: Exporter, erase: Eraser) -> None:
@@ -44,6 +51,16 @@ def register(name: str, *, export: Exporter, erase: Eraser) -> None:
 
 def registered() -> list[str]:
     return list(_sources)
+
+
+def register_retention(name: str, *, prune: Pruner) -> None:
+    """Register (or replace) how one kind of personal data leaves when its period has passed."""
+    _pruners[name] = prune
+
+
+def prune_all() -> dict[str, int]:
+    """Run every registered pruner; how many each emptied or deleted."""
+    return {name: prune() for name, prune in _pruners.items()}
 
 
 def export_user_data(user) -> dict[str, Any]:

@@ -688,8 +688,9 @@ def reviews_erase(user) -> int:
     The rule: every review they wrote is withdrawn (it leaves the service page and the score)
     and anonymised: the author link is removed and the title and text are blanked, because
     free text can identify its writer. The ratings' row and history stay (anonymous), so the
-    moderators' record of decisions survives. Their reports lose the link to them; replies
-    are the provider's words and stay. Returns how many reviews were erased."""
+    moderators' record of decisions survives. Their reports lose the link to them and their
+    words (the reason stays); replies are the provider's words and stay. Returns how many
+    reviews were erased."""
     touched_services: set[int] = set()
     count = 0
     for review in Review.objects.filter(author=user).select_related("service"):
@@ -705,7 +706,9 @@ def reviews_erase(user) -> int:
         _close_reports(review, ReviewReport.Status.DISMISSED, None)
         _log(review, ReviewEvent.Action.ERASED)
         count += 1
-    ReviewReport.objects.filter(reporter=user).update(reporter=None)
+    ReviewReport.objects.filter(reporter=user).update(
+        reporter=None, message="(removed at the reporter's request)"
+    )
     ReviewEvent.objects.filter(user=user).update(user=None)
     for service in Service.objects.filter(pk__in=touched_services):
         service_review_summary_refresh(service=service)

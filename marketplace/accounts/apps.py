@@ -7,10 +7,16 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from core import personal_data
+        from core import personal_data, tasks_data
 
         from . import personal_data as account_data
 
         personal_data.register(
             "account", export=account_data.export_account, erase=account_data.erase_account
+        )
+        # E-mails waiting in the task queue, and finished ones, hold the account's addresses.
+        personal_data.register(
+            "queued_email",
+            export=tasks_data.export_queued_email,
+            erase=tasks_data.erase_queued_email,
         )

@@ -16,6 +16,7 @@ class PlansConfig(AppConfig):
         from . import (
             receivers,  # noqa: F401  (connects the sign-in and page-view receivers)
             selectors,
+            services,
         )
         from .checks import check_employer_costs, check_review_settings
 
@@ -30,5 +31,8 @@ class PlansConfig(AppConfig):
         )
         personal_data.register(
             "support_plans", export=plans_data.export_plans, erase=plans_data.erase_plans
+        )
+        personal_data.register_retention(
+            "enquiries past ENQUIRY_RETENTION_DAYS", prune=services.enquiries_expire
         )
         readers.provide("service_activity", selectors.service_activity)

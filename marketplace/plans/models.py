@@ -7,12 +7,13 @@ signed-in person's shortlist is a row here.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from uuid import uuid4
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -67,10 +68,27 @@ class EnquiryQuerySet(models.QuerySet):
         return self.filter(sender=user)
 
     def for_provider(self, user):
-        """Enquiries to services of the organisations `user` is staff of."""
+        """Enquiries to the organisations `user` is staff of, made while they were (see
+        Membership.enquiries_from): a new claimant of an abandoned organisation never reads
+        what people told the staff before them. One membership per person and organisation,
+        so no row comes twice."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(organisation__memberships__user=user).distinct()
+        return self.filter(
+            organisation__memberships__user=user,
+            created_at__gte=F("organisation__memberships__enquiries_from"),
+        )
+
+    def past_retention(self, *, now=None):
+        """Enquiries with no activity (sent, a message, closed) for ENQUIRY_RETENTION_DAYS
+        that still hold what the person wrote."""
+        now = now or timezone.now()
+        cutoff = now - timedelta(days=settings.ENQUIRY_RETENTION_DAYS)
+        return (
+            self.filter(expired_at__isnull=True, created_at__lt=cutoff)
+            .exclude(messages__created_at__gte=cutoff)
+            .exclude(closed_at__gte=cutoff)
+        )
 
     def open(self):
         return self.exclude(status=Enquiry.Status.CLOSED)
@@ -122,6 +140,9 @@ class Enquiry(models.Model):
     first_replied_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    # When the retention period emptied it: the row stays (with its service, dates and status)
+    # for the response times and the market statement's counts, the words and the people go.
+    expired_at = models.DateTimeField(null=True, blank=True)
 
     objects = EnquiryQuerySet.as_manager()
 

@@ -5,13 +5,14 @@ E-mails never carry what a person wrote or their contact details: they say somet
 and link to the page, where only those entitled can read it.
 """
 
-from catalogue.notifications import organisation_addresses
-
 
 def provider_addresses(enquiry) -> list[str]:
     """Who at the provider hears about an enquiry: the listing's own address, else the
-    organisation's, and the organisation's owners."""
-    return [enquiry.service.email, *organisation_addresses(enquiry.organisation)]
+    organisation's, and the organisation's owners who may read it (staff when it was sent)."""
+    owners = enquiry.organisation.memberships.filter(
+        role="owner", enquiries_from__lte=enquiry.created_at
+    ).select_related("user")
+    return [enquiry.service.email, enquiry.organisation.email, *(m.user.email for m in owners)]
 
 
 def sender_addresses(enquiry) -> list[str]:

@@ -1,7 +1,8 @@
 """Who may see and do what with enquiries and support plans. Services and views call these.
 
-- An enquiry is seen by the person who sent it and by the staff of the organisation it went to;
-  nobody else (not moderators, not other providers it was also sent to).
+- An enquiry is seen by the person who sent it and by the staff of the organisation it went to
+  who were its staff when it was sent (a new claimant does not inherit the old inbox); nobody
+  else (not moderators, not other providers it was also sent to).
 - A plan is seen by its owner and by the helpers it is shared with; helpers with edit access and
   the owner change it; a practitioner it is shared with (never the owner) agrees it.
 """
@@ -29,9 +30,15 @@ def is_enquiry_sender(user, enquiry: Enquiry) -> bool:
 
 
 def is_enquiry_provider(user, enquiry: Enquiry) -> bool:
+    """Staff of the organisation the enquiry went to, who were staff when it was sent (see
+    Membership.enquiries_from)."""
     return (
         _signed_in(user)
-        and Membership.objects.filter(user=user, organisation_id=enquiry.organisation_id).exists()
+        and Membership.objects.filter(
+            user=user,
+            organisation_id=enquiry.organisation_id,
+            enquiries_from__lte=enquiry.created_at,
+        ).exists()
     )
 
 

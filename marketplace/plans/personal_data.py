@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
 from .models import Enquiry, PlanShare, ShortlistItem, SupportPlan
 from .services import enquiries_anonymise_sender
 
@@ -109,6 +111,16 @@ def export_plans(user) -> dict[str, Any]:
 
 
 def erase_plans(user) -> None:
-    """A person's plans go with their account; so do their places on others' plans."""
-    PlanShare.objects.filter(user=user).delete()
+    """A person's plans go with their account; so do their places on others' plans, and the
+    invitations to them not yet accepted (they hold the person's name and address)."""
+    from allauth.account.models import EmailAddress
+
+    addresses = {
+        user.email,
+        *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
+    }
+    to_them = Q(user=user)
+    for address in addresses - {""}:
+        to_them |= Q(email__iexact=address)
+    PlanShare.objects.filter(to_them).delete()
     SupportPlan.objects.filter(owner=user).delete()

@@ -376,15 +376,21 @@ class InboxFigures:
         return round(100 * self.replied / self.received) if self.received else None
 
 
-def inbox_figures(organisations, *, days: int = 90, now=None) -> InboxFigures:
+def _inbox(organisations, user):
+    """The enquiries of `organisations`, only those `user` may read if given."""
+    enquiries = Enquiry.objects.for_provider(user) if user is not None else Enquiry.objects.all()
+    return enquiries.filter(organisation__in=organisations)
+
+
+def inbox_figures(organisations, *, days: int = 90, now=None, user=None) -> InboxFigures:
     """Response times of the organisations' inbox: enquiries received in the last `days` days,
     how many have a reply, how many wait for one, the median hours to the first reply and how
-    many were answered within 48 hours."""
+    many were answered within 48 hours. With `user`, only the enquiries they may read."""
     now = now or timezone.now()
     rows = list(
-        Enquiry.objects.filter(
-            organisation__in=organisations, created_at__gte=now - timedelta(days=days)
-        ).values_list("created_at", "first_replied_at", "status")
+        _inbox(organisations, user)
+        .filter(created_at__gte=now - timedelta(days=days))
+        .values_list("created_at", "first_replied_at", "status")
     )
     hours = [(replied - created).total_seconds() / 3600 for created, replied, _ in rows if replied]
     return InboxFigures(
@@ -397,10 +403,11 @@ def inbox_figures(organisations, *, days: int = 90, now=None) -> InboxFigures:
     )
 
 
-def inbox_counts_by_organisation(organisations) -> dict[int, dict[str, int]]:
-    """New (waiting for a reply) and open enquiries of each organisation, in one query."""
+def inbox_counts_by_organisation(organisations, *, user=None) -> dict[int, dict[str, int]]:
+    """New (waiting for a reply) and open enquiries of each organisation, in one query; with
+    `user`, only those they may read."""
     rows = (
-        Enquiry.objects.filter(organisation__in=organisations)
+        _inbox(organisations, user)
         .values("organisation")
         .annotate(
             new=Count("pk", filter=Q(status=Enquiry.Status.NEW)),

@@ -378,6 +378,31 @@ def enquiries_anonymise_sender(*, user) -> int:
     )
 
 
+def enquiries_expire(*, now=None) -> int:
+    """The retention period: enquiries with no activity for ENQUIRY_RETENTION_DAYS lose who
+    sent them, what they wrote and the thread; the row stays closed, with its service, dates
+    and status, for the response times and the market statement. Returns how many."""
+    now = now or timezone.now()
+    done = 0
+    for pk in Enquiry.objects.past_retention(now=now).values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            enquiry = Enquiry.objects.select_for_update().filter(pk=pk).first()
+            if enquiry is None or enquiry.expired_at:
+                continue
+            enquiry.messages.all().delete()
+            enquiry.sender = None
+            enquiry.sender_name = "Removed after the retention period"
+            enquiry.contact_email = enquiry.contact_phone = enquiry.person_name = ""
+            enquiry.needs = ""
+            enquiry.start_date = None
+            if enquiry.status != Enquiry.Status.CLOSED:
+                enquiry.status, enquiry.closed_at = Enquiry.Status.CLOSED, now
+            enquiry.expired_at = now
+            enquiry.save()
+            done += 1
+    return done
+
+
 # --- support plans ----------------------------------------------------------------------------
 
 PLAN_FIELDS = (

@@ -386,3 +386,10 @@ PLANS_EMPLOYER_COSTS.update(json.loads(env("PLANS_EMPLOYER_COSTS", "{}") or "{}"
 PLANS_FIRST_REVIEW_WEEKS = env_int("PLANS_FIRST_REVIEW_WEEKS", 6)
 PLANS_REVIEW_INTERVAL_MONTHS = env_int("PLANS_REVIEW_INTERVAL_MONTHS", 12)
 PLANS_REVIEW_REMIND_DAYS = env_int("PLANS_REVIEW_REMIND_DAYS", 14)
+# Enquiries hold names, phone numbers and health needs: ENQUIRY_RETENTION_DAYS after their last
+# activity `prune_personal_data` (run daily) empties them, keeping only the service, the dates
+# and the status the response times and the market statement count.
+ENQUIRY_RETENTION_DAYS = env_int("ENQUIRY_RETENTION_DAYS", 730)
+# A finished background task keeps its arguments (an e-mail's addresses and body): deleted this
+# many days after it finished, by prune_personal_data.
+TASKS_KEEP_FINISHED_DAYS = env_int("TASKS_KEEP_FINISHED_DAYS", 7)

@@ -46,7 +46,9 @@ def _dashboard_figures(context) -> dict:
         for organisation in organisations
     }
     figures = {
-        "counts": selectors.inbox_counts_by_organisation(organisations),
+        "counts": selectors.inbox_counts_by_organisation(
+            organisations, user=getattr(request, "user", None)
+        ),
         "usage": selectors.listings_usage(listings, weeks=USAGE_WEEKS),
     }
     if request is not None:

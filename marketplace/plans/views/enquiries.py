@@ -166,11 +166,12 @@ def enquiry_detail(request, uuid):
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def provider_inbox(request):
-    """Every enquiry to the person's organisations, newest first; filter by status."""
+    """Every enquiry to the person's organisations made while they were staff, newest first;
+    filter by status."""
     organisations = list(Organisation.objects.for_user(request.user).order_by("name"))
     status = request.GET.get("status", "open")
     enquiries = (
-        Enquiry.objects.filter(organisation__in=organisations)
+        Enquiry.objects.for_provider(request.user)
         .select_related("service", "organisation")
         .annotate(message_count=Count("messages"))
         .order_by("-created_at", "-pk")
@@ -191,7 +192,9 @@ def provider_inbox(request):
             "enquiries": page.object_list,
             "status": status,
             "statuses": [("open", "Open"), *Enquiry.Status.choices, ("all", "All")],
-            "figures": selectors.inbox_figures(organisations) if organisations else None,
+            "figures": (
+                selectors.inbox_figures(organisations, user=request.user) if organisations else None
+            ),
         },
     )
 

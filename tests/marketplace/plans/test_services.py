@@ -270,6 +270,8 @@ def test_inbox_figures_count_only_the_providers_own(person, provider, service, o
     (mine,) = send(person, service)
     send(person, other_service)
     Enquiry.objects.filter(pk=mine.pk).update(created_at=timezone.now() - timedelta(hours=30))
+    # The provider was staff when it came (staff read only what came while they were).
+    provider.memberships.update(enquiries_from=timezone.now() - timedelta(days=1000))
     mine.refresh_from_db()
     services.enquiry_reply(user=provider, enquiry=mine, body="Hello")
 

@@ -262,7 +262,8 @@ def test_a_service_of_someone_elses_choice_cannot_be_slipped_in(
 
 
 @pytest.fixture
-def enquiry(person, service):
+def enquiry(person, service, provider):
+    # The provider is staff before the enquiry is sent: staff read only what came while they were.
     (enquiry,) = services.enquiry_send(
         user=person,
         services=[service],
