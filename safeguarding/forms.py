@@ -75,13 +75,13 @@ class ConcernForm(forms.Form):
         error_messages={"max_length": "Your phone number must be 40 characters or fewer."},
     )
 
-    def __init__(self, *args, about=None, **kwargs):
+    def __init__(self, *args, asks_where: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         # The GOV.UK character count tells people the limit; a maxlength attribute would cut
         # their text off silently instead.
         self.fields["description"].widget.attrs.pop("maxlength", None)
-        if about is not None:
-            # It is about a listing or organisation already: no need to ask where.
+        if not asks_where:
+            # It is about a listing, an organisation or a person already: no need to ask where.
             del self.fields["place"]
 
     def description_widget(self):

@@ -231,6 +231,25 @@ def concern_set_status(*, user, concern: Concern, status: str, reason: str = "")
     return concern
 
 
+@transaction.atomic
+def concerns_retention_delete(*, now=None) -> int:
+    """Delete the concerns the council no longer keeps: closed (or no further action) and
+    raised more than CouncilContacts.concern_retention_years ago. Open concerns are never
+    deleted, however old. Returns how many went."""
+    now = now or timezone.now()
+    years = council_contacts().concern_retention_years
+    try:
+        cutoff = now.replace(year=now.year - years)
+    except ValueError:  # 29 February
+        cutoff = now.replace(year=now.year - years, day=28)
+    expired = Concern.objects.filter(
+        status__in=[Concern.Status.CLOSED, Concern.Status.NO_FURTHER_ACTION],
+        created_at__lt=cutoff,
+    )
+    _, per_model = expired.delete()
+    return per_model.get(Concern._meta.label, 0)
+
+
 # --- personal data ------------------------------------------------------------------------
 
 

@@ -38,11 +38,14 @@ def concern_page(
     source: str = Concern.Source.PUBLIC,
     service=None,
     organisation=None,
+    place: str = "",
     back_url: str = "",
     back_text: str = "",
 ):
-    """Show and take the concern form; on success, to the confirmation page."""
+    """Show and take the concern form; on success, to the confirmation page. With a
+    `service`, `organisation` or `place` given by the caller, the form does not ask where."""
     about = service or organisation
+    asks_where = about is None and not place
     client = limits.client_key(request)
     key = _limit_key(client)
     if limits.reached(key, CONCERNS_PER_WINDOW):
@@ -54,7 +57,7 @@ def concern_page(
         )
     user = request.user if request.user.is_authenticated else None
     if request.method == "POST":
-        form = ConcernForm(request.POST, about=about)
+        form = ConcernForm(request.POST, asks_where=asks_where)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -62,7 +65,7 @@ def concern_page(
                     source=source,
                     service=service,
                     organisation=organisation,
-                    place=data.get("place", ""),
+                    place=data.get("place", place),
                     description=data["description"],
                     happened_when=data["happened_when"],
                     danger_now=data["danger_now"],
@@ -87,7 +90,7 @@ def concern_page(
         initial = {"description": request.session.get(CARRIED_SESSION_KEY, "")}
         if user is not None:
             initial.update(reporter_name=user.get_full_name(), reporter_email=user.email)
-        form = ConcernForm(initial=initial, about=about)
+        form = ConcernForm(initial=initial, asks_where=asks_where)
     return render(
         request,
         "safeguarding/concern_form.html",

@@ -172,3 +172,21 @@ def test_deleting_the_account_keeps_the_concern_and_removes_the_reporter(team):
     assert (concern.reporter, concern.reporter_name, concern.reporter_email) == (None, "", "")
     assert concern.reporter_phone == ""
     assert concern.events.last().action == ConcernEvent.Action.REPORTER_REMOVED
+
+
+def test_closed_concerns_go_after_the_retention_period_open_ones_stay(team):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    old_closed = raise_concern()
+    old_open = raise_concern()
+    new_closed = raise_concern()
+    for concern in (old_closed, new_closed):
+        services.concern_set_status(user=team, concern=concern, status=Concern.Status.CLOSED)
+    Concern.objects.filter(pk__in=[old_closed.pk, old_open.pk]).update(
+        created_at=now - timedelta(days=6 * 366)
+    )
+    assert services.concerns_retention_delete(now=now) == 1
+    assert set(Concern.objects.values_list("pk", flat=True)) == {old_open.pk, new_closed.pk}
