@@ -8,6 +8,8 @@ Rules:
   team's members when no inbox is set, carrying the reference and a link only, never what was
   written nor who wrote it. Delivery is a task that marks the concern alerted once the mail server
   took it; `safeguarding_alert_retry` sends the ones still waiting (a mail server that was down).
+- A reporter who gave an e-mail address gets the reference, what happens next and the council's
+  numbers by e-mail (never what they wrote: the address is not checked).
 - Only the Safeguarding team role opens or changes a concern; every opening and change is logged
   with who and when. Moderators and providers never see one; a provider is not told.
 - Deleting the reporter's account keeps the concern (the council must keep it) and removes the
@@ -28,7 +30,7 @@ from django.utils import timezone
 from django_tasks import task
 from wagtail.models import Site
 
-from core.email import render_email
+from core.email import render_email, send_email
 from core.roles import Role, has_role, role_holders
 
 from .models import DESCRIPTION_MAX_LENGTH, Concern, ConcernEvent, CouncilContacts
@@ -163,6 +165,18 @@ def concern_create(
     concern.save()
     _log(concern, ConcernEvent.Action.CREATED, concern.reporter)
     transaction.on_commit(lambda: concern_alert_team.enqueue(concern_pk=concern.pk))
+    if concern.reporter_email:
+        contacts = council_contacts()
+        send_email(
+            template="safeguarding/email/concern_received",
+            to=[concern.reporter_email],
+            context={
+                "reference": concern.reference,
+                "adult_social_care_phone": contacts.adult_social_care_phone,
+                "opening_hours": contacts.opening_hours,
+                "out_of_hours_phone": contacts.out_of_hours_phone,
+            },
+        )
     return concern
 
 

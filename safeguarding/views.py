@@ -1,4 +1,4 @@
-"""The public 'Report a concern about an adult' pages.
+"""The public 'Report a concern about an adult' pages, and 'Contact the council'.
 
 `concern_page` is the form's one view: this app's public page calls it with nothing known, and
 other apps call it from their own URLs with the listing, organisation or enquiry the concern is
@@ -117,7 +117,14 @@ def concern_sent(request):
     return render(request, "safeguarding/concern_sent.html", sent)
 
 
+@require_http_methods(["GET", "HEAD"])
+def contact(request):
+    """How to reach the council's adult social care team (the numbers are CouncilContacts)."""
+    return render(request, "safeguarding/contact.html")
+
+
 urlpatterns = [
+    path("contact-the-council/", contact, name="contact"),
     path("report-a-concern/", concern_report, name="report"),
     path("report-a-concern/sent/", concern_sent, name="sent"),
 ]

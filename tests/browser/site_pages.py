@@ -75,6 +75,7 @@ PAGES = [
     PageCase("service-report-errors", f"/services/{DEMO_SERVICE}/report/", state="empty-submit"),
     # Safeguarding: the public concern form (and its errors), about a listing, and the advice.
     PageCase("report-a-concern", "/report-a-concern/"),
+    PageCase("contact-the-council", "/contact-the-council/"),
     PageCase("report-a-concern-errors", "/report-a-concern/", state="empty-submit"),
     PageCase("service-concern", f"/services/{DEMO_SERVICE}/concern/"),
     PageCase("organisation-concern", f"/organisations/{DEMO_ORGANISATION}/concern/"),

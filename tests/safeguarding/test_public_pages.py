@@ -128,3 +128,21 @@ def test_the_footer_links_the_page_and_gives_the_numbers(client, home_page):
     assert f'href="{URL}"' in footer and "Report a concern about an adult" in footer
     assert "Adult social care: 0118 496 0000" in footer
     assert "Out of hours: 0118 496 0999" in footer
+
+
+def test_the_contact_page_gives_the_councils_numbers_as_set(client, home_page):
+    from wagtail.models import Site
+
+    from safeguarding.models import CouncilContacts
+
+    contacts = CouncilContacts.for_site(Site.objects.get(is_default_site=True))
+    contacts.adult_social_care_phone = "0118 496 0123"
+    contacts.opening_hours = "Weekdays 8am to 6pm"
+    contacts.save()  # the cached chrome is refreshed
+    page = client.get(reverse("safeguarding:contact")).content.decode()
+    main = page[page.index("<main") :]
+    assert "0118 496 0123" in main and "Weekdays 8am to 6pm" in main
+    assert "0118 496 0999" in main  # out of hours, unchanged
+    assert f'href="{URL}"' in main
+    footer = page[page.index("<footer") :]
+    assert 'href="/contact-the-council/"' in footer and "0118 496 0123" in footer

@@ -34,8 +34,11 @@ PERSONAL = ("Jones", "Elm Road", "food", "Ann", "ann@example.org", "07700", "Pat
 
 
 def only_alert(concern):
-    """The one e-mail sent: to the inbox, with the reference and a link, nothing personal."""
-    (message,) = mail.outbox
+    """The one e-mail to the inbox, with the reference and a link, nothing personal (and the
+    reporter's acknowledgement if they gave an address, nothing else)."""
+    (message,) = [m for m in mail.outbox if m.to == [TEAM_INBOX]]
+    others = [m.to for m in mail.outbox if m is not message]
+    assert others == ([[concern.reporter_email]] if concern.reporter_email else [])
     assert message.to == [TEAM_INBOX]
     assert concern.reference in message.subject
     assert f"/admin/safeguarding/concerns/{concern.pk}/" in message.body

@@ -36,8 +36,7 @@ def test_a_concern_is_saved_and_the_inbox_gets_one_email_with_no_personal_detail
     assert Concern.objects.count() == 1
     assert concern.urgent and concern.status == Concern.Status.NEW
     assert concern.reference.startswith("SG-") and len(concern.reference) == 11
-    (message,) = mail.outbox
-    assert message.to == [TEAM_INBOX]
+    (message,) = [m for m in mail.outbox if m.to == [TEAM_INBOX]]
     assert message.subject == f"URGENT: New safeguarding concern {concern.reference}"
     text = message.subject + message.body
     assert f"/admin/safeguarding/concerns/{concern.pk}/" in message.body
@@ -48,11 +47,30 @@ def test_a_concern_is_saved_and_the_inbox_gets_one_email_with_no_personal_detail
     assert [e.action for e in concern.events.all()] == [ConcernEvent.Action.CREATED]
 
 
+def test_a_reporter_who_gave_an_address_gets_the_reference_and_the_numbers_only(
+    inbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        concern = raise_concern()
+    (message,) = [m for m in mail.outbox if m.to == ["ann@example.org"]]
+    assert message.subject == (
+        f"Your concern has been sent to the council: reference {concern.reference}"
+    )
+    assert "What happens next" in message.body
+    assert "0118 496 0000" in message.body and "0118 496 0999" in message.body
+    assert "Jones" not in message.body and "Elm Road" not in message.body
+    assert len(mail.outbox) == 2
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        raise_concern(reporter_email="")  # anonymous: only the team hears
+    assert [m.to for m in mail.outbox] == [[TEAM_INBOX]]
+
+
 def test_without_an_inbox_the_team_members_are_emailed(
     home_page, team, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        raise_concern()
+        raise_concern(reporter_email="")
     (message,) = mail.outbox
     assert message.to == ["team@westshire.example"]
     assert message.subject.startswith("New safeguarding concern SG-")
