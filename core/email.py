@@ -24,6 +24,18 @@ def deliver_email(*, subject: str, body: str, to: list[str]) -> int:
     return message.send()
 
 
+def render_email(*, template: str, context: dict) -> tuple[str, str]:
+    """The subject (one line) and body of the e-mail `template`, with the site's name and
+    address in the context (what `send_email` sends; for callers that deliver it themselves)."""
+    context = {
+        "service_name": settings.WAGTAIL_SITE_NAME,
+        "base_url": settings.WAGTAILADMIN_BASE_URL,
+        **context,
+    }
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    return subject, render_to_string(f"{template}.txt", context)
+
+
 def send_email(
     *, template: str, to: Iterable[str], context: dict, separately: bool = False
 ) -> None:
@@ -36,13 +48,7 @@ def send_email(
     recipients = sorted({address for address in to if address})
     if not recipients:
         return
-    context = {
-        "service_name": settings.WAGTAIL_SITE_NAME,
-        "base_url": settings.WAGTAILADMIN_BASE_URL,
-        **context,
-    }
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    body = render_to_string(f"{template}.txt", context)
+    subject, body = render_email(template=template, context=context)
     batches = [[address] for address in recipients] if separately else [recipients]
 
     def enqueue() -> None:

@@ -2,7 +2,8 @@
 
 Provider staff come from organisation membership (catalogue), but the group marks them too so the
 role shows in the admin and in permission checks. Only the roles in ADMIN_ROLES reach /admin/.
-The groups themselves are created by the accounts migrations.
+The groups themselves are created by the accounts migrations (the Safeguarding team by
+safeguarding's).
 """
 
 from enum import StrEnum
@@ -19,6 +20,7 @@ class Role(StrEnum):
     EDITOR = "Editors"
     COMMISSIONER = "Commissioners"
     PRACTITIONER = "Practitioners"
+    SAFEGUARDING = "Safeguarding team"
 
     @property
     def label(self) -> str:
@@ -32,10 +34,11 @@ ROLE_LABELS = {
     Role.EDITOR: "Council editor",
     Role.COMMISSIONER: "Commissioner",
     Role.PRACTITIONER: "Practitioner",
+    Role.SAFEGUARDING: "Safeguarding team member",
 }
 
 DEFAULT_ROLE = Role.PUBLIC
-ADMIN_ROLES = frozenset({Role.MODERATOR, Role.EDITOR, Role.COMMISSIONER})
+ADMIN_ROLES = frozenset({Role.MODERATOR, Role.EDITOR, Role.COMMISSIONER, Role.SAFEGUARDING})
 
 
 def has_role(user, *roles: Role) -> bool:

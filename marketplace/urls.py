@@ -24,6 +24,7 @@ urlpatterns = [
     path("search/advice/", page_views.advice_search, name="advice_search"),
     path("api/openreferral/v3/", include("marketplace.openreferral.urls")),
     path("", include("search.urls")),
+    path("", include("safeguarding.urls")),
     path("", include("ratings.urls")),
     path("", include("marketplace.plans.urls")),
     path("", include("marketplace.ras.urls")),

@@ -25,7 +25,7 @@ from catalogue.admin_views import is_moderator_cached
 
 from . import selectors, services
 from .forms import RejectForm
-from .models import Review, ReviewReply, ReviewReport
+from .models import RejectionReason, Review, ReviewReply, ReviewReport
 
 PER_PAGE = 25
 
@@ -225,9 +225,10 @@ class RejectView(ModeratorOnlyMixin, WagtailAdminTemplateMixin, FormView):
                 return self.form_invalid(form)
             messages.error(self.request, " ".join(error.messages))
             return redirect(review_url(self.review))
-        messages.success(
-            self.request, f"The {self.what} was rejected and its author has been e-mailed."
-        )
+        done = f"The {self.what} was rejected and its author has been e-mailed."
+        if form.cleaned_data["reason"] == RejectionReason.SAFEGUARDING:
+            done += " Its text has been sent to the safeguarding team as a concern."
+        messages.success(self.request, done)
         return redirect(review_url(self.review))
 
 

@@ -19,6 +19,8 @@ Rules (issue 5):
 - Whenever a review's status (or visibility) changes, the service's review summary is
   recomputed (ratings/scoring.py) and stored through catalogue.services, which tells search.
 - Every step is written to the review's history (ReviewEvent).
+- Rejecting a review or reply for safeguarding reasons raises a safeguarding concern with its text
+  (safeguarding.services), which only the safeguarding team sees.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from django.utils import timezone
 from catalogue.models import Service
 from catalogue.services import service_set_review_summary
 from core.email import send_email
+from safeguarding.models import DESCRIPTION_MAX_LENGTH, Concern
+from safeguarding.services import concern_create
 
 from . import notifications, scoring
 from .models import (
@@ -415,6 +419,18 @@ def review_approve(*, moderator, review: Review) -> Review:
     return review
 
 
+def _raise_concern(source: str, service: Service, text: str) -> None:
+    """A review or reply rejected for safeguarding reasons goes to the safeguarding team as a
+    concern, with its text (the moderator does not see the concern afterwards). The author's
+    account is not attached: the team can ask the moderators who wrote it."""
+    concern_create(
+        source=source,
+        service=service,
+        description=text[:DESCRIPTION_MAX_LENGTH],
+        happened_when="Written in a review on the site",
+    )
+
+
 @transaction.atomic
 def review_reject(*, moderator, review: Review, reason: str, note: str = "") -> Review:
     """A moderator refuses a pending review, or takes down a published one (e.g. after
@@ -436,6 +452,8 @@ def review_reject(*, moderator, review: Review, reason: str, note: str = "") -> 
     review.save()
     _close_reports(review, ReviewReport.Status.UPHELD, moderator)
     _log(review, ReviewEvent.Action.REJECTED, moderator, note or RejectionReason(reason).label)
+    if reason == RejectionReason.SAFEGUARDING:
+        _raise_concern(Concern.Source.REVIEW, review.service, f"{review.title}\n\n{review.text}")
     if review.author is not None:
         send_email(
             template="ratings/email/review_rejected",
@@ -621,6 +639,8 @@ def reply_reject(*, moderator, reply: ReviewReply, reason: str, note: str = "") 
     reply.full_clean()
     reply.save()
     _log(reply.review, ReviewEvent.Action.REPLY_REJECTED, moderator, note or reason)
+    if reason == RejectionReason.SAFEGUARDING:
+        _raise_concern(Concern.Source.REPLY, reply.review.service, reply.text)
     organisation = reply.review.service.organisation
     send_email(
         template="ratings/email/reply_rejected",

@@ -17,6 +17,8 @@ EXPECTED = {
     "/admin/password_reset/": (404, None),  # passwords are reset through the site's own pages
     "/admin/password_reset/done/": (404, None),
     "/admin/password_reset/complete/": (404, None),
+    # The confirmation of a concern needs a concern sent first: back to the form.
+    "/report-a-concern/sent/": (302, "/report-a-concern/"),
 }
 
 

@@ -1,4 +1,5 @@
-"""Public catalogue pages: a service, an organisation, and "report a problem with this listing".
+"""Public catalogue pages: a service, an organisation, "report a problem with this listing" and
+"report a concern about an adult" from a listing or organisation (the safeguarding app's form).
 
 Only what the public may find is public (Service.objects.visible(), active organisations);
 anything else is a 404, except for the organisation's own staff and the council's moderators,
@@ -30,6 +31,8 @@ from catalogue.models import (
 from catalogue.permissions import can_edit_listings, is_moderator
 from catalogue.remembered_postcode import postcode_data, remember_postcode
 from core.limits import client_key
+from safeguarding.models import Concern
+from safeguarding.views import CARRIED_SESSION_KEY, concern_page
 
 # --- who may see what -----------------------------------------------------------------------
 
@@ -320,6 +323,12 @@ def service_report(request, slug: str):
 
     if request.method == "POST":
         form = ListingReportForm(request.POST)
+        if request.POST.get("reason") == ListingReport.Reason.CONCERN:
+            # Worry about someone's safety is a safeguarding concern, not a listing report: it
+            # goes to the safeguarding team's form (which asks about danger first), carrying
+            # what was typed, and no listing report is made.
+            request.session[CARRIED_SESSION_KEY] = request.POST.get("message", "").strip()
+            return redirect("catalogue:service_concern", slug=service.slug)
         if form.is_valid():
             try:
                 reports.listing_report_create(
@@ -362,8 +371,38 @@ def service_report_sent(request, slug: str):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
+def service_concern(request, slug: str):
+    """A safeguarding concern about a listing: the safeguarding team's form, about it."""
+    service, _ = _service_for_viewer(request, slug)
+    return concern_page(
+        request,
+        source=Concern.Source.LISTING,
+        service=service,
+        back_url=service.get_absolute_url(),
+        back_text=f"Back to {service.name}",
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def organisation_concern(request, slug: str):
+    """A safeguarding concern about an organisation (any of its services)."""
+    organisation = get_object_or_404(
+        Organisation.objects.filter(status=Organisation.Status.ACTIVE), slug=slug
+    )
+    return concern_page(
+        request,
+        source=Concern.Source.LISTING,
+        organisation=organisation,
+        back_url=organisation.get_absolute_url(),
+        back_text=f"Back to {organisation.name}",
+    )
+
+
 urlpatterns = [
     path("services/<slug:slug>/", service_detail, name="service"),
+    path("services/<slug:slug>/concern/", service_concern, name="service_concern"),
+    path("organisations/<slug:slug>/concern/", organisation_concern, name="organisation_concern"),
     path("services/<slug:slug>/report/", service_report, name="service_report"),
     path("services/<slug:slug>/report/sent/", service_report_sent, name="service_report_sent"),
     path("organisations/<slug:slug>/", organisation_detail, name="organisation"),

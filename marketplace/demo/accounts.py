@@ -38,5 +38,13 @@ DEMO_ACCOUNTS = [
         (Role.PRACTITIONER,),
         False,
     ),
+    (
+        "safeguarding@caremarket.example",
+        "demo-safeguarding-2026",
+        "Sian",
+        "Safeguarding",
+        (Role.SAFEGUARDING,),
+        False,
+    ),
     ("admin@caremarket.example", "demo-admin-2026", "Ada", "Admin", (), True),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import enquiries, plans, reviews, shortlist
+from .views import concerns, enquiries, plans, reviews, shortlist
 
 app_name = "plans"
 
@@ -21,6 +21,12 @@ urlpatterns = [
         enquiries.provider_enquiry_close,
         name="provider_enquiry_close",
     ),
+    path(
+        "provider/enquiries/<str:uuid>/concern/",
+        concerns.provider_enquiry_concern,
+        name="provider_enquiry_concern",
+    ),
+    path("plans/<str:uuid>/concern/", concerns.plan_concern, name="plan_concern"),
     path("plans/", plans.plan_list, name="plans"),
     path("plans/new/", plans.plan_new, name="plan_new"),
     path("plans/invitations/<str:token>/", plans.share_accept, name="share_accept"),

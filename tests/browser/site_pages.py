@@ -73,6 +73,13 @@ PAGES = [
     PageCase("service-distance-error", f"/services/{DEMO_SERVICE}/?postcode=ZZ99+9ZZ"),
     PageCase("service-report", f"/services/{DEMO_SERVICE}/report/"),
     PageCase("service-report-errors", f"/services/{DEMO_SERVICE}/report/", state="empty-submit"),
+    # Safeguarding: the public concern form (and its errors), about a listing, and the advice.
+    PageCase("report-a-concern", "/report-a-concern/"),
+    PageCase("contact-the-council", "/contact-the-council/"),
+    PageCase("report-a-concern-errors", "/report-a-concern/", state="empty-submit"),
+    PageCase("service-concern", f"/services/{DEMO_SERVICE}/concern/"),
+    PageCase("organisation-concern", f"/organisations/{DEMO_ORGANISATION}/concern/"),
+    PageCase("advice-abuse-and-neglect", "/people-who-need-care/abuse-and-neglect/"),
     PageCase("review-write", f"/services/{DEMO_SERVICE}/reviews/write/", state="signed-in"),
     PageCase("ras-estimate-start", "/budget/estimate/"),
     PageCase("ras-estimate-question", "/budget/estimate/personal-care/"),

@@ -7,7 +7,7 @@ a keyboard and a screen reader. A failure here is still always a real bug.
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.site_pages import PAGES, open_case
+from tests.browser.site_pages import DEMO_SERVICE, PAGES, open_case, submit_main_form
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
@@ -52,3 +52,20 @@ def test_page_has_no_axe_violations(page, site_url, case):
         f"{len(violations)} axe violation(s) on {case.path} ({case.state}):\n"
         + format_violations(violations)
     )
+
+
+def assert_no_violations(page) -> None:
+    violations = _axe.run(page, options=AXE_OPTIONS).response["violations"]
+    assert not violations, format_violations(violations)
+
+
+def test_the_concern_confirmation_has_no_axe_violations(page, site_url):
+    """The confirmation page needs a concern sent first (and the form's warning for danger)."""
+    page.goto(f"{site_url}/services/{DEMO_SERVICE}/concern/")
+    page.locator("input[name=danger_now][value=yes]").check()
+    page.locator("textarea[name=description]").fill("A test concern from the axe check.")
+    page.locator("input[name=person_knows][value=unsure]").check()
+    response = submit_main_form(page)
+    assert response.status == 200 and page.url.endswith("/report-a-concern/sent/")
+    assert page.locator("h1").count() == 1
+    assert_no_violations(page)

@@ -5,6 +5,7 @@ import pytest
 from tests.browser.site_pages import (
     DEMO_PUBLIC_EMAIL,
     DEMO_PUBLIC_PASSWORD,
+    DEMO_SERVICE,
     sign_in,
     submit_main_form,
 )
@@ -59,3 +60,34 @@ def test_demo_public_user_can_sign_in(page, site_url):
     assert page.url.endswith("/accounts/profile/")
     assert page.locator("h1").inner_text().strip() == "Your account"
     assert DEMO_PUBLIC_EMAIL in page.locator("main").inner_text()
+
+
+def test_from_a_listing_to_a_confirmed_concern(page, site_url):
+    """Someone worried about a person's care follows the listing's link, makes a mistake, puts
+    it right and gets a reference and the council's numbers, all without JavaScript."""
+    page.goto(f"{site_url}/services/{DEMO_SERVICE}/")
+    with page.expect_navigation():
+        page.locator("#concern-link").click()
+    assert page.url.endswith(f"/services/{DEMO_SERVICE}/concern/")
+    main = page.locator("main").inner_text()
+    assert main.index("call 999 first") < main.index("Report a concern about an adult")
+
+    page.locator("input[name=danger_now][value=no]").check()
+    page.locator("input[name=person_knows][value=no]").check()
+    response = submit_main_form(page)  # nothing about what happened: an error
+    assert response.status == 200
+    assert "Tell us what happened." in page.locator(".govuk-error-summary").inner_text()
+    assert page.locator("input[name=danger_now][value=no]").is_checked()
+
+    page.locator("textarea[name=description]").fill(
+        "My father's carers have not come for three days and nobody answers the phone."
+    )
+    page.locator("input[name=happened_when]").fill("Since Monday")
+    response = submit_main_form(page)
+    assert response.status == 200
+    assert page.url.endswith("/report-a-concern/sent/")
+    panel = page.locator(".govuk-panel").inner_text()
+    assert "Concern sent" in panel and "SG-" in panel
+    text = page.locator("main").inner_text()
+    assert "What happens next" in text
+    assert "0118 496 0000" in text and "0118 496 0999" in text
