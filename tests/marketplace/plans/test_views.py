@@ -112,8 +112,35 @@ def test_compare_side_by_side(client, home_page, service, other_service, hourly,
     # The average people see everywhere, not the ranking score (issue 20: compare said 4.20).
     assert rows["Rating from reviews"][0] == "★★★★☆ 4.3 out of 5 stars, from 12 reviews"
     assert rows["CQC rating"][0].startswith("Good")
-    assert rows["Distance from SY8 1AA"][0] == "0.1 km (0.1 miles)"
+    assert rows["Distance from SY8 1AA"][0] == "0.1 miles (0.1 km)"
     assert rows["Accepting new clients"][0] == "Yes"
+    # Issue 20: compare had no way to get in touch, and "Listed now: Yes" was jargon.
+    assert "Listed now" not in rows
+    enquiry = table.select("tbody tr")[-1].select("td a.govuk-button")
+    assert [text_of(a) for a in enquiry] == [
+        f"Send an enquiry to {service.name}",
+        f"Send an enquiry to {other_service.name}",
+    ]
+    assert enquiry[0]["href"] == f"/enquiries/new/?service={service.pk}"
+
+
+def test_compare_says_when_a_shortlisted_service_has_left_and_offers_no_enquiry(
+    client, home_page, service, other_service
+):
+    for listing in (service, other_service):
+        client.post("/shortlist/add/", {"service": listing.pk})
+    Service.objects.filter(pk=other_service.pk).update(status=Service.Status.SUSPENDED)
+
+    table = soup(client.get("/shortlist/compare/")).select_one("#compare-table")
+
+    headers = table.select("thead th")
+    assert not headers[0].select(".govuk-tag")
+    assert text_of(headers[1].select_one(".govuk-tag")) == "No longer on the site"
+    contact = table.select("tbody tr")[-1].select("td")
+    assert contact[0].select_one("a.govuk-button")
+    assert not contact[1].select("a") and text_of(contact[1]) == (
+        "You can no longer send an enquiry"
+    )
 
 
 def test_the_postcode_given_in_search_shows_distances_on_service_pages_and_compare(
