@@ -17,6 +17,8 @@ CHANGED_PAGES = {
     "search-no-results",
     "service",
     "service-distance-error",
+    "home",
+    "compare",
 }
 
 
