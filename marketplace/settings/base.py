@@ -129,6 +129,7 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "marketplace.pages.context_processors.site_chrome",
                 "marketplace.plans.context_processors.shortlist",
+                "marketplace.plans.context_processors.plan_being_built",
             ],
         },
     },
