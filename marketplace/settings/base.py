@@ -130,6 +130,7 @@ TEMPLATES = [
                 "marketplace.pages.context_processors.site_chrome",
                 "marketplace.plans.context_processors.shortlist",
                 "marketplace.plans.context_processors.plan_being_built",
+                "marketplace.accounts.context_processors.account_links",
             ],
         },
     },

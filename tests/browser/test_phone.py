@@ -19,6 +19,9 @@ CHANGED_PAGES = {
     "service-distance-error",
     "home",
     "compare",
+    "provider-dashboard",
+    "provider-inbox",
+    "provider-reviews",
 }
 
 

@@ -1001,3 +1001,39 @@ class TestChangingALine:
         page = soup(sign_in(person).get(f"/plans/{plan.uuid}/lines/{line.pk}/"))
 
         assert text_of(page.select_one("label[for=id_quantity]")) == "How many sessions a week?"
+
+
+def test_the_inbox_figures_read_as_sentences(sign_in, home_page, enquiry, provider):
+    # Issue 20: "Replied to 1 (50%), Waiting for your reply 2" and "0.0 hours".
+    client = sign_in(provider)
+    figures = [
+        text_of(li)
+        for li in soup(client.get("/provider/enquiries/")).select("#response-figures li")
+    ]
+    assert figures == [
+        "You received 1 enquiry and replied to 0 of them (0%).",
+        "1 enquiry is waiting for your reply, counting any where the person has written again.",
+        "You have not replied to any of them yet.",
+    ]
+
+    services.enquiry_reply(user=provider, enquiry=enquiry, body="We can help.")
+    figures = [
+        text_of(li)
+        for li in soup(client.get("/provider/enquiries/")).select("#response-figures li")
+    ]
+    assert figures == [
+        "You received 1 enquiry and replied to 1 of them (100%).",
+        "No enquiries are waiting for your reply.",
+        "Half of your first replies were sent within less than an hour (the median).",
+        "1 of your 1 first reply was sent within 2 days.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("hours", "text"),
+    [(0.0, "less than an hour"), (1.4, "1 hour"), (30, "30 hours"), (80, "3 days")],
+)
+def test_reply_times_are_said_as_people_say_them(hours, text):
+    from marketplace.plans.templatetags.plans_tags import reply_time
+
+    assert reply_time(hours) == text
