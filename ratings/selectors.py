@@ -121,6 +121,20 @@ def provider_reviews(organisation: Organisation, *, days: int = NEW_REVIEW_DAYS)
     )
 
 
+def organisation_reviews_for_staff(
+    organisation: Organisation, *, awaiting_reply: bool
+) -> QuerySet[Review]:
+    """Every published review of the organisation's services, newest first, with its reply if
+    any (the provider's reviews page); `awaiting_reply` keeps those with no reply yet."""
+    reviews = (
+        Review.objects.published()
+        .filter(service__organisation=organisation)
+        .select_related("service", "reply")
+        .order_by("-published_at", "-pk")
+    )
+    return reviews.filter(reply__isnull=True) if awaiting_reply else reviews
+
+
 def moderation_queue() -> dict[str, QuerySet]:
     """What waits for a moderator: pending reviews, reviews with open reports (hidden ones
     first) and pending replies, oldest first so nobody waits longest."""

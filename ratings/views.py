@@ -20,11 +20,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
-from catalogue.models import Service
+from catalogue.models import Organisation, Service
+from catalogue.permissions import can_edit_listings
 from core.forms import add_service_errors
 from core.limits import client_key
 
-from . import limits, services
+from . import limits, selectors, services
 from .forms import ReplyForm, ReportForm, ReviewForm
 from .models import REPORT_MESSAGE_MAX_LENGTH, Review, ReviewReply
 from .permissions import (
@@ -283,6 +284,42 @@ def my_reviews(request):
     return render(request, "ratings/my_reviews.html", {"page_obj": page})
 
 
+REVIEW_FILTERS = {"awaiting": "Awaiting your reply", "all": "All reviews"}
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def organisation_reviews(request, slug: str):
+    """The provider's reviews of all its services, awaiting a reply (the default) or all, each
+    with Reply (issue 20: the dashboard showed only the last 30 days, so older reviews could not
+    be found to reply to)."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not can_edit_listings(request.user, organisation):
+        raise PermissionDenied("Only the organisation's staff can see this page.")
+    show = request.GET.get("show", "awaiting")
+    if show not in REVIEW_FILTERS:
+        show = "awaiting"
+    reviews = selectors.organisation_reviews_for_staff(
+        organisation, awaiting_reply=show == "awaiting"
+    )
+    page = Paginator(reviews, 20).get_page(request.GET.get("page"))
+    counts = {
+        "awaiting": selectors.organisation_reviews_for_staff(
+            organisation, awaiting_reply=True
+        ).count(),
+        "all": selectors.organisation_reviews_for_staff(organisation, awaiting_reply=False).count(),
+    }
+    filters = [
+        {"key": key, "label": label, "count": counts[key], "current": key == show}
+        for key, label in REVIEW_FILTERS.items()
+    ]
+    return render(
+        request,
+        "ratings/organisation_reviews.html",
+        {"organisation": organisation, "page_obj": page, "filters": filters, "show": show},
+    )
+
+
 urlpatterns = [
     path("reviews/mine/", my_reviews, name="my_reviews"),
     path("services/<slug:slug>/reviews/write/", review_create, name="review_create"),
@@ -291,4 +328,9 @@ urlpatterns = [
     path("reviews/<int:pk>/withdraw/", review_withdraw, name="review_withdraw"),
     path("reviews/<int:pk>/report/", review_report, name="review_report"),
     path("reviews/<int:pk>/reply/", review_reply, name="review_reply"),
+    path(
+        "provider/organisations/<slug:slug>/reviews/",
+        organisation_reviews,
+        name="organisation_reviews",
+    ),
 ]

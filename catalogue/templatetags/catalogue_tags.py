@@ -166,17 +166,18 @@ def opening_rows(value) -> list[tuple[str, str]]:
 
 @register.filter
 def distance(km) -> str:
-    """5.81 -> '5.8 km (3.6 miles)'. An int stays whole (rounded on purpose, for listings whose
-    exact address is hidden): 6 -> '6 km (4 miles)', 0 -> 'less than 1 km (...)'."""
+    """Miles first, as everywhere on the site: 5.81 -> '3.6 miles (5.8 km)'. An int stays whole
+    (rounded on purpose, for listings whose exact address is hidden): 6 -> '4 miles (6 km)',
+    0 -> 'less than 1 mile (less than 1 km)'."""
     if km is None:
         return ""
     miles = km / KM_PER_MILE
     if isinstance(km, int):
         if km == 0:
-            return "less than 1 km (less than 1 mile)"
+            return "less than 1 mile (less than 1 km)"
         whole_miles = round(miles)
-        return f"{km:,} km ({whole_miles:,} mile{'' if whole_miles == 1 else 's'})"
-    return f"{km:,.1f} km ({miles:,.1f} miles)"
+        return f"{whole_miles:,} mile{'' if whole_miles == 1 else 's'} ({km:,} km)"
+    return f"{miles:,.1f} miles ({km:,.1f} km)"
 
 
 @register.filter
@@ -190,11 +191,11 @@ def radius(value) -> str:
 
 @register.filter
 def radius_text(value) -> str:
-    """A service radius: Decimal('15.0') -> '15 km (9 miles)'."""
+    """A service radius, miles first: Decimal('15.0') -> '9 miles (15 km)'."""
     if value is None:
         return ""
     miles = round(float(value) / KM_PER_MILE)
-    return f"{radius(value)} km ({miles} mile{'' if miles == 1 else 's'})"
+    return f"{miles} mile{'' if miles == 1 else 's'} ({radius(value)} km)"
 
 
 @register.filter

@@ -1,5 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.urls import reverse
 
 from core.roles import DEFAULT_ROLE, user_grant_role
 
@@ -12,6 +13,14 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user_grant_role(user=user, role=DEFAULT_ROLE)
         return user
+
+    def get_login_redirect_url(self, request):
+        """Provider staff land on their organisations' dashboard; everyone else on their
+        account. A `next` the sign-in form carries still wins (allauth reads it first)."""
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.memberships.exists():
+            return reverse("catalogue:dashboard")
+        return super().get_login_redirect_url(request)
 
     def send_mail(self, template_prefix, email, context):
         from marketplace.pages.models import SiteSettings

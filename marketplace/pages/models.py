@@ -4,6 +4,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
+from catalogue.remembered_postcode import remembered_postcode
 from core.blocks import RICH_TEXT_FEATURES
 from core.pages import BasePage
 
@@ -38,6 +39,8 @@ class HomePage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["audiences"] = AdviceIndexPage.objects.child_of(self).live().public().in_menu()
+        # The postcode given earlier in this visit, so the box need not be filled again.
+        context["remembered_postcode"] = remembered_postcode(request)
         return context
 
 

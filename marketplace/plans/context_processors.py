@@ -1,9 +1,11 @@
 """Every template knows the current shortlist: `shortlisted_ids` (a set of service ids) and
-`shortlist_count`. Both are lazy: a page that uses neither runs no query, and a page that uses
-both runs one (the ids are cached on the request)."""
+`shortlist_count`, and the plan being built (`plan_in_progress`). All are lazy: a page that
+uses neither shortlist variable runs no query for it, and a page that uses both runs one (the
+ids are cached on the request)."""
 
 from django.utils.functional import SimpleLazyObject
 
+from .in_progress import plan_in_progress
 from .services import shortlist_service_ids
 
 CACHE_ATTRIBUTE = "_plans_shortlisted_ids"
@@ -31,3 +33,9 @@ def shortlist(request):
         "shortlisted_ids": SimpleLazyObject(lambda: current_shortlist_ids(request)),
         "shortlist_count": SimpleLazyObject(lambda: len(current_shortlist_ids(request))),
     }
+
+
+def plan_being_built(request):
+    """`plan_in_progress`: the draft plan the person is building (in_progress.py), or None.
+    Lazy: pages that do not offer "Add to plan" run no query."""
+    return {"plan_in_progress": SimpleLazyObject(lambda: plan_in_progress(request))}

@@ -367,6 +367,46 @@ def parse_quantity(text: str) -> Decimal:
     return value
 
 
+# What "how many" means for each unit of price (issue 20: "1 for a monthly package" confused
+# people, and a price per session needs "sessions a week"): (label, hint).
+QUANTITY_WORDING: dict[str, tuple[str, str]] = {
+    "hour": ("How many hours a week?", "For example, 7.5 for an hour and a half every weekday."),
+    "visit": ("How many visits a week?", "For example, 14 for two visits every day."),
+    "session": (
+        "How many sessions a week?",
+        "For example, 2 for a session on Tuesdays and Fridays.",
+    ),
+    "day": ("How many days a week?", "For example, 3 for Monday, Wednesday and Friday."),
+    "night": ("How many nights a week?", "For example, 7 for every night of the week."),
+    "week": ("How many a week?", "Usually 1: the price is for a whole week."),
+    "free": ("How many hours a week?", "It is free, so it adds nothing to the cost."),
+    "month": (
+        "How many each month?",
+        "Usually 1: the price is for a month. The plan shows what it costs a week "
+        "(the monthly price × 12 ÷ 52).",
+    ),
+    "year": (
+        "How many each year?",
+        "Usually 1: the price is for a year. The plan shows what it costs a week "
+        "(the yearly price ÷ 52).",
+    ),
+}
+MIXED_UNITS_HINT = (
+    "In the unit of the price you choose: hours a week for a price per hour, sessions a week "
+    "for a price per session, nights a week for a price per night. For a price per month, "
+    "usually 1."
+)
+
+
+def word_quantity(field: forms.Field, units: set[str]) -> None:
+    """Give a quantity field the label and hint of its price's unit (a general hint when the
+    prices to choose from are in different units)."""
+    if len(units) == 1 and (wording := QUANTITY_WORDING.get(next(iter(units)))):
+        field.label, field.help_text = wording
+    elif units:
+        field.label, field.help_text = "How many a week?", MIXED_UNITS_HINT
+
+
 class QuantityField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("label", "How many a week?")
@@ -450,10 +490,7 @@ class ServiceLineForm(PaymentFieldsBase):
             "invalid_choice": "Choose one of the service's prices.",
         },
     )
-    quantity = QuantityField(
-        help_text="In the unit of the price: hours a week for a price per hour, nights a week "
-        "for a price per night, 1 for a monthly package."
-    )
+    quantity = QuantityField(help_text=MIXED_UNITS_HINT)
     notes = forms.CharField(
         label="Notes (optional)",
         help_text="For example, 'mornings, 7am to 9am, Monday to Friday'.",
@@ -476,6 +513,7 @@ class ServiceLineForm(PaymentFieldsBase):
             self.fields["price_option"].choices = [
                 (o.pk, f"{o.label}: {price(o)}") for o in self.current_options
             ]
+            word_quantity(self.fields["quantity"], {o.unit for o in self.current_options})
 
 
 class LineEditForm(forms.Form):
@@ -486,6 +524,10 @@ class LineEditForm(forms.Form):
         max_length=300,
         error_messages={"max_length": "Keep the notes to 300 characters or fewer."},
     )
+
+    def __init__(self, *args, unit: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        word_quantity(self.fields["quantity"], {unit} if unit else set())
 
 
 class InformalLineForm(forms.Form):

@@ -692,6 +692,26 @@ def plan_update_line(
 
 
 @transaction.atomic
+def plan_update_informal_line(
+    *, user, line: PlanLine, description: str, provided_by: str = "", notes: str = ""
+) -> PlanLine:
+    """Change what a no-cost support is, who gives it and its notes; it still costs nothing."""
+    require_plan_editor(user, line.plan)
+    _require_draft(line.plan)
+    if line.kind != PlanLine.Kind.INFORMAL:
+        raise ValidationError("Only no-cost support can be changed this way.")
+    if not description.strip():
+        raise ValidationError({"description": "Say what the support is."})
+    line.description = description.strip()
+    line.provided_by = provided_by.strip()
+    line.notes = notes.strip()
+    line.full_clean()
+    line.save()
+    line.plan.save(update_fields=["updated_at"])
+    return line
+
+
+@transaction.atomic
 def plan_remove_line(*, user, line: PlanLine) -> None:
     """Take a line off a draft plan."""
     require_plan_editor(user, line.plan)

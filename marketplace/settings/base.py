@@ -131,6 +131,8 @@ TEMPLATES = [
                 "marketplace.pages.context_processors.site_chrome",
                 "safeguarding.context_processors.council_contacts",
                 "marketplace.plans.context_processors.shortlist",
+                "marketplace.plans.context_processors.plan_being_built",
+                "marketplace.accounts.context_processors.account_links",
             ],
         },
     },

@@ -11,7 +11,7 @@ from django import template
 from catalogue.permissions import can_edit_listings
 from ratings import scoring, selectors
 from ratings.models import Review, ReviewReply
-from ratings.permissions import review_refusal
+from ratings.permissions import is_provider_staff, review_refusal
 
 register = template.Library()
 
@@ -93,6 +93,7 @@ def service_reviews(context, service):
         "summary": selectors.service_review_summary(service),
         "page_obj": page if page.paginator.count else None,
         "own_review": own_review,
+        "is_staff_here": is_provider_staff(user, service),
         # Only a public listing can be reviewed (staff and moderators also see hidden ones).
         "may_review": not context.get("not_public") and review_refusal(user, service) is None,
         **_prior(),

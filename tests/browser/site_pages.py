@@ -108,6 +108,11 @@ PAGES = [
     # The demo provider owns an organisation: the page says what happens to it.
     PageCase("account-delete-owner", "/accounts/profile/delete/", state="provider"),
     PageCase("provider-inbox", "/provider/enquiries/?status=all", state="provider"),
+    PageCase(
+        "provider-reviews",
+        f"/provider/organisations/{DEMO_ORGANISATION}/reviews/?show=all",
+        state="provider",
+    ),
     PageCase("practitioner-assessments", "/budget/assessments/", state="practitioner"),
     PageCase("practitioner-assessment-new", "/budget/assessments/new/", state="practitioner"),
     PageCase(

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS
+from tests.browser.site_pages import DEMO_SERVICE, sign_in
 
 
 @pytest.fixture
@@ -41,3 +42,26 @@ def test_the_postcode_from_search_gives_the_distance_on_the_service_page(no_js_p
 
     assert "postcode" not in page.url
     assert "from WV16 4AA" in page.locator("#distance-result").inner_text()
+
+
+def test_a_service_is_added_to_the_plan_from_its_own_page_and_back_to_the_plan(page, site_url):
+    # It could be added only from the shortlist (issue 20).
+    sign_in(page, site_url)
+    page.goto(f"{site_url}/plans/new/")
+    page.get_by_label("Who is the plan for?").fill("Browser Plan")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start the plan").click()
+    plan_url = page.url
+
+    page.goto(f"{site_url}/services/{DEMO_SERVICE}/")
+    add = page.locator("#add-to-plan")
+    assert add.is_visible() and "Add to the plan for Browser Plan" in add.inner_text()
+    with page.expect_navigation():
+        add.click()
+    page.locator("input[name=price_option]").first.check()
+    page.locator("input[name=quantity]").fill("2")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add to the plan").click()
+
+    assert page.url == plan_url
+    assert page.locator(f"#plan-lines a[href='/services/{DEMO_SERVICE}/']").first.is_visible()

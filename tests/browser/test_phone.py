@@ -17,6 +17,11 @@ CHANGED_PAGES = {
     "search-no-results",
     "service",
     "service-distance-error",
+    "home",
+    "compare",
+    "provider-dashboard",
+    "provider-inbox",
+    "provider-reviews",
 }
 
 

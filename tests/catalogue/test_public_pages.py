@@ -316,7 +316,7 @@ def test_full_address_areas_served_and_radius(client, home_page, service):
 
     assert text_of(page.select_one("#address")) == "1 Castle Street Upper Floor Ludlow SY8 1AA"
     areas = [li.get_text(strip=True) for li in page.select("#areas-served li")]
-    assert areas == ["Craven Arms", "Ludlow", "within 15 km (9 miles) of Ludlow"]
+    assert areas == ["Craven Arms", "Ludlow", "within 9 miles (15 km) of Ludlow"]
 
 
 def test_radius_without_a_town_or_locality(client, home_page):
@@ -325,7 +325,7 @@ def test_radius_without_a_town_or_locality(client, home_page):
     page = soup(client.get(listing.get_absolute_url()))
 
     areas = [li.get_text(strip=True) for li in page.select("#areas-served li")]
-    assert areas == ["within 7.5 km (5 miles) of the provider's base"]
+    assert areas == ["within 5 miles (7.5 km) of the provider's base"]
 
 
 def test_a_service_that_gives_no_place_says_so(client, home_page):
@@ -361,7 +361,7 @@ def test_distance_from_a_postcode_on_the_grid(client, home_page, service):
     assert response.status_code == 200
     page = soup(response)
     result = text_of(page.select_one("#distance-result"))
-    assert result.startswith("Sunrise Home Care is 5.8 km (3.6 miles) from SY8 2ZZ")
+    assert result.startswith("Sunrise Home Care is 3.6 miles (5.8 km) from SY8 2ZZ")
     assert "in a straight line" in result
     form = page.select_one("#how-far").find_next("form")
     assert form["method"] == "get"
@@ -378,7 +378,7 @@ def test_distance_to_a_hidden_address_is_rounded_to_the_kilometre(client, home_p
     page = soup(client.get(service.get_absolute_url(), {"postcode": "SY8 2ZZ"}))
 
     result = text_of(page.select_one("#distance-result"))
-    assert result.startswith("Sunrise Home Care is about 6 km (4 miles) from SY8 2ZZ")
+    assert result.startswith("Sunrise Home Care is about 4 miles (6 km) from SY8 2ZZ")
     assert "5.8" not in result
 
 

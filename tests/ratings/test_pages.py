@@ -134,3 +134,91 @@ def test_provider_dashboard_lists_new_reviews_with_a_reply_link(
     assert "Reply waiting for moderation" in page
     client.force_login(other_staff)
     assert published.title not in client.get(reverse("catalogue:dashboard")).content.decode()
+
+
+def soup(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+class TestTheProvidersReviewsPage:
+    """Issue 20: providers could not find older reviews to reply to (the dashboard shows 30
+    days, and service pages had no reply link)."""
+
+    def url(self, service, show=""):
+        path = reverse("ratings:organisation_reviews", args=[service.organisation.slug])
+        return f"{path}?show={show}" if show else path
+
+    def test_it_lists_reviews_awaiting_a_reply_then_all_of_them(
+        self, client, service, staff, moderator
+    ):
+        old = publish(write_review(service, title="From last year"), moderator)
+        Review.objects.filter(pk=old.pk).update(published_at=timezone.now() - timedelta(days=400))
+        answered = publish(write_review(service, title="Answered already"), moderator)
+        services.reply_create(user=staff, review=answered, text="Thank you.")
+        write_review(service, title="Not yet moderated")
+        client.force_login(staff)
+
+        page = soup(client.get(self.url(service)))
+
+        titles = [a.get_text(strip=True) for a in page.select("#organisation-reviews h2 a")]
+        assert titles == ["From last year"]
+        reply = page.find("a", href=reverse("ratings:review_reply", args=[old.pk]))
+        assert reply.get_text(" ", strip=True) == "Reply to From last year"
+        filters = [li.get_text(strip=True) for li in page.select("#review-filters li")]
+        assert filters == ["Awaiting your reply (1)", "All reviews (2)"]
+        assert page.select_one("#review-filters [aria-current=page]").get_text(strip=True) == (
+            "Awaiting your reply (1)"
+        )
+
+        page = soup(client.get(self.url(service, "all")))
+        titles = [a.get_text(strip=True) for a in page.select("#organisation-reviews h2 a")]
+        assert titles == ["Answered already", "From last year"]
+        assert "Reply waiting for moderation" in page.select_one("#organisation-reviews").get_text()
+
+    def test_the_dashboard_links_to_it(self, client, service, staff):
+        client.force_login(staff)
+        page = soup(client.get(reverse("catalogue:dashboard")))
+        assert page.find("a", href=self.url(service))
+
+    def test_nothing_awaiting_says_so(self, client, service, staff):
+        client.force_login(staff)
+        page = soup(client.get(self.url(service)))
+        assert "Every published review has a reply" in page.select_one("#no-reviews").get_text()
+
+    def test_only_the_organisations_staff_see_it(
+        self, client, service, published, author, other_staff, moderator
+    ):
+        url = self.url(service)
+        assert client.get(url).status_code == 302  # to sign in
+        for user in (author, other_staff, moderator):
+            client.force_login(user)
+            assert client.get(url).status_code == 403, user.email
+        assert (
+            client.get("/provider/organisations/no-such-organisation/reviews/").status_code == 404
+        )
+
+
+class TestReplyOnTheProvidersOwnServicePage:
+    def test_staff_see_reply_beside_each_review_and_change_after_replying(
+        self, client, service, published, staff
+    ):
+        client.force_login(staff)
+        page = soup(client.get(service.get_absolute_url()))
+        link = page.select_one(f"#review-{published.pk}-reply-link a")
+        assert link.get_text(" ", strip=True) == f"Reply to {published.title}"
+        assert link["href"] == reverse("ratings:review_reply", args=[published.pk])
+
+        services.reply_create(user=staff, review=published, text="Thank you.")
+        page = soup(client.get(service.get_absolute_url()))
+        line = page.select_one(f"#review-{published.pk}-reply-link")
+        assert line.get_text(" ", strip=True).startswith(f"Change your reply to {published.title}")
+        assert "Reply waiting for moderation" in line.get_text(" ", strip=True)
+
+    def test_nobody_else_sees_it(self, client, service, published, author, other_staff):
+        assert not soup(client.get(service.get_absolute_url())).select(
+            f"#review-{published.pk}-reply-link"
+        )
+        for user in (author, other_staff):
+            client.force_login(user)
+            page = soup(client.get(service.get_absolute_url()))
+            assert not page.select(f"#review-{published.pk}-reply-link"), user.email

@@ -22,6 +22,21 @@ def absolute(value):
 
 
 @register.filter
+def reply_time(hours) -> str:
+    """A time to reply as people say it: 0.2 -> 'less than an hour', 1.4 -> '1 hour',
+    30 -> '30 hours', 80 -> '3 days' (issue 20: the inbox said '0.0 hours')."""
+    if hours is None:
+        return ""
+    if hours < 1:
+        return "less than an hour"
+    if hours < 48:
+        whole = round(hours)
+        return f"{whole} hour{'' if whole == 1 else 's'}"
+    days = round(hours / 24)
+    return f"{days} days"
+
+
+@register.filter
 def percent(value):
     """0.1207 -> "12.07%" (rates are stored as fractions)."""
     if value is None or value == "":

@@ -34,6 +34,7 @@ from ..forms import (
     ShareForm,
     route_initial,
 )
+from ..in_progress import remember_plan_in_progress
 from ..models import PlanLine, PlanShare, SupportPlan
 from ..permissions import can_agree_plan, can_edit_plan, plan_access
 from .common import plan_for_editor, plan_for_viewer, posted
@@ -109,6 +110,10 @@ def plan_new(request):
 def plan_detail(request, uuid):
     plan = plan_for_viewer(request, uuid)
     access = plan_access(request.user, plan)
+    can_edit = can_edit_plan(request.user, plan) and plan.is_draft
+    if can_edit:
+        # Service pages and search results now offer "Add to plan" for this plan.
+        remember_plan_in_progress(request, plan)
     return render(
         request,
         TEMPLATES + "plan_detail.html",
@@ -116,7 +121,7 @@ def plan_detail(request, uuid):
             "plan": plan,
             "summary": selectors.plan_summary(plan),
             "access": access,
-            "can_edit": can_edit_plan(request.user, plan) and plan.is_draft,
+            "can_edit": can_edit,
             "may_edit": can_edit_plan(request.user, plan),
             "can_agree": can_agree_plan(request.user, plan),
             "shares": list(selectors.shares_of(plan)) if access == "owner" else [],
@@ -350,6 +355,8 @@ def _choosable_services(request, plan: SupportPlan) -> list[Service]:
 def plan_add_service(request, uuid):
     """Step 1 (no ?service): choose a service; step 2: its price and how many a week."""
     plan = plan_for_editor(request, uuid)
+    if plan.is_draft:
+        remember_plan_in_progress(request, plan)
     service_id = request.GET.get("service", "")
     if not service_id.isdigit():
         return render(
@@ -409,9 +416,15 @@ def _line(plan: SupportPlan, line_id: int) -> PlanLine:
 def plan_line_edit(request, uuid, line_id: int):
     plan = plan_for_editor(request, uuid)
     line = _line(plan, line_id)
+    if line.kind == PlanLine.Kind.INFORMAL:
+        return _informal_line_edit(request, plan, line)
     if line.kind not in (PlanLine.Kind.SERVICE, PlanLine.Kind.PA):
         raise Http404("This line has nothing to change; remove it and add it again.")
-    form = LineEditForm(posted(request), initial={"quantity": line.quantity, "notes": line.notes})
+    form = LineEditForm(
+        posted(request),
+        initial={"quantity": line.quantity, "notes": line.notes},
+        unit="hour" if line.kind == PlanLine.Kind.PA else line.unit,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_update_line(
@@ -427,6 +440,31 @@ def plan_line_edit(request, uuid, line_id: int):
             return redirect(plan.get_absolute_url())
     return render(
         request, TEMPLATES + "plan_line_edit.html", {"plan": plan, "line": line, "form": form}
+    )
+
+
+def _informal_line_edit(request, plan: SupportPlan, line: PlanLine):
+    """Change a no-cost support: what it is, who gives it, its notes."""
+    form = InformalLineForm(
+        posted(request),
+        initial={
+            "description": line.description,
+            "provided_by": line.provided_by,
+            "notes": line.notes,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_update_informal_line(user=request.user, line=line, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{line.description} has been changed.")
+            return redirect(plan.get_absolute_url())
+    return render(
+        request,
+        TEMPLATES + "plan_informal_form.html",
+        {"plan": plan, "form": form, "line": line},
     )
 
 

@@ -227,3 +227,46 @@ def test_account_page_leads_provider_staff_to_their_dashboard(client, home_page)
     client.force_login(make_provider())
     page = soup(client.get("/accounts/profile/"))
     assert page.select_one('a[href="/provider/"]')
+
+
+def test_provider_staff_land_on_their_dashboard_and_the_header_offers_it(client, home_page):
+    # Issue 20: providers landed on "Your account" with the dashboard link at the bottom.
+    from tests.factories import make_provider
+
+    provider = make_provider(email="priya@holly.example")
+
+    response = client.post(
+        "/accounts/login/", {"login": "priya@holly.example", "password": DEFAULT_PASSWORD}
+    )
+
+    assert response.status_code == 302 and response["Location"] == "/provider/"
+    header = soup(client.get("/")).select_one(".govuk-service-navigation__list")
+    link = header.select_one("#organisation-link")
+    assert link.get_text(strip=True) == "Your organisation" and link["href"] == "/provider/"
+    nav = [a.get_text(strip=True) for a in header.select("a")]
+    assert nav.index("Your organisation") == nav.index("Your account") - 1
+    current = soup(client.get("/provider/")).select_one("#organisation-link")
+    assert current["aria-current"] == "page"
+    assert provider.memberships.exists()
+
+
+def test_a_next_address_still_wins_over_the_dashboard(client, home_page):
+    from tests.factories import make_provider
+
+    make_provider(email="priya@holly.example")
+
+    response = client.post(
+        "/accounts/login/?next=/shortlist/",
+        {"login": "priya@holly.example", "password": DEFAULT_PASSWORD, "next": "/shortlist/"},
+    )
+
+    assert response["Location"] == "/shortlist/"
+
+
+def test_people_without_an_organisation_see_no_organisation_link(client, home_page):
+    make_user("pat@example.org")
+    client.post("/accounts/login/", {"login": "pat@example.org", "password": DEFAULT_PASSWORD})
+
+    assert not soup(client.get("/")).select("#organisation-link")
+    client.post("/accounts/logout/")
+    assert not soup(client.get("/")).select("#organisation-link")

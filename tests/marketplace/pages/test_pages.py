@@ -41,6 +41,29 @@ def test_home_page_says_what_the_service_is_and_routes_each_audience(client, hom
     ]
 
 
+def test_home_page_asks_for_a_postcode_and_links_to_the_budget_estimate(client, home_page):
+    page = soup(client.get("/"))
+
+    form = page.select_one("form[role=search]")
+    postcode = form.select_one("input[name=postcode]")
+    assert postcode["autocomplete"] == "postal-code" and postcode.get("value", "") == ""
+    assert (
+        page.select_one("label[for=home-postcode]").get_text(strip=True).startswith("Your postcode")
+    )
+    estimate = page.find("a", string="estimate your personal budget")
+    assert estimate["href"] == "/budget/estimate/"
+
+
+def test_home_page_fills_in_the_postcode_given_earlier_in_the_visit(client, home_page):
+    session = client.session
+    session["catalogue:postcode"] = "SY1 1AA"
+    session.save()
+
+    postcode = soup(client.get("/")).select_one("form[role=search] input[name=postcode]")
+
+    assert postcode["value"] == "SY1 1AA"
+
+
 def test_header_and_footer_follow_the_site_settings(client, home_page):
     policy = AdvicePageFactory(parent=home_page, title="Accessibility statement", slug="a11y")
     site_settings = SiteSettings.for_site(home_page.get_site())

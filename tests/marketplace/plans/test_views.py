@@ -112,8 +112,35 @@ def test_compare_side_by_side(client, home_page, service, other_service, hourly,
     # The average people see everywhere, not the ranking score (issue 20: compare said 4.20).
     assert rows["Rating from reviews"][0] == "★★★★☆ 4.3 out of 5 stars, from 12 reviews"
     assert rows["CQC rating"][0].startswith("Good")
-    assert rows["Distance from SY8 1AA"][0] == "0.1 km (0.1 miles)"
+    assert rows["Distance from SY8 1AA"][0] == "0.1 miles (0.1 km)"
     assert rows["Accepting new clients"][0] == "Yes"
+    # Issue 20: compare had no way to get in touch, and "Listed now: Yes" was jargon.
+    assert "Listed now" not in rows
+    enquiry = table.select("tbody tr")[-1].select("td a.govuk-button")
+    assert [text_of(a) for a in enquiry] == [
+        f"Send an enquiry to {service.name}",
+        f"Send an enquiry to {other_service.name}",
+    ]
+    assert enquiry[0]["href"] == f"/enquiries/new/?service={service.pk}"
+
+
+def test_compare_says_when_a_shortlisted_service_has_left_and_offers_no_enquiry(
+    client, home_page, service, other_service
+):
+    for listing in (service, other_service):
+        client.post("/shortlist/add/", {"service": listing.pk})
+    Service.objects.filter(pk=other_service.pk).update(status=Service.Status.SUSPENDED)
+
+    table = soup(client.get("/shortlist/compare/")).select_one("#compare-table")
+
+    headers = table.select("thead th")
+    assert not headers[0].select(".govuk-tag")
+    assert text_of(headers[1].select_one(".govuk-tag")) == "No longer on the site"
+    contact = table.select("tbody tr")[-1].select("td")
+    assert contact[0].select_one("a.govuk-button")
+    assert not contact[1].select("a") and text_of(contact[1]) == (
+        "You can no longer send an enquiry"
+    )
 
 
 def test_the_postcode_given_in_search_shows_distances_on_service_pages_and_compare(
@@ -780,3 +807,234 @@ def test_refused_enquiries_and_replies_do_not_use_the_allowance(
         response = client.post(enquiry.get_absolute_url(), {"body": body})
         assert response.status_code == 302
     assert enquiry.messages.count() == 2
+
+
+class TestAddToPlanFromServicePagesAndSearch:
+    """Issue 20: services could be added to a plan only from the shortlist. While a draft plan
+    is in progress, service pages and search results offer "Add to plan", back to the plan."""
+
+    def test_a_service_page_offers_the_plan_opened_last_and_the_form_returns_to_it(
+        self, sign_in, home_page, person, plan, service, hourly
+    ):
+        client = sign_in(person)
+        assert not soup(client.get(service.get_absolute_url())).select("#add-to-plan")
+
+        client.get(plan.get_absolute_url())
+        link = soup(client.get(service.get_absolute_url())).select_one("#add-to-plan")
+
+        assert text_of(link) == f"Add to the plan for Pat : {service.name}"
+        assert link["href"] == f"/plans/{plan.uuid}/lines/add-service/?service={service.pk}"
+        assert client.get(link["href"]).status_code == 200
+        response = client.post(link["href"], {"price_option": hourly.pk, "quantity": "3"})
+        assert response["Location"] == plan.get_absolute_url()
+        assert list(plan.lines.values_list("service", flat=True)) == [service.pk]
+
+    def test_search_results_offer_it_too(self, sign_in, home_page, person, plan, service):
+        from search.backends import get_backend
+
+        get_backend().rebuild()
+        client = sign_in(person)
+        client.get(f"/plans/{plan.uuid}/lines/add-service/")
+
+        card = soup(client.get("/search/")).select_one(f"#service-{service.pk}")
+
+        link = card.find("a", href=f"/plans/{plan.uuid}/lines/add-service/?service={service.pk}")
+        assert text_of(link) == f"Add to the plan for Pat : {service.name}"
+
+    def test_not_once_the_plan_is_no_longer_a_draft(
+        self, sign_in, home_page, person, plan, service
+    ):
+        client = sign_in(person)
+        client.get(plan.get_absolute_url())
+        SupportPlan.objects.filter(pk=plan.pk).update(status=SupportPlan.Status.SUBMITTED)
+
+        assert not soup(client.get(service.get_absolute_url())).select("#add-to-plan")
+
+    def test_not_for_someone_who_may_only_see_the_plan(
+        self, sign_in, home_page, person, plan, service
+    ):
+        viewer = make_user("viewer@example.org")
+        share = services.plan_share(
+            user=person, plan=plan, name="H", email=viewer.email, access="view"
+        )
+        services.plan_share_accept(user=viewer, share=share)
+        client = sign_in(viewer)
+
+        assert client.get(plan.get_absolute_url()).status_code == 200
+        assert not soup(client.get(service.get_absolute_url())).select("#add-to-plan")
+        assert client.get(f"/plans/{plan.uuid}/lines/add-service/").status_code == 403
+
+    def test_not_after_signing_out(self, sign_in, home_page, person, plan, service, client):
+        sign_in(person).get(plan.get_absolute_url())
+        client.post("/accounts/logout/")
+
+        assert not soup(client.get(service.get_absolute_url())).select("#add-to-plan")
+
+
+class TestChangingALine:
+    """Issue 20: no-cost lines had Remove but no Change, and "How many a week?" with "1 for a
+    monthly package" did not say what to count for a price per session or per month."""
+
+    @pytest.fixture
+    def informal(self, person, plan):
+        return services.plan_add_informal_line(
+            user=person, plan=plan, description="Lunch club", provided_by="Ludlow Friends"
+        )
+
+    def test_a_no_cost_line_has_change_and_the_form_saves_it(
+        self, sign_in, home_page, person, plan, informal
+    ):
+        client = sign_in(person)
+        page = soup(client.get(plan.get_absolute_url()))
+        change = page.find("a", href=f"/plans/{plan.uuid}/lines/{informal.pk}/")
+        assert text_of(change) == "Change Lunch club"
+
+        form = soup(client.get(change["href"]))
+        assert text_of(form.h1) == "Change Lunch club"
+        assert form.select_one("input[name=description]")["value"] == "Lunch club"
+        response = client.post(
+            change["href"],
+            {"description": "Lunch club on Wednesdays", "provided_by": "", "notes": "12 to 2"},
+        )
+
+        assert response["Location"] == plan.get_absolute_url()
+        informal.refresh_from_db()
+        assert (informal.description, informal.provided_by, informal.notes) == (
+            "Lunch club on Wednesdays",
+            "",
+            "12 to 2",
+        )
+        assert informal.weekly_cost == D("0.00")
+
+    def test_an_empty_description_is_an_error_on_the_form(
+        self, sign_in, home_page, person, plan, informal
+    ):
+        response = sign_in(person).post(
+            f"/plans/{plan.uuid}/lines/{informal.pk}/", {"description": "  "}
+        )
+
+        assert response.status_code == 200
+        assert "Say what the support is." in text_of(
+            soup(response).select_one(".govuk-error-summary")
+        )
+        informal.refresh_from_db()
+        assert informal.description == "Lunch club"
+
+    def test_only_those_who_may_change_the_plan_may_change_the_line(
+        self, client, home_page, person, plan, informal, stranger
+    ):
+        url = f"/plans/{plan.uuid}/lines/{informal.pk}/"
+        viewer, editor = make_user("viewer@example.org"), make_user("editor@example.org")
+        for user, access in ((viewer, "view"), (editor, "edit")):
+            share = services.plan_share(
+                user=person, plan=plan, name="H", email=user.email, access=access
+            )
+            services.plan_share_accept(user=user, share=share)
+        posted = {"description": "Changed"}
+
+        assert is_sign_in_redirect(client.post(url, posted))
+        client.force_login(stranger)
+        assert client.post(url, posted).status_code == 404
+        client.force_login(viewer)
+        assert client.post(url, posted).status_code == 403
+        informal.refresh_from_db()
+        assert informal.description == "Lunch club"
+        client.force_login(editor)
+        assert client.post(url, posted).status_code == 302
+        informal.refresh_from_db()
+        assert informal.description == "Changed"
+
+    def test_not_once_the_plan_is_submitted(self, sign_in, home_page, person, plan, informal):
+        SupportPlan.objects.filter(pk=plan.pk).update(status=SupportPlan.Status.SUBMITTED)
+
+        response = sign_in(person).post(
+            f"/plans/{plan.uuid}/lines/{informal.pk}/", {"description": "Changed"}
+        )
+
+        assert response.status_code == 200
+        informal.refresh_from_db()
+        assert informal.description == "Lunch club"
+
+    @pytest.mark.parametrize(
+        ("unit", "label", "hint"),
+        [
+            ("session", "How many sessions a week?", "a session on Tuesdays and Fridays"),
+            ("month", "How many each month?", "the monthly price × 12 ÷ 52"),
+            ("hour", "How many hours a week?", "an hour and a half every weekday"),
+        ],
+    )
+    def test_the_quantity_is_asked_in_the_prices_unit(
+        self, sign_in, home_page, person, plan, service, unit, label, hint
+    ):
+        PriceOptionFactory(service=service, label="Standard", amount=D("40.00"), unit=unit)
+
+        page = soup(
+            sign_in(person).get(f"/plans/{plan.uuid}/lines/add-service/?service={service.pk}")
+        )
+
+        assert text_of(page.select_one("label[for=id_quantity]")) == label
+        assert hint in text_of(page.select_one("#id_quantity_helptext"))
+        assert "monthly package" not in page.get_text()
+
+    def test_prices_in_different_units_get_a_hint_for_each(
+        self, sign_in, home_page, person, plan, service
+    ):
+        PriceOptionFactory(service=service, label="Day", amount=D("40.00"), unit="session")
+        PriceOptionFactory(service=service, label="Care", amount=D("20.00"), unit="hour")
+
+        page = soup(
+            sign_in(person).get(f"/plans/{plan.uuid}/lines/add-service/?service={service.pk}")
+        )
+
+        assert text_of(page.select_one("label[for=id_quantity]")) == "How many a week?"
+        assert "sessions a week for a price per session" in text_of(
+            page.select_one("#id_quantity_helptext")
+        )
+
+    def test_changing_a_service_line_asks_in_its_unit(
+        self, sign_in, home_page, person, plan, service
+    ):
+        option = PriceOptionFactory(service=service, label="Day", amount=D("40.00"), unit="session")
+        line = services.plan_add_service_line(
+            user=person, plan=plan, service=service, price_option=option, quantity=D("2")
+        )
+
+        page = soup(sign_in(person).get(f"/plans/{plan.uuid}/lines/{line.pk}/"))
+
+        assert text_of(page.select_one("label[for=id_quantity]")) == "How many sessions a week?"
+
+
+def test_the_inbox_figures_read_as_sentences(sign_in, home_page, enquiry, provider):
+    # Issue 20: "Replied to 1 (50%), Waiting for your reply 2" and "0.0 hours".
+    client = sign_in(provider)
+    figures = [
+        text_of(li)
+        for li in soup(client.get("/provider/enquiries/")).select("#response-figures li")
+    ]
+    assert figures == [
+        "You received 1 enquiry and replied to 0 of them (0%).",
+        "1 enquiry is waiting for your reply, counting any where the person has written again.",
+        "You have not replied to any of them yet.",
+    ]
+
+    services.enquiry_reply(user=provider, enquiry=enquiry, body="We can help.")
+    figures = [
+        text_of(li)
+        for li in soup(client.get("/provider/enquiries/")).select("#response-figures li")
+    ]
+    assert figures == [
+        "You received 1 enquiry and replied to 1 of them (100%).",
+        "No enquiries are waiting for your reply.",
+        "Half of your first replies were sent within less than an hour (the median).",
+        "1 of your 1 first reply was sent within 2 days.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("hours", "text"),
+    [(0.0, "less than an hour"), (1.4, "1 hour"), (30, "30 hours"), (80, "3 days")],
+)
+def test_reply_times_are_said_as_people_say_them(hours, text):
+    from marketplace.plans.templatetags.plans_tags import reply_time
+
+    assert reply_time(hours) == text
