@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import Enquiry, PlanShare, ShortlistItem, SupportPlan
+from .models import Enquiry, PlanLink, PlanShare, ShortlistItem, SupportPlan
 from .services import enquiries_anonymise_sender
 
 
@@ -98,6 +98,17 @@ def export_plans(user) -> dict[str, Any]:
                 for s in plan.shares.all()
                 if s.is_active
             ],
+            "linked_with": [
+                {
+                    "asked": link.email if link.from_plan_id == plan.pk else "",
+                    "confirmed": link.confirmed_at,
+                    "other_plan_for": other.person_name if other else "",
+                }
+                for link in PlanLink.objects.of_plan(plan)
+                .filter(ended_at__isnull=True)
+                .select_related("from_plan", "to_plan")
+                for other in [link.other_plan(plan) if link.is_linked else None]
+            ],
         }
         for plan in plans
     ]
@@ -111,4 +122,7 @@ def export_plans(user) -> dict[str, Any]:
 def erase_plans(user) -> None:
     """A person's plans go with their account; so do their places on others' plans."""
     PlanShare.objects.filter(user=user).delete()
+    # Requests to link plans sent to the person's address and not answered go too (their plans'
+    # links go with the plans).
+    PlanLink.objects.filter(confirmed_at__isnull=True, email__iexact=user.email).delete()
     SupportPlan.objects.filter(owner=user).delete()

@@ -90,6 +90,12 @@ def plan_new(request):
         fields = form.plan_fields()
         if assessment is not None:
             fields["assessment"] = assessment
+            if fields["plan_for"] == SupportPlan.PlanFor.CARER:
+                # A carer's own plan is costed against the assessment's carer element.
+                figure = services.carer_element(assessment)
+                if figure is not None:
+                    fields["budget"] = figure
+                    fields["budget_source"] = SupportPlan.BudgetSource.RAS
         try:
             plan = services.plan_create(user=request.user, **fields)
         except ValidationError as error:
@@ -100,7 +106,12 @@ def plan_new(request):
     return render(
         request,
         TEMPLATES + "plan_form.html",
-        {"form": form, "assessment": assessment, "plan": None},
+        {
+            "form": form,
+            "assessment": assessment,
+            "carer_element": services.carer_element(assessment),
+            "plan": None,
+        },
     )
 
 
@@ -120,6 +131,7 @@ def plan_detail(request, uuid):
             "may_edit": can_edit_plan(request.user, plan),
             "can_agree": can_agree_plan(request.user, plan),
             "shares": list(selectors.shares_of(plan)) if access == "owner" else [],
+            "links": selectors.links_of(plan) if access == "owner" else [],
             "reviews": selectors.reviews_of(plan),
         },
     )
@@ -299,7 +311,12 @@ def plan_outcomes(request, uuid):
         "outcomes": "\n".join(item.text for item in items if not item.option_id),
         "needs": "\n".join(plan.needs),
     }
-    form = OutcomesForm(posted(request), initial=initial)
+    form = OutcomesForm(
+        posted(request),
+        initial=initial,
+        audience=plan.plan_for,
+        chosen=[item.option_id for item in items if item.option_id],
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_set_outcomes(
