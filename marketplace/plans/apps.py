@@ -32,3 +32,4 @@ class PlansConfig(AppConfig):
             "support_plans", export=plans_data.export_plans, erase=plans_data.erase_plans
         )
         readers.provide("service_activity", selectors.service_activity)
+        readers.provide("review_figures", selectors.review_figures)

@@ -1333,6 +1333,10 @@ def plan_record_review(
     )
     if plan.status == SupportPlan.Status.AGREED:
         _schedule_review(plan, today=today)
+    # The market figures are cached; the review figures among them have just moved.
+    from market_statement.metrics import invalidate_cache
+
+    transaction.on_commit(invalidate_cache)
     return review
 
 
