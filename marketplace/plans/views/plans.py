@@ -163,6 +163,7 @@ def plan_csv(request, uuid):
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     writer = csv.writer(response)
     writer.writerow(["Support plan for", _cell(plan.person_name)])
+    writer.writerow(["Whose support", plan.get_plan_for_display()])
     writer.writerow(["Status", plan.get_status_display()])
     writer.writerow(["Weekly budget", plan.budget if plan.budget is not None else ""])
     writer.writerow(["Budget source", plan.get_budget_source_display()])

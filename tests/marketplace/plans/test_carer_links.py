@@ -356,3 +356,45 @@ def test_links_in_the_personal_data_export(carer, cared_for, carer_plan, person_
     exported = personal_data.export_plans(carer)["your_plans"][0]["linked_with"]
     assert exported[0]["other_plan_for"] == "Jane"
     assert selectors.links_of(carer_plan)[0].other == person_plan
+
+
+def test_print_and_csv_carry_a_carers_lines_routes_outcomes_and_review_dates(
+    sign_in, home_page, carer, carer_plan, practitioner
+):
+    import csv
+    import io
+
+    pa = services.plan_add_pa_line(
+        user=carer,
+        plan=carer_plan,
+        hourly_pay=D("12.00"),
+        hours=D("4"),
+        description="Sitter",
+        paid_by="direct-payment",
+    )
+    services.plan_set_line_outcomes(user=carer, line=pa, outcomes=carer_plan.outcome_items.all())
+    services.plan_submit(user=carer, plan=carer_plan)
+    share = services.plan_share(
+        user=carer, plan=carer_plan, name="Sam", email=practitioner.email, access="view"
+    )
+    services.plan_share_accept(user=practitioner, share=share)
+    services.plan_agree(user=practitioner, plan=carer_plan)
+    review = carer_plan.reviews.get()
+    client = sign_in(carer)
+
+    printed = soup(client.get(f"/plans/{carer_plan.uuid}/print/"))
+    assert text_of(printed.select_one("#plan-for")) == "A carer's own support as a carer"
+    assert text_of(printed.select_one(f"#line-{pa.pk}-route")) == "Paid by: Direct payment"
+    assert "A night out each week" in text_of(printed.select_one(f"#line-{pa.pk}-serves"))
+    assert review.due_on.strftime("%-d %B %Y") in text_of(
+        printed.select_one(f"#review-{review.pk}")
+    )
+
+    rows = list(csv.reader(io.StringIO(client.get(f"/plans/{carer_plan.uuid}/plan.csv").text)))
+    by_first = {row[0]: row for row in rows if row}
+    assert by_first["Whose support"][1] == "A carer's own support as a carer"
+    assert by_first["Sitter"][8] == "Direct payment"
+    assert by_first["Sitter"][9] == "A night out each week"
+    assert by_first["Carla's gym"][6] == "5.00"
+    assert "A night out each week" in by_first
+    assert by_first["Scheduled review"][1] == review.due_on.isoformat()
