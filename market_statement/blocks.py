@@ -296,6 +296,17 @@ class RasRateFiguresBlock(DataBlock):
         preview_value = {"heading": "The RAS rate", "period_months": "12"}
 
 
+class PlanReviewFiguresBlock(DataBlock):
+    class Meta:
+        icon = "tick"
+        template = "blocks/mps_data.html"
+        value_class = MetricValue
+        metric = "plan_reviews"
+        label = "Support plan reviews"
+        description = "Reviews due and done; outcomes achieved for people and carers at review."
+        preview_value = {"heading": "Are plans meeting people's outcomes?"}
+
+
 class FrameColumnBlock(blocks.StructBlock):
     title = blocks.CharBlock(max_length=60)
     effects = blocks.RichTextBlock(features=RICH_TEXT_FEATURES)
@@ -377,6 +388,7 @@ DATA_BLOCK_TYPES = {
     "gap_figures",
     "demand_figures",
     "ras_figures",
+    "plan_review_figures",
 }
 
 
@@ -392,3 +404,4 @@ class StatementStreamBlock(blocks.StreamBlock):
     gap_figures = GapFiguresBlock()
     demand_figures = DemandFiguresBlock()
     ras_figures = RasRateFiguresBlock()
+    plan_review_figures = PlanReviewFiguresBlock()

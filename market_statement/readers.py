@@ -8,6 +8,8 @@ A figure whose reader is missing (the app is not installed) says so instead of f
   lines in the period (marketplace.plans.selectors.service_activity).
 - "ras_rate": `(months) -> MonthlyRate | None`, the active RAS scheme's money per point now and
   at each month end (marketplace.ras.selectors.monthly_rate).
+- "review_figures": `() -> ReviewFigures`, support plan reviews due, overdue and done and the
+  outcomes achieved at them (marketplace.plans.selectors.review_figures).
 """
 
 from collections.abc import Callable

@@ -31,6 +31,7 @@ DASHBOARD_METRICS = [
     "low_result_searches",
     "marketplace_activity",
     "ras_rate",
+    "plan_reviews",
 ]
 
 

@@ -32,6 +32,7 @@ FIGURE_BLOCKS = {
     "gaps": "gap_figures",
     "demand": "demand_figures",
     "ras": "ras_figures",
+    "plans": "plan_review_figures",
 }
 
 
@@ -41,6 +42,8 @@ def _figures(spec: dict) -> dict[str, Any]:
         "heading": spec["heading"],
         "commentary": markdown_to_html(spec["commentary"]) if spec.get("commentary") else "",
     }
+    if block == "plan_review_figures":
+        return {"type": block, "value": value}
     if block == "ras_figures":
         value["period_months"] = str(spec.get("period_months", 12))
         return {"type": block, "value": value}

@@ -36,3 +36,4 @@ class PlansConfig(AppConfig):
             "enquiries past ENQUIRY_RETENTION_DAYS", prune=services.enquiries_expire
         )
         readers.provide("service_activity", selectors.service_activity)
+        readers.provide("review_figures", selectors.review_figures)

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from catalogue import rules
 from catalogue.models import Postcode, PriceOption, Service
@@ -306,10 +307,17 @@ class OutcomesForm(forms.Form):
         error_messages={"max_length": "That is too much text. Keep each need short."},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, audience: str | None = None, chosen=(), **kwargs):
+        """`audience`: offer only the council's outcomes for people, or only those for carers
+        (a carer's own plan), besides any already chosen; None offers all."""
         super().__init__(*args, **kwargs)
         field = self.fields["options"]
-        field.queryset = OutcomeOption.objects.filter(active=True).order_by(  # type: ignore[attr-defined]
+        options = OutcomeOption.objects.filter(active=True)
+        if audience:
+            options = OutcomeOption.objects.filter(
+                Q(active=True, audience=audience) | Q(pk__in=list(chosen))
+            )
+        field.queryset = options.order_by(  # type: ignore[attr-defined]
             "audience", "sort_order", "name"
         )
         field.label_from_instance = lambda o: (  # type: ignore[attr-defined]
@@ -585,6 +593,48 @@ class ShareForm(forms.Form):
             "invalid_choice": "Choose what they can do.",
         },
     )
+
+
+class PlanLinkForm(forms.Form):
+    email = forms.EmailField(
+        label="Their email address",
+        help_text="The address they sign in with. We will email them a link to confirm.",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter their email address.",
+            "invalid": "Enter an email address in the right format, like name@example.com.",
+        },
+    )
+    agree = forms.BooleanField(
+        label="I agree that, once they confirm, we both see our two plans side by side",
+        error_messages={"required": "Confirm that you agree to link the plans."},
+    )
+
+
+class LinkConfirmForm(forms.Form):
+    plan = forms.ModelChoiceField(
+        label="Which of your plans should be linked?",
+        queryset=SupportPlan.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Choose the plan to link.",
+            "invalid_choice": "Choose the plan to link.",
+        },
+    )
+    agree = forms.BooleanField(
+        label="I agree that we both see our two plans side by side",
+        error_messages={"required": "Confirm that you agree to link the plans."},
+    )
+
+    def __init__(self, *args, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["plan"]
+        field.queryset = plans  # type: ignore[attr-defined]
+        field.label_from_instance = lambda p: (  # type: ignore[attr-defined]
+            f"{p.person_name} ({p.get_plan_for_display().lower()})"
+        )
 
 
 # --- lines the catalogue does not list (issue 21) ----------------------------------------------

@@ -535,6 +535,81 @@ class PlanShare(models.Model):
         return self.revoked_at is None
 
 
+class PlanLinkQuerySet(models.QuerySet):
+    def confirmed(self):
+        """Links both sides confirmed and neither has ended."""
+        return self.filter(to_plan__isnull=False, confirmed_at__isnull=False, ended_at__isnull=True)
+
+    def pending(self):
+        return self.filter(confirmed_at__isnull=True, ended_at__isnull=True)
+
+    def of_plan(self, plan):
+        return self.filter(Q(from_plan=plan) | Q(to_plan=plan))
+
+
+class PlanLink(models.Model):
+    """A carer's own plan linked with the plan of the person they care for (Care Act guidance
+    on combining plans), when both agree. One side asks by e-mail, which is their confirmation;
+    the other confirms by choosing their own plan of the other kind. Until then neither sees the
+    other's plan; once linked both owners see them side by side; either may unlink."""
+
+    token = models.UUIDField(default=uuid4, unique=True, editable=False)
+    from_plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="links_asked")
+    to_plan = models.ForeignKey(
+        SupportPlan,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="links_confirmed",
+    )
+    email = models.EmailField()
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = PlanLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Link from {self.from_plan} ({self.email})"
+
+    @property
+    def accept_path(self) -> str:
+        return reverse("plans:link_accept", kwargs={"token": self.token})
+
+    @property
+    def is_linked(self) -> bool:
+        return self.to_plan_id is not None and self.confirmed_at is not None and not self.ended_at
+
+    def other_plan(self, plan: SupportPlan) -> SupportPlan | None:
+        """The plan on the other side of the link from `plan` (None until confirmed)."""
+        if plan.pk == self.from_plan_id:
+            return self.to_plan
+        return self.from_plan
+
+    @property
+    def carer_plan(self) -> SupportPlan | None:
+        for plan in (self.from_plan, self.to_plan):
+            if plan is not None and plan.plan_for == SupportPlan.PlanFor.CARER:
+                return plan
+        return None
+
+    @property
+    def cared_for_plan(self) -> SupportPlan | None:
+        for plan in (self.from_plan, self.to_plan):
+            if plan is not None and plan.plan_for == SupportPlan.PlanFor.PERSON:
+                return plan
+        return None
+
+
 # --- usage figures ----------------------------------------------------------------------------
 
 

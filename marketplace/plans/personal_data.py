@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from .models import Enquiry, PlanShare, ShortlistItem, SupportPlan
+from .models import Enquiry, PlanLink, PlanShare, ShortlistItem, SupportPlan
 from .services import enquiries_anonymise_sender
 
 
@@ -100,6 +100,17 @@ def export_plans(user) -> dict[str, Any]:
                 for s in plan.shares.all()
                 if s.is_active
             ],
+            "linked_with": [
+                {
+                    "asked": link.email if link.from_plan_id == plan.pk else "",
+                    "confirmed": link.confirmed_at,
+                    "other_plan_for": other.person_name if other else "",
+                }
+                for link in PlanLink.objects.of_plan(plan)
+                .filter(ended_at__isnull=True)
+                .select_related("from_plan", "to_plan")
+                for other in [link.other_plan(plan) if link.is_linked else None]
+            ],
         }
         for plan in plans
     ]
@@ -111,16 +122,19 @@ def export_plans(user) -> dict[str, Any]:
 
 
 def erase_plans(user) -> None:
-    """A person's plans go with their account; so do their places on others' plans, and the
-    invitations to them not yet accepted (they hold the person's name and address)."""
+    """A person's plans go with their account; so do their places on others' plans, the
+    invitations to them not yet accepted (they hold the person's name and address) and the
+    unanswered requests to link plans sent to them."""
     from allauth.account.models import EmailAddress
 
     addresses = {
         user.email,
         *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
     }
-    to_them = Q(user=user)
+    to_address = Q(pk__in=[])
     for address in addresses - {""}:
-        to_them |= Q(email__iexact=address)
-    PlanShare.objects.filter(to_them).delete()
+        to_address |= Q(email__iexact=address)
+    PlanShare.objects.filter(Q(user=user) | to_address).delete()
+    # Their plans' links go with the plans.
+    PlanLink.objects.filter(to_address, confirmed_at__isnull=True).delete()
     SupportPlan.objects.filter(owner=user).delete()

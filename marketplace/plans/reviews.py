@@ -11,7 +11,7 @@ Rules (Care Act guidance via the TLAP paper; Herefordshire's "monitor/review"):
   as the Surrey paper reports ("81% of people who use services ... consider their outcomes are
   being achieved").
 - At an unscheduled review (Bath and North East Somerset's pilot: "17 of 24 individuals (71%)
-  were able to purchase their care and support within their new 'estimated budget'") a plan is
+  were able to purchase their care and support within their new “estimated budget”") a plan is
   within its new estimate when its weekly cost is no more than the estimate.
 - Shares are whole percentages, halves up; none when nothing was recorded.
 """

@@ -20,6 +20,7 @@ from .models import (
     Enquiry,
     ListingWeek,
     PlanLine,
+    PlanLink,
     PlanOutcome,
     PlanReview,
     PlanReviewOutcome,
@@ -568,3 +569,34 @@ def service_activity(start, end) -> ServiceActivity:
             ).values_list("service_id", "plan_id")
         ),
     )
+
+
+# --- linked plans (a carer's and the cared-for person's) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkView:
+    """A link as one owner sees it: the other plan only once both have confirmed."""
+
+    link: PlanLink
+    other: SupportPlan | None
+    asked_by_me: bool
+
+    @property
+    def confirmed(self) -> bool:
+        return self.link.is_linked
+
+
+def links_of(plan: SupportPlan) -> list[LinkView]:
+    """The plan's links still in force: confirmed ones (with the other plan) and requests
+    waiting for an answer (sent from this plan; the other side has no plan on it yet)."""
+    rows = (
+        PlanLink.objects.of_plan(plan)
+        .filter(ended_at__isnull=True)
+        .select_related("from_plan__owner", "to_plan__owner")
+    )
+    views = []
+    for link in rows:
+        other = link.other_plan(plan) if link.is_linked else None
+        views.append(LinkView(link=link, other=other, asked_by_me=link.from_plan_id == plan.pk))
+    return views

@@ -42,6 +42,7 @@ from .models import (
     ListingWeek,
     OutcomeOption,
     PlanLine,
+    PlanLink,
     PlanOutcome,
     PlanReview,
     PlanReviewOutcome,
@@ -427,19 +428,45 @@ def _check_budget(plan: SupportPlan) -> None:
             raise ValidationError({"budget_source": "Say where the budget figure comes from."})
 
 
+def carer_element(assessment) -> Decimal | None:
+    """The carer element of an RAS result (the carer's points at the scheme's carer rate, to the
+    penny): what a carer's own plan from that assessment is costed against. None when the scheme
+    has no carer element or the carer scored no points."""
+    if assessment is None or assessment.carer_rate <= 0 or assessment.carer_points <= 0:
+        return None
+    return to_penny(assessment.carer_points * assessment.carer_rate)
+
+
+def assessment_figure(plan: SupportPlan) -> Decimal | None:
+    """The figure a plan linked to an assessment carries: the assessment's weekly budget for the
+    person's own plan, its carer element for a carer's own plan."""
+    if plan.assessment is None:
+        return None
+    if plan.plan_for == SupportPlan.PlanFor.CARER:
+        return carer_element(plan.assessment)
+    return plan.assessment.weekly_budget
+
+
 def _check_assessment_figure(plan: SupportPlan) -> None:
     """A plan linked to an assessment carries that assessment's figure, from the RAS: the
-    tolerance verdict and the panel judge the plan against it, so it cannot be another one."""
+    tolerance verdict and the panel judge the plan against it, so it cannot be another one. A
+    carer's own plan carries the carer element, and needs a scheme that has one."""
     assessment = plan.assessment
     if assessment is None:
         return
-    if (
-        plan.budget != assessment.weekly_budget
-        or plan.budget_source != SupportPlan.BudgetSource.RAS
-    ):
+    figure = assessment_figure(plan)
+    if figure is None:
         raise ValidationError(
             {
-                "budget": f"A budget from an assessment is its figure, £{assessment.weekly_budget}"
+                "plan_for": "This assessment has no carer element (the council's scheme has "
+                "none, or the carer scored no points), so a carer's plan cannot start from it."
+            }
+        )
+    if plan.budget != figure or plan.budget_source != SupportPlan.BudgetSource.RAS:
+        what = "its carer element" if plan.plan_for == SupportPlan.PlanFor.CARER else "its figure"
+        raise ValidationError(
+            {
+                "budget": f"A budget from an assessment is {what}, £{figure}"
                 " a week, from the council's indicative budget calculator."
             }
         )
@@ -879,6 +906,134 @@ def plan_share_revoke(*, user, share: PlanShare) -> PlanShare:
     return share
 
 
+# --- a carer's plan linked with the cared-for person's (issue 21) -------------------------------
+
+OTHER_KIND = {
+    SupportPlan.PlanFor.CARER: SupportPlan.PlanFor.PERSON,
+    SupportPlan.PlanFor.PERSON: SupportPlan.PlanFor.CARER,
+}
+LINKS_MAX = 5
+
+
+@transaction.atomic
+def plan_link_ask(*, user, plan: SupportPlan, email: str) -> PlanLink:
+    """The owner of a carer's plan asks to link it with the plan of the person they care for
+    (or the other way round), by e-mail to that plan's owner. Asking is the asker's
+    confirmation; nothing is linked, and neither sees the other's plan, until the other owner
+    confirms (plan_link_confirm). Counts against the same daily limit as sharing a plan."""
+    require_plan_owner(user, plan)
+    email = (email or "").strip()
+    if email.lower() in _addresses_of(user):
+        raise ValidationError({"email": "That is your own email address."})
+    links = PlanLink.objects.of_plan(plan).filter(ended_at__isnull=True)
+    if links.filter(email__iexact=email).exists():
+        raise ValidationError({"email": f"You have already asked {email} to link plans."})
+    if links.count() >= LINKS_MAX:
+        raise ValidationError(f"A plan can be linked with up to {LINKS_MAX} others.")
+    link = PlanLink(from_plan=plan, email=email, invited_by=user)
+    link.full_clean()
+    key = f"plans:shares:account:{user.pk}"
+    if not limits.reserve(key, shares_per_day(), int(DAY.total_seconds())):
+        raise ValidationError(
+            f"You can send up to {shares_per_day()} invitations a day. Try again tomorrow."
+        )
+    try:
+        link.save()
+    except Exception:
+        limits.give_back(key)
+        raise
+    send_email(
+        template="plans/email/plan_link",
+        to=[email],
+        context={"link": link, "known": limits.has_verified_account(email)},
+    )
+    return link
+
+
+def plan_link_check(*, user, link: PlanLink) -> None:
+    """Whether this user may confirm the link: signed in with the address it was sent to, not
+    ended, not confirmed already, not their own plan."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied("Sign in to link plans.")
+    if link.ended_at:
+        raise ValidationError("This request to link plans has been cancelled.")
+    if link.confirmed_at:
+        raise ValidationError("This request to link plans has already been answered.")
+    if link.from_plan.owner_id == user.pk:
+        raise ValidationError("This is a request from your own plan.")
+    if link.email.lower() not in _addresses_of(user):
+        raise ValidationError(
+            f"This request was sent to {link.email}. Sign in with that email address."
+        )
+
+
+def plans_to_link(*, user, link: PlanLink):
+    """The user's own plans the link may join: of the other kind from the asking plan's."""
+    return SupportPlan.objects.filter(
+        owner=user, plan_for=OTHER_KIND[SupportPlan.PlanFor(link.from_plan.plan_for)]
+    ).order_by("person_name", "pk")
+
+
+@transaction.atomic
+def plan_link_confirm(*, user, link: PlanLink, plan: SupportPlan) -> PlanLink:
+    """The other owner confirms, choosing their own plan of the other kind: the plans are
+    linked and both owners see them side by side."""
+    link = PlanLink.objects.select_for_update().select_related("from_plan").get(pk=link.pk)
+    plan_link_check(user=user, link=link)
+    require_plan_owner(user, plan)
+    if not plans_to_link(user=user, link=link).filter(pk=plan.pk).exists():
+        raise ValidationError(
+            {
+                "plan": "Choose a carer's plan to link with this plan, or the plan of the person "
+                "cared for to link with a carer's plan."
+            }
+        )
+    if PlanLink.objects.confirmed().filter(from_plan=link.from_plan, to_plan=plan).exists():
+        raise ValidationError({"plan": "These plans are already linked."})
+    link.to_plan = plan
+    link.confirmed_at = timezone.now()
+    link.save(update_fields=["to_plan", "confirmed_at"])
+    return link
+
+
+@transaction.atomic
+def plan_unlink(*, user, link: PlanLink) -> PlanLink:
+    """Either owner ends the link (or the asker cancels, or the other declines, a request not
+    yet confirmed); from then on neither sees the other's plan through it."""
+    owners = {link.from_plan.owner_id}
+    if link.to_plan_id and link.to_plan:
+        owners.add(link.to_plan.owner_id)
+    may_decline = (
+        link.confirmed_at is None
+        and getattr(user, "is_authenticated", False)
+        and (link.email.lower() in _addresses_of(user))
+    )
+    if getattr(user, "pk", None) not in owners and not may_decline:
+        raise PermissionDenied("Only the owners of the linked plans can unlink them.")
+    if link.ended_at is None:
+        link.ended_at = timezone.now()
+        link.ended_by = user
+        link.save(update_fields=["ended_at", "ended_by"])
+    return link
+
+
+def linked_plans_for(*, user, plan: SupportPlan, link: PlanLink) -> tuple[SupportPlan, SupportPlan]:
+    """(this plan, the linked plan) for the side-by-side page: only for a confirmed link of
+    `plan`, and only for the owner of either plan or someone who may see both."""
+    from .permissions import can_view_plan
+
+    if not link.is_linked or plan.pk not in (link.from_plan_id, link.to_plan_id):
+        raise PermissionDenied("These plans are not linked.")
+    other = link.other_plan(plan)
+    assert other is not None
+    owners = {plan.owner_id, other.owner_id}
+    if getattr(user, "pk", None) not in owners and not (
+        can_view_plan(user, plan) and can_view_plan(user, other)
+    ):
+        raise PermissionDenied("Only the owners of the linked plans can see them side by side.")
+    return plan, other
+
+
 def plan_for_viewer(*, user, plan: SupportPlan) -> SupportPlan:
     """Raise PermissionDenied unless `user` may see `plan` (for callers outside views)."""
     require_plan_viewer(user, plan)
@@ -1215,6 +1370,10 @@ def plan_record_review(
     )
     if plan.status == SupportPlan.Status.AGREED:
         _schedule_review(plan, today=today)
+    # The market figures are cached; the review figures among them have just moved.
+    from market_statement.metrics import invalidate_cache
+
+    transaction.on_commit(invalidate_cache)
     return review
 
 

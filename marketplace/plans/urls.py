@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import concerns, enquiries, plans, reviews, shortlist
+from .views import concerns, enquiries, links, plans, reviews, shortlist
 
 app_name = "plans"
 
@@ -30,7 +30,11 @@ urlpatterns = [
     path("plans/", plans.plan_list, name="plans"),
     path("plans/new/", plans.plan_new, name="plan_new"),
     path("plans/invitations/<str:token>/", plans.share_accept, name="share_accept"),
+    path("plans/links/<str:token>/", links.link_accept, name="link_accept"),
     path("plans/<str:uuid>/", plans.plan_detail, name="plan"),
+    path("plans/<str:uuid>/link/", links.plan_link, name="plan_link"),
+    path("plans/<str:uuid>/linked/<int:link_id>/", links.plan_linked, name="plan_linked"),
+    path("plans/<str:uuid>/linked/<int:link_id>/unlink/", links.plan_unlink, name="plan_unlink"),
     path("plans/<str:uuid>/edit/", plans.plan_edit, name="plan_edit"),
     path("plans/<str:uuid>/outcomes/", plans.plan_outcomes, name="plan_outcomes"),
     path("plans/<str:uuid>/contingency/", plans.plan_contingency, name="plan_contingency"),

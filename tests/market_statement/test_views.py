@@ -77,6 +77,7 @@ EVERY_BLOCK = [
         period_months="12",
     ),
     data_block("ras_figures", "RAS", period_months="12"),
+    data_block("plan_review_figures", "Plan reviews"),
     {
         "type": "market_frame",
         "value": {
@@ -117,7 +118,7 @@ def soup(response):
 def test_every_data_block_has_a_chart_with_text_a_table_a_csv_link_and_a_time(client, statement):
     page = soup(client.get(statement.url))
     figures = page.select("section.app-mps-figures")
-    assert len(figures) == 11
+    assert len(figures) == 12
     with_figures = 0
     for section in figures:
         heading = section.find("h3").get_text(strip=True)
@@ -141,7 +142,7 @@ def test_every_data_block_has_a_chart_with_text_a_table_a_csv_link_and_a_time(cl
         assert svg.find("title")["id"] == labelled[0]
         assert svg.find("desc")["id"] == labelled[1] and svg.find("desc").get_text(strip=True)
         assert section.find("figcaption").get_text(strip=True)
-    assert with_figures == 8
+    assert with_figures == 9  # plan reviews: counts of none, never an empty table
 
 
 def test_the_frame_and_the_intentions_render(client, statement):
@@ -300,6 +301,7 @@ def test_the_dashboard_shows_every_metric_and_the_coverage_matrix(client, market
         "Searches with few or no results in the last 12 months",
         "Enquiries, shortlists and support plans in the last 12 months",
         "RAS money per point",
+        "Support plan reviews and outcomes",
     ]
     matrix = page.select_one("table.app-mps-matrix")
     dale = next(tr for tr in matrix.select("tbody tr") if tr.th.get_text() == "Dale")

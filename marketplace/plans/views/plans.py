@@ -91,6 +91,12 @@ def plan_new(request):
         fields = form.plan_fields()
         if assessment is not None:
             fields["assessment"] = assessment
+            if fields["plan_for"] == SupportPlan.PlanFor.CARER:
+                # A carer's own plan is costed against the assessment's carer element.
+                figure = services.carer_element(assessment)
+                if figure is not None:
+                    fields["budget"] = figure
+                    fields["budget_source"] = SupportPlan.BudgetSource.RAS
         try:
             plan = services.plan_create(user=request.user, **fields)
         except ValidationError as error:
@@ -101,7 +107,12 @@ def plan_new(request):
     return render(
         request,
         TEMPLATES + "plan_form.html",
-        {"form": form, "assessment": assessment, "plan": None},
+        {
+            "form": form,
+            "assessment": assessment,
+            "carer_element": services.carer_element(assessment),
+            "plan": None,
+        },
     )
 
 
@@ -125,6 +136,7 @@ def plan_detail(request, uuid):
             "may_edit": can_edit_plan(request.user, plan),
             "can_agree": can_agree_plan(request.user, plan),
             "shares": list(selectors.shares_of(plan)) if access == "owner" else [],
+            "links": selectors.links_of(plan) if access == "owner" else [],
             "reviews": selectors.reviews_of(plan),
         },
     )
@@ -156,6 +168,7 @@ def plan_csv(request, uuid):
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     writer = csv.writer(response)
     writer.writerow(["Support plan for", _cell(plan.person_name)])
+    writer.writerow(["Whose support", plan.get_plan_for_display()])
     writer.writerow(["Status", plan.get_status_display()])
     writer.writerow(["Weekly budget", plan.budget if plan.budget is not None else ""])
     writer.writerow(["Budget source", plan.get_budget_source_display()])
@@ -304,7 +317,12 @@ def plan_outcomes(request, uuid):
         "outcomes": "\n".join(item.text for item in items if not item.option_id),
         "needs": "\n".join(plan.needs),
     }
-    form = OutcomesForm(posted(request), initial=initial)
+    form = OutcomesForm(
+        posted(request),
+        initial=initial,
+        audience=plan.plan_for,
+        chosen=[item.option_id for item in items if item.option_id],
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_set_outcomes(

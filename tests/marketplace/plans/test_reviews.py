@@ -3,7 +3,7 @@ the review record, early reviews, and the figures commissioners see, reproducing
 paper ("Personalisation Update", 2013: "81% of people who use services and 75% of carers
 consider their outcomes are being achieved") and the Bath and North East Somerset RAS pilot
 report ("17 of 24 individuals (71%) were able to purchase their care and support within their
-new 'estimated budget'" at unscheduled review)."""
+new “estimated budget”" at unscheduled review)."""
 
 import io
 from datetime import date, timedelta
