@@ -19,6 +19,7 @@ class Role(StrEnum):
     EDITOR = "Editors"
     COMMISSIONER = "Commissioners"
     PRACTITIONER = "Practitioners"
+    PANEL = "Panel members"
 
     @property
     def label(self) -> str:
@@ -32,6 +33,7 @@ ROLE_LABELS = {
     Role.EDITOR: "Council editor",
     Role.COMMISSIONER: "Commissioner",
     Role.PRACTITIONER: "Practitioner",
+    Role.PANEL: "Panel member",
 }
 
 DEFAULT_ROLE = Role.PUBLIC

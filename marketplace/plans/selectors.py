@@ -19,6 +19,7 @@ from . import costing, reviews
 from .models import (
     Enquiry,
     ListingWeek,
+    PlanEvent,
     PlanLine,
     PlanOutcome,
     PlanReview,
@@ -340,6 +341,31 @@ def plan_summary(plan: SupportPlan, *, today: date | None = None) -> PlanSummary
         one_off_total=one_off_total,
         first_year=costing.first_year_cost(totals.annual, one_off_total),
         routes=route_totals(lines),
+    )
+
+
+def may_agree_under_delegation(plan: SupportPlan, summary: PlanSummary) -> bool:
+    """Whether a practitioner may agree the plan at its cost: any plan the council does not
+    fund; one it funds only within tolerance (else it goes to panel)."""
+    if not council_funded(plan):
+        return True
+    verdict = summary.tolerance.verdict
+    return verdict is not None and bool(verdict.within)
+
+
+def history_of(plan: SupportPlan) -> list[PlanEvent]:
+    """Every step in the plan's sign-off, oldest first: who, when, at what figure."""
+    return list(plan.events.select_related("actor").order_by("created_at", "pk"))
+
+
+def panel_queue(user) -> list[SupportPlan]:
+    """Plans waiting for the panel, the longest waiting first (a member's own are left out:
+    they cannot decide them)."""
+    return list(
+        SupportPlan.objects.filter(status=SupportPlan.Status.PANEL)
+        .exclude(owner=user)
+        .select_related("owner", "assessment")
+        .order_by("referred_at", "pk")
     )
 
 
