@@ -74,6 +74,7 @@ urlpatterns = [
         name="review_record",
     ),
     path("commissioning/plans/reviews/", reviews.review_figures, name="review_figures"),
+    path("commissioning/plans/budgets/", reviews.budget_figures, name="budget_figures"),
     path("plans/<str:uuid>/print/", plans.plan_print, name="plan_print"),
     path("plans/<str:uuid>/plan.csv", plans.plan_csv, name="plan_csv"),
 ]
