@@ -38,5 +38,13 @@ DEMO_ACCOUNTS = [
         (Role.PRACTITIONER,),
         False,
     ),
+    (
+        "panel@caremarket.example",
+        "demo-panel-2026",
+        "Penny",
+        "Panel",
+        (Role.PANEL,),
+        False,
+    ),
     ("admin@caremarket.example", "demo-admin-2026", "Ada", "Admin", (), True),
 ]
