@@ -21,6 +21,7 @@ class Role(StrEnum):
     COMMISSIONER = "Commissioners"
     PRACTITIONER = "Practitioners"
     SAFEGUARDING = "Safeguarding team"
+    PANEL = "Panel members"
 
     @property
     def label(self) -> str:
@@ -35,6 +36,7 @@ ROLE_LABELS = {
     Role.COMMISSIONER: "Commissioner",
     Role.PRACTITIONER: "Practitioner",
     Role.SAFEGUARDING: "Safeguarding team member",
+    Role.PANEL: "Panel member",
 }
 
 DEFAULT_ROLE = Role.PUBLIC

@@ -46,5 +46,13 @@ DEMO_ACCOUNTS = [
         (Role.SAFEGUARDING,),
         False,
     ),
+    (
+        "panel@caremarket.example",
+        "demo-panel-2026",
+        "Penny",
+        "Panel",
+        (Role.PANEL,),
+        False,
+    ),
     ("admin@caremarket.example", "demo-admin-2026", "Ada", "Admin", (), True),
 ]

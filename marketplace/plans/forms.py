@@ -24,7 +24,7 @@ from .models import (
     PlanShare,
     SupportPlan,
 )
-from .services import OUTCOMES_MAX
+from .services import OUTCOMES_MAX, PanelDecision
 
 
 class TelInput(forms.TextInput):
@@ -856,3 +856,80 @@ class ReviewRecordForm(forms.Form):
 
     def progress(self) -> dict[int, str]:
         return {item.pk: self.cleaned_data[name] for name, item in self.outcome_fields}
+
+
+# --- sign-off (issue 17) ---------------------------------------------------------------------
+
+
+def _contribution_field() -> MoneyField:
+    return MoneyField(
+        label="The person's assessed contribution a week, in pounds (optional)",
+        help_text="From their financial assessment. The council pays the rest of the budget.",
+        what="the person's contribution",
+        example="45.00",
+        required=False,
+    )
+
+
+def _top_up_field() -> MoneyField:
+    return MoneyField(
+        label="Third-party top-up a week, in pounds (optional)",
+        help_text="What a relative or someone else pays on top of the personal budget.",
+        what="the top-up",
+        example="20.00",
+        required=False,
+    )
+
+
+class AgreeForm(forms.Form):
+    person_contribution = _contribution_field()
+    top_up = _top_up_field()
+
+
+class ReferForm(forms.Form):
+    reasons = forms.CharField(
+        label="Anything the panel should know (optional)",
+        required=False,
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": _too_long(MESSAGE_MAX_LENGTH)},
+    )
+
+
+class PanelDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="The panel's decision",
+        choices=PanelDecision.CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the panel's decision.",
+            "invalid_choice": "Choose the panel's decision.",
+        },
+    )
+    amount = MoneyField(
+        label="The weekly amount the panel agrees, in pounds",
+        help_text="Only when the panel agrees a different amount.",
+        what="the weekly amount",
+        example="350.00",
+        required=False,
+    )
+    reasons = forms.CharField(
+        label="The panel's reasons",
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": "Give the panel's reasons.",
+            "max_length": _too_long(MESSAGE_MAX_LENGTH),
+        },
+    )
+    person_contribution = _contribution_field()
+    top_up = _top_up_field()
+
+
+class CostBeforeForm(forms.Form):
+    amount = MoneyField(
+        label="What the support cost a week before the RAS, in pounds",
+        help_text="The cost of the person's package before the budget calculator was used.",
+        what="the weekly cost before the RAS",
+        example="412.00",
+    )

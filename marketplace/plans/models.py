@@ -223,6 +223,7 @@ class SupportPlan(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
+        PANEL = "panel", "With the panel"
         AGREED = "agreed", "Agreed"
 
     class BudgetSource(models.TextChoices):
@@ -275,6 +276,20 @@ class SupportPlan(models.Model):
     agreed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Sign-off (issue 17). A plan outside tolerance is referred to the panel (`referred_at`);
+    # the agreed personal budget a week is the council's share plus the person's assessed
+    # contribution; a third-party top-up pays on top of it. All blank until agreed, and for a
+    # plan the council does not fund. `agreed_within_tolerance` is the agreed budget judged
+    # against the indicative budget by the assessment's scheme when it was agreed.
+    referred_at = models.DateTimeField(null=True, blank=True)
+    agreed_budget = models.DecimalField("Personal budget (agreed)", **MONEY, null=True, blank=True)
+    council_share = models.DecimalField(**MONEY, null=True, blank=True)
+    person_contribution = models.DecimalField(**MONEY, null=True, blank=True)
+    top_up = models.DecimalField("Third-party top-up", **MONEY, null=True, blank=True)
+    agreed_within_tolerance = models.BooleanField(null=True, blank=True)
+    # What the person's support cost a week before the RAS (Bath's "cost of package prior to
+    # the RAS being applied"), when a practitioner knows it.
+    cost_before_ras = models.DecimalField(**MONEY, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -292,6 +307,37 @@ class SupportPlan(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+
+class PlanEvent(models.Model):
+    """One step in a plan's sign-off, for its history: who did what, when, at what figure."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted for agreement"
+        AGREED = "agreed", "Agreed by a practitioner under delegated authority"
+        REFERRED = "referred", "Referred to the panel"
+        PANEL_AGREED = "panel-agreed", "Agreed by the panel"
+        PANEL_AMOUNT = "panel-amount", "Agreed by the panel at a different amount"
+        PANEL_SENT_BACK = "panel-back", "Sent back by the panel"
+        REOPENED = "reopened", "Taken back to draft"
+        COST_BEFORE = "cost-before", "Cost of support before the RAS recorded"
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The figure the step was about: the plan's weekly cost when submitted or referred, the
+    # agreed personal budget, the cost before the RAS.
+    figure = models.DecimalField(**MONEY, null=True, blank=True)
+    reasons = models.TextField(max_length=MESSAGE_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.plan} on {self.created_at:%Y-%m-%d}"
 
 
 class PlanLine(models.Model):

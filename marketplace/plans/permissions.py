@@ -4,7 +4,9 @@
   who were its staff when it was sent (a new claimant does not inherit the old inbox); nobody
   else (not moderators, not other providers it was also sent to).
 - A plan is seen by its owner and by the helpers it is shared with; helpers with edit access and
-  the owner change it; a practitioner it is shared with (never the owner) agrees it.
+  the owner change it; a practitioner it is shared with (never the owner) agrees it when it is
+  within tolerance, or refers it to the panel; a panel member sees the plans referred to the panel
+  and decides those waiting (never their own).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from .models import Enquiry, PlanShare, SupportPlan
 OWNER = "owner"
 EDIT = PlanShare.Access.EDIT.value
 VIEW = PlanShare.Access.VIEW.value
+PANEL = "panel"
 
 
 def _signed_in(user) -> bool:
@@ -67,6 +70,8 @@ def plan_access(user, plan: SupportPlan) -> str | None:
         return EDIT
     if VIEW in accesses:
         return VIEW
+    if plan.referred_at is not None and is_panel_member(user):
+        return PANEL
     return None
 
 
@@ -80,6 +85,19 @@ def can_edit_plan(user, plan: SupportPlan) -> bool:
 
 def is_practitioner(user) -> bool:
     return has_role(user, Role.PRACTITIONER)
+
+
+def is_panel_member(user) -> bool:
+    return has_role(user, Role.PANEL)
+
+
+def can_decide_panel(user, plan: SupportPlan) -> bool:
+    """A panel member decides a plan waiting for the panel, never their own."""
+    return (
+        plan.status == SupportPlan.Status.PANEL
+        and is_panel_member(user)
+        and plan.owner_id != getattr(user, "pk", None)
+    )
 
 
 def can_agree_plan(user, plan: SupportPlan) -> bool:

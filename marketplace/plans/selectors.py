@@ -6,7 +6,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -14,11 +14,13 @@ from django.utils import timezone
 
 from catalogue import rules
 from catalogue.models import Category, Organisation, Postcode, PriceOption, Service
+from core.money import to_penny
 
 from . import costing, reviews
 from .models import (
     Enquiry,
     ListingWeek,
+    PlanEvent,
     PlanLine,
     PlanLink,
     PlanOutcome,
@@ -344,6 +346,31 @@ def plan_summary(plan: SupportPlan, *, today: date | None = None) -> PlanSummary
     )
 
 
+def may_agree_under_delegation(plan: SupportPlan, summary: PlanSummary) -> bool:
+    """Whether a practitioner may agree the plan at its cost: any plan the council does not
+    fund; one it funds only within tolerance (else it goes to panel)."""
+    if not council_funded(plan):
+        return True
+    verdict = summary.tolerance.verdict
+    return verdict is not None and bool(verdict.within)
+
+
+def history_of(plan: SupportPlan) -> list[PlanEvent]:
+    """Every step in the plan's sign-off, oldest first: who, when, at what figure."""
+    return list(plan.events.select_related("actor").order_by("created_at", "pk"))
+
+
+def panel_queue(user) -> list[SupportPlan]:
+    """Plans waiting for the panel, the longest waiting first (a member's own are left out:
+    they cannot decide them)."""
+    return list(
+        SupportPlan.objects.filter(status=SupportPlan.Status.PANEL)
+        .exclude(owner=user)
+        .select_related("owner", "assessment")
+        .order_by("referred_at", "pk")
+    )
+
+
 def plans_for(user) -> QuerySet[SupportPlan]:
     """A person's own plans and those shared with them, each with its line count."""
     return (
@@ -600,3 +627,160 @@ def links_of(plan: SupportPlan) -> list[LinkView]:
         other = link.other_plan(plan) if link.is_linked else None
         views.append(LinkView(link=link, other=other, asked_by_me=link.from_plan_id == plan.pk))
     return views
+
+
+# --- commissioner figures (issue 17) -----------------------------------------------------------
+
+
+def _percent(part: int, whole: int) -> Decimal | None:
+    """`part` of `whole` as a percentage to one decimal place (None of nothing)."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class FiguresRow:
+    """One client group in one month (the month the estimate or assessment was made; the plans
+    are those made from them, so a row follows its budgets through to agreement)."""
+
+    client_group: str
+    month: date | None
+    estimates: int = 0
+    assessments: int = 0
+    submitted: int = 0
+    agreed: int = 0
+    agreed_budgets: list[Decimal] = field(default_factory=list)
+    at_or_under: int = 0
+    judged: int = 0
+    within: int = 0
+    before: list[tuple[Decimal, Decimal]] = field(default_factory=list)
+
+    @property
+    def indicative_budgets(self) -> int:
+        return self.estimates + self.assessments
+
+    @property
+    def conversion(self) -> Decimal | None:
+        """Plans submitted per indicative budget given (Surrey: '246 ... Indicative Weekly
+        Budget', '81' with a support plan)."""
+        return _percent(self.submitted, self.indicative_budgets)
+
+    @property
+    def average_weekly(self) -> Decimal | None:
+        if not self.agreed_budgets:
+            return None
+        return to_penny(sum(self.agreed_budgets, Decimal("0")) / len(self.agreed_budgets))
+
+    @property
+    def average_annual(self) -> Decimal | None:
+        weekly = self.average_weekly
+        return None if weekly is None else to_penny(weekly * costing.WEEKS_PER_YEAR)
+
+    @property
+    def at_or_under_percent(self) -> Decimal | None:
+        """Agreed budgets at or under the estimate (Bath: '27 (90%) ... within the estimated
+        budget')."""
+        return _percent(self.at_or_under, len(self.agreed_budgets))
+
+    @property
+    def within_percent(self) -> Decimal | None:
+        return _percent(self.within, self.judged)
+
+    @property
+    def change_from_before(self) -> Decimal | None:
+        """The average weekly change from the cost before the RAS to the agreed budget, over
+        the agreed plans where that cost is known."""
+        if not self.before:
+            return None
+        change = sum((agreed - before for agreed, before in self.before), Decimal("0"))
+        return to_penny(change / len(self.before))
+
+    def add(self, other: FiguresRow) -> None:
+        for name in ("estimates", "assessments", "submitted", "agreed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in ("at_or_under", "judged", "within"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.agreed_budgets += other.agreed_budgets
+        self.before += other.before
+
+
+@dataclass
+class CommissionerFigures:
+    rows: list[FiguresRow]
+    total: FiguresRow
+
+
+NOT_RECORDED = "Not recorded"
+
+
+def _month_of(moment) -> date:
+    return timezone.localtime(moment).date().replace(day=1)
+
+
+def commissioner_figures(
+    *, start: date | None = None, end: date | None = None
+) -> CommissionerFigures:
+    """Per client group and month of the estimate or assessment: estimates (anonymous), the
+    assessments practitioners recorded, the plans made from them that were submitted and
+    agreed, the conversion, the average agreed personal budget a week and a year, the share of
+    agreed budgets at or under the estimate (Bath's measure) and within tolerance, and the
+    change from the cost before the RAS where it is known. `start`/`end` bound the day the
+    budget was given (inclusive)."""
+    from marketplace.ras.models import Assessment, ClientGroup
+
+    labels = dict(ClientGroup.choices)
+    assessments = Assessment.objects.all()
+    if start is not None:
+        assessments = assessments.filter(created_at__date__gte=start)
+    if end is not None:
+        assessments = assessments.filter(created_at__date__lte=end)
+    rows: dict[tuple[str, date], FiguresRow] = {}
+    cohort: dict[int, FiguresRow] = {}
+    for pk, person_name, group, created_at in assessments.values_list(
+        "pk", "person_name", "client_group", "created_at"
+    ):
+        label = labels.get(group, NOT_RECORDED)
+        month = _month_of(created_at)
+        row = rows.setdefault((label, month), FiguresRow(client_group=label, month=month))
+        if person_name:
+            row.assessments += 1
+        else:
+            row.estimates += 1
+        cohort[pk] = row
+    submitted_ids = set(
+        PlanEvent.objects.filter(
+            kind=PlanEvent.Kind.SUBMITTED, plan__assessment_id__in=cohort
+        ).values_list("plan_id", flat=True)
+    )
+    plans = SupportPlan.objects.filter(assessment_id__in=cohort).values_list(
+        "pk",
+        "assessment_id",
+        "status",
+        "budget",
+        "agreed_budget",
+        "agreed_within_tolerance",
+        "cost_before_ras",
+    )
+    for pk, assessment_id, status, budget, agreed, within, before in plans:
+        row = cohort[assessment_id]
+        if pk in submitted_ids or status != SupportPlan.Status.DRAFT:
+            row.submitted += 1
+        if status != SupportPlan.Status.AGREED:
+            continue
+        row.agreed += 1
+        if agreed is None:
+            continue
+        row.agreed_budgets.append(agreed)
+        if budget is not None and agreed <= budget:
+            row.at_or_under += 1
+        if within is not None:
+            row.judged += 1
+            row.within += int(within)
+        if before is not None:
+            row.before.append((agreed, before))
+    ordered = sorted(rows.values(), key=lambda r: (r.month or date.min, r.client_group))
+    total = FiguresRow(client_group="All client groups", month=None)
+    for row in ordered:
+        total.add(row)
+    return CommissionerFigures(rows=ordered, total=total)

@@ -7,7 +7,7 @@ from django import forms
 
 from catalogue.models import Locality
 
-from .models import Domain
+from .models import ClientGroup, Domain
 
 INFORMAL_PREFIX = "informal-"
 CARER_AGREES = "carer_agrees"
@@ -81,6 +81,14 @@ class PersonForm(forms.Form):
         label="Name of the person assessed",
         max_length=200,
         error_messages={"required": "Enter the name of the person you are assessing"},
+    )
+    client_group = forms.ChoiceField(
+        label="Client group",
+        choices=[("", "Choose a client group"), *ClientGroup.choices],
+        error_messages={
+            "required": "Choose the person's client group",
+            "invalid_choice": "Choose the person's client group",
+        },
     )
     locality = forms.ModelChoiceField(
         label="Where they live (optional)",

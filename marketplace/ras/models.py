@@ -387,6 +387,18 @@ class AssessmentQuerySet(models.QuerySet):
         return self.filter(recorded_by=user)
 
 
+class ClientGroup(models.TextChoices):
+    """Who an assessment is for, as the councils' papers count them (Surrey's calibration per
+    client group; commissioners' figures per group)."""
+
+    OLDER_PEOPLE = "older-people", "Older people"
+    PHYSICAL_DISABILITY = "physical-disability", "Physical disability"
+    LEARNING_DISABILITY = "learning-disability", "Learning disability"
+    MENTAL_HEALTH = "mental-health", "Mental health"
+    SENSORY = "sensory", "Sensory impairment"
+    CARER = "carer", "Carers"
+
+
 class Assessment(models.Model):
     """One scored questionnaire: its inputs and the figures, kept so it re-computes the same."""
 
@@ -421,6 +433,8 @@ class Assessment(models.Model):
         related_name="ras_assessments",
     )
     person_name = models.CharField(max_length=200, blank=True)
+    # Recorded by the practitioner; blank for an anonymous estimate.
+    client_group = models.CharField(max_length=30, choices=ClientGroup.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AssessmentQuerySet.as_manager()

@@ -371,6 +371,7 @@ def assessment_create(
     scheme: SchemeVersion | None = None,
     person_name: str = "",
     locality: Locality | None = None,
+    client_group: str = "",
 ) -> Assessment:
     """Score the answers under the scheme (the active one by default) at today's rate and
     keep the inputs, the rate and the figure.
@@ -414,6 +415,7 @@ def assessment_create(
         weekly_budget=result.budget.weekly,
         recorded_by=user if getattr(user, "is_authenticated", False) else None,
         person_name=person_name,
+        client_group=client_group if person_name else "",
     )
     assessment.full_clean()
     assessment.save()

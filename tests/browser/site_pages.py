@@ -27,6 +27,7 @@ STAFF_SIGN_IN = {
     "commissioner": ("commissioner@caremarket.example", "demo-commissioner-2026"),
     "practitioner": ("practitioner@caremarket.example", "demo-practitioner-2026"),
     "moderator": ("moderator@caremarket.example", "demo-moderator-2026"),
+    "panel": ("panel@caremarket.example", "demo-panel-2026"),
 }
 # In the small demo catalogue, the demo provider runs this organisation and service.
 DEMO_ORGANISATION = "holly-homecare-services"
@@ -124,6 +125,8 @@ PAGES = [
     PageCase("commissioner-market-rate", "/commissioning/ras/market-rate/", state="commissioner"),
     PageCase("commissioner-calibration", "/commissioning/ras/calibration/", state="commissioner"),
     PageCase("commissioner-dashboard", "/commissioning/dashboard/", state="commissioner"),
+    PageCase("commissioner-budget-figures", "/commissioning/plans/budgets/", state="commissioner"),
+    PageCase("panel-plans", "/plans/panel/", state="panel"),
     PageCase("consultation-queue", "/market-statement/consultation/", state="moderator"),
 ]
 

@@ -69,3 +69,55 @@ def test_the_concern_confirmation_has_no_axe_violations(page, site_url):
     assert response.status == 200 and page.url.endswith("/report-a-concern/sent/")
     assert page.locator("h1").count() == 1
     assert_no_violations(page)
+
+
+def _axe_clean(page, what: str) -> None:
+    assert page.locator("h1").count() == 1, f"{what}: expected exactly one <h1>"
+    violations = _axe.run(page, options=AXE_OPTIONS).response["violations"]
+    assert not violations, f"{what}:\n" + format_violations(violations)
+
+
+def test_sign_off_and_panel_pages_have_no_axe_violations(page, site_url):
+    """The practitioner's sign-off page (with a plan outside tolerance) and the panel's
+    decision page, with its error summary (issue 17)."""
+    from decimal import Decimal
+
+    from django.contrib.auth import get_user_model
+
+    from marketplace.plans import services
+    from marketplace.plans.models import SupportPlan
+    from tests.browser.site_pages import STAFF_SIGN_IN, sign_in
+
+    users = get_user_model().objects
+    owner = users.get(email="public@caremarket.example")
+    practitioner = users.get(email=STAFF_SIGN_IN["practitioner"][0])
+    plan = services.plan_create(
+        user=owner, person_name="Axe Test", budget=Decimal("500.00"), budget_source="council"
+    )
+    services.plan_set_outcomes(user=owner, plan=plan, outcomes=["Stay at home"])
+    services.plan_add_informal_line(user=owner, plan=plan, description="Lunch club")
+    services.plan_add_membership_line(
+        user=owner, plan=plan, description="Garden", yearly_cost=Decimal("78.00")
+    )
+    services.plan_submit(user=owner, plan=plan)
+    share = services.plan_share(
+        user=owner, plan=plan, name="Sam", email=practitioner.email, access="view"
+    )
+    services.plan_share_accept(user=practitioner, share=share)
+    try:
+        sign_in(page, site_url, *STAFF_SIGN_IN["practitioner"])
+        page.goto(f"{site_url}/plans/{plan.uuid}/agree/")
+        _axe_clean(page, "sign-off page")
+        page.goto(f"{site_url}/plans/{plan.uuid}/cost-before-ras/")
+        _axe_clean(page, "cost before the RAS page")
+        services.plan_refer_to_panel(user=practitioner, plan=plan)
+        page.context.clear_cookies()
+        sign_in(page, site_url, *STAFF_SIGN_IN["panel"])
+        page.goto(f"{site_url}/plans/{plan.uuid}/panel/")
+        _axe_clean(page, "panel decision page")
+        page.locator("main form[method=post] button[type=submit]").first.click()
+        page.wait_for_load_state()
+        assert page.locator(".govuk-error-summary").count() == 1
+        _axe_clean(page, "panel decision page with errors")
+    finally:
+        SupportPlan.objects.filter(pk=plan.pk).delete()

@@ -20,7 +20,9 @@ from core.forms import add_service_errors
 from .. import selectors, services
 from ..context_processors import current_shortlist_ids
 from ..forms import (
+    AgreeForm,
     ContingencyForm,
+    CostBeforeForm,
     InformalLineForm,
     LineEditForm,
     LineOutcomesForm,
@@ -29,14 +31,22 @@ from ..forms import (
     OneOffLineForm,
     OutcomesForm,
     PALineForm,
+    PanelDecisionForm,
     PlanForm,
+    ReferForm,
     ServiceLineForm,
     ShareForm,
     route_initial,
 )
 from ..in_progress import remember_plan_in_progress
 from ..models import PlanLine, PlanShare, SupportPlan
-from ..permissions import can_agree_plan, can_edit_plan, plan_access
+from ..permissions import (
+    can_agree_plan,
+    can_decide_panel,
+    can_edit_plan,
+    is_panel_member,
+    plan_access,
+)
 from .common import plan_for_editor, plan_for_viewer, posted
 
 TEMPLATES = "plans/"
@@ -135,9 +145,11 @@ def plan_detail(request, uuid):
             "can_edit": can_edit,
             "may_edit": can_edit_plan(request.user, plan),
             "can_agree": can_agree_plan(request.user, plan),
+            "can_decide": can_decide_panel(request.user, plan),
             "shares": list(selectors.shares_of(plan)) if access == "owner" else [],
             "links": selectors.links_of(plan) if access == "owner" else [],
             "reviews": selectors.reviews_of(plan),
+            "history": selectors.history_of(plan),
         },
     )
 
@@ -154,6 +166,7 @@ def plan_print(request, uuid):
             "summary": selectors.plan_summary(plan),
             "printed_on": timezone.now(),
             "reviews": selectors.reviews_of(plan),
+            "history": selectors.history_of(plan),
         },
     )
 
@@ -172,6 +185,13 @@ def plan_csv(request, uuid):
     writer.writerow(["Status", plan.get_status_display()])
     writer.writerow(["Weekly budget", plan.budget if plan.budget is not None else ""])
     writer.writerow(["Budget source", plan.get_budget_source_display()])
+    if plan.agreed_budget is not None:
+        writer.writerow(["Personal budget (agreed)", plan.agreed_budget])
+        writer.writerow(["Council's share", plan.council_share])
+        writer.writerow(["Person's assessed contribution", plan.person_contribution])
+        writer.writerow(["Third-party top-up", plan.top_up])
+    if plan.cost_before_ras is not None:
+        writer.writerow(["Cost of support before the RAS", plan.cost_before_ras])
     writer.writerow(["Money managed by", plan.get_money_management_display()])
     writer.writerow([])
     writer.writerow(["Outcome"])
@@ -272,6 +292,20 @@ def plan_csv(request, uuid):
             writer.writerow([_cell(route.label), route.weekly, route.annual, route.one_off])
     if summary.difference is not None:
         writer.writerow(["Budget left each week", summary.difference])
+    history = selectors.history_of(plan)
+    if history:
+        writer.writerow([])
+        writer.writerow(["Step", "When", "Who", "Figure a week", "Reasons"])
+        for event in history:
+            writer.writerow(
+                [
+                    event.get_kind_display(),
+                    timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M"),
+                    _cell(str(event.actor) if event.actor else ""),
+                    "" if event.figure is None else event.figure,
+                    _cell(event.reasons),
+                ]
+            )
     return response
 
 
@@ -519,10 +553,118 @@ def plan_submit(request, uuid):
     )
 
 
+def _sign_off_page(request, plan, *, agree_form, refer_form):
+    summary = selectors.plan_summary(plan)
+    return render(
+        request,
+        TEMPLATES + "plan_agree.html",
+        {
+            "plan": plan,
+            "summary": summary,
+            "council_funded": selectors.council_funded(plan),
+            "may_agree": selectors.may_agree_under_delegation(plan, summary),
+            "agree_form": agree_form,
+            "refer_form": refer_form,
+        },
+    )
+
+
+def _plan_for_agreer(request, uuid) -> SupportPlan:
+    plan = plan_for_viewer(request, uuid)
+    if not can_agree_plan(request.user, plan):
+        raise PermissionDenied
+    return plan
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_agree(request, uuid):
+    """The practitioner's sign-off page: the verdict, and either agreement under delegated
+    authority (with the budget's split) or referral to the panel."""
+    plan = _plan_for_agreer(request, uuid)
+    form = AgreeForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_agree(user=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "You have agreed the plan.")
+            return redirect(plan.get_absolute_url())
+    return _sign_off_page(request, plan, agree_form=form, refer_form=ReferForm())
+
+
 @login_required
 @require_POST
-def plan_agree(request, uuid):
-    return _status_change(request, uuid, services.plan_agree, "You have agreed the plan.")
+def plan_refer(request, uuid):
+    plan = _plan_for_agreer(request, uuid)
+    form = ReferForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_refer_to_panel(user=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The plan has been referred to the panel.")
+            return redirect(plan.get_absolute_url())
+    return _sign_off_page(request, plan, agree_form=AgreeForm(), refer_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def panel_list(request):
+    """The plans waiting for the panel, oldest referral first (panel members only)."""
+    if not is_panel_member(request.user):
+        raise PermissionDenied
+    return render(
+        request, TEMPLATES + "panel_list.html", {"plans": selectors.panel_queue(request.user)}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_panel(request, uuid):
+    plan = plan_for_viewer(request, uuid)
+    if not can_decide_panel(request.user, plan):
+        raise PermissionDenied
+    form = PanelDecisionForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_panel_decide(user=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The panel's decision has been recorded.")
+            return redirect("plans:panel")
+    return render(
+        request,
+        TEMPLATES + "plan_panel.html",
+        {
+            "plan": plan,
+            "summary": selectors.plan_summary(plan),
+            "form": form,
+            "history": selectors.history_of(plan),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan_cost_before(request, uuid):
+    plan = _plan_for_agreer(request, uuid)
+    initial = {"amount": plan.cost_before_ras} if plan.cost_before_ras is not None else {}
+    form = CostBeforeForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_record_cost_before_ras(
+                user=request.user, plan=plan, amount=form.cleaned_data["amount"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The cost of support before the RAS has been recorded.")
+            return redirect(plan.get_absolute_url())
+    return render(request, TEMPLATES + "plan_cost_before.html", {"plan": plan, "form": form})
 
 
 @login_required

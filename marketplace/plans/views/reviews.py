@@ -3,10 +3,12 @@ commissioners' review figures."""
 
 from __future__ import annotations
 
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -91,3 +93,58 @@ def review_figures(request):
     return render(
         request, TEMPLATES + "review_figures.html", {"figures": figures, "shares": shares}
     )
+
+
+FIGURE_COLUMNS = [
+    "Client group",
+    "Month",
+    "Estimates",
+    "Assessments",
+    "Plans submitted",
+    "Plans agreed",
+    "Conversion (%)",
+    "Average agreed budget a week",
+    "Average agreed budget a year",
+    "At or under the estimate (%)",
+    "Within tolerance (%)",
+    "Average change from the cost before the RAS a week",
+]
+
+
+def _figure_cells(row) -> list:
+    def blank(value):
+        return "" if value is None else value
+
+    return [
+        row.client_group,
+        row.month.strftime("%Y-%m") if row.month else "All months",
+        row.estimates,
+        row.assessments,
+        row.submitted,
+        row.agreed,
+        blank(row.conversion),
+        blank(row.average_weekly),
+        blank(row.average_annual),
+        blank(row.at_or_under_percent),
+        blank(row.within_percent),
+        blank(row.change_from_before),
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def budget_figures(request):
+    """Commissioners' figures from the product's own budgets and decisions, per client group
+    and month, on a page and as CSV (?format=csv)."""
+    if not has_role(request.user, Role.COMMISSIONER):
+        raise PermissionDenied
+    figures = selectors.commissioner_figures()
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="budget-figures.csv"'
+        writer = csv.writer(response)
+        writer.writerow(FIGURE_COLUMNS)
+        for row in [*figures.rows, figures.total]:
+            writer.writerow(_figure_cells(row))
+        return response
+    return render(request, TEMPLATES + "budget_figures.html", {"figures": figures})

@@ -58,6 +58,7 @@ def assessment_new(request):
                     scheme=scheme,
                     person_name=person_form.cleaned_data["person_name"],
                     locality=person_form.cleaned_data["locality"],
+                    client_group=person_form.cleaned_data["client_group"],
                     answers=services.AnswerInput(
                         choices=choices, informal=sorted(informal_yes), carer_agrees=bool(agrees)
                     ),

@@ -33,7 +33,9 @@ def agreed_plan(
         person_name="Jane",
         plan_for=plan_for,
         budget=budget,
-        budget_source="council" if budget is not None else "",
+        # The person's own figure: a council-funded plan this far from its budget would need
+        # the panel (test_sign_off); these tests are about the reviews after agreement.
+        budget_source="own" if budget is not None else "",
     )
     services.plan_set_outcomes(user=person, plan=plan, outcomes=list(outcomes))
     services.plan_add_membership_line(

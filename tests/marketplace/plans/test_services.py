@@ -20,6 +20,7 @@ from marketplace.plans.models import (
     SupportPlan,
 )
 from marketplace.plans.permissions import can_edit_plan, can_view_plan
+from marketplace.ras.models import SchemeVersion
 from tests.factories import PriceOptionFactory, ServiceFactory, make_user
 
 pytestmark = pytest.mark.django_db
@@ -470,6 +471,16 @@ def test_draft_submitted_agreed(person, plan, service, hourly, practitioner):
         services.plan_add_informal_line(user=person, plan=plan, description="Lunch club")
     with pytest.raises(PermissionDenied):
         services.plan_agree(user=person, plan=plan)
+    # A budget from the council with no tolerance rules published: only the panel may agree it.
+    with pytest.raises(ValidationError, match="Refer the plan to the panel"):
+        services.plan_agree(user=practitioner, plan=plan)
+    SchemeVersion.objects.create(
+        name="RAS",
+        status=SchemeVersion.Status.ACTIVE,
+        tolerance_below_percent=D("100"),
+        tolerance_above_percent=D("100"),
+        tolerance_cap=D("1000.00"),
+    )
 
     services.plan_agree(user=practitioner, plan=plan)
     assert plan.status == SupportPlan.Status.AGREED

@@ -193,11 +193,17 @@ def test_a_practitioner_records_an_assessment_for_a_named_person(client, scheme,
     assert "Name of the person assessed" in text_of(page)
     response = client.post(
         "/budget/assessments/new/",
-        {"person_name": "Alex Morgan", "carer_agrees": "no", **FULL_ANSWERS},
+        {
+            "person_name": "Alex Morgan",
+            "client_group": "older-people",
+            "carer_agrees": "no",
+            **FULL_ANSWERS,
+        },
     )
     assessment = Assessment.objects.get()
     assert response["Location"] == f"/budget/estimate/result/{assessment.uuid}/"
     assert (assessment.person_name, assessment.recorded_by) == ("Alex Morgan", practitioner)
+    assert assessment.get_client_group_display() == "Older people"
     result = client.get(response["Location"])
     assert "Estimated personal budget for Alex Morgan" in text_of(result)
 
