@@ -328,6 +328,12 @@ class ServiceSearchFilter(django_filters.FilterSet):
         sort = Sort(self.value("sort") or Sort.RELEVANCE)
         if sort == Sort.DISTANCE and postcode is None:
             sort = Sort.RELEVANCE
+        if not self.value("sort") and postcode is not None and not understanding.words(text):
+            # Nothing to match words against: nearest first, and the sort control says so.
+            sort = Sort.DISTANCE
+            data = self.form.data.copy()
+            data["sort"] = Sort.DISTANCE.value
+            self.form.data = data
         query = SearchQuery(
             text=text,
             categories=(category.slug,) if category else (),

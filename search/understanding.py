@@ -446,3 +446,37 @@ def corrected_text(text: str, changes: dict[str, str]) -> str:
     if not changes:
         return text
     return _WORD.sub(lambda m: changes.get(m.group(0).lower(), m.group(0)), text)
+
+
+# --- suggestions for a search that finds nothing -------------------------------------------------
+
+# Words too general to point at one category on their own ("care" is in half their names).
+GENERAL_WORDS = frozenset(
+    {"care", "support", "help", "service", "services", "people", "home", "homes"}
+)
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _contains(words_: list[str], phrase: list[str]) -> bool:
+    size = len(phrase)
+    return any(words_[i : i + size] == phrase for i in range(len(words_) - size + 1))
+
+
+def named(found: list[Concept], names: dict[str, str]) -> list[str]:
+    """The keys of `names` (category or client group slugs -> their names) whose name holds one
+    of the terms of a concept asked for, in the order of the concepts: "nursing homes in Clun"
+    names the category "Nursing home". A concept of a general word alone ("care") names none."""
+    keys: list[str] = []
+    name_words = {key: [_singular(w) for w in words(name)] for key, name in names.items()}
+    for concept in found:
+        if concept.typed in GENERAL_WORDS:
+            continue
+        for term in concept.terms:
+            phrase = [_singular(w) for w in term.split()]
+            for key, held in name_words.items():
+                if key not in keys and _contains(held, phrase):
+                    keys.append(key)
+    return keys

@@ -29,11 +29,11 @@ from catalogue.models import Category, PriceOption, Service
 from catalogue.remembered_postcode import remember_postcode
 from catalogue.templatetags.catalogue_tags import price_text
 from core.caching import PAGES, cached
-from search import understanding
+from search import understanding, vocabulary
 from search.backends import get_backend
 from search.filters import RATING_CHOICES, Criteria, ServiceSearchFilter
 from search.forms import MAX_RADIUS_MILES, plain_words
-from search.query import Hit, SearchResults, Sort
+from search.query import Hit, SearchQuery, SearchResults, Sort
 from search.services import search_record_demand
 
 ADVICE_RESULTS = 5
@@ -191,6 +191,90 @@ def wider_radius(filterset: ServiceSearchFilter, criteria: Criteria) -> FilterLi
     )
 
 
+MAX_SUGGESTIONS = 3
+
+
+def named_suggestions(filterset: ServiceSearchFilter, criteria: Criteria) -> list[FilterLink]:
+    """For a search that finds nothing: the types of service and the groups of people its words
+    name (understanding.named), each as a search for that type or group without the words, with
+    how many it finds: in the place asked for when that finds some, else anywhere (a wider
+    area). At most MAX_SUGGESTIONS, none that would find nothing."""
+    query = criteria.query
+    if not query.text:
+        return []
+    found = understanding.concepts(query.text, vocabulary.current())
+    params = filterset.data.copy()
+    for name in (*filterset.form.errors, "q", "exact"):
+        params.pop(name, None)
+    place: dict[str, str] = {}
+    where = ""
+    if criteria.locality:
+        place, where = {"locality": criteria.locality.slug}, f" in {criteria.locality.name}"
+    elif criteria.postcode:
+        place, where = (
+            {"postcode": criteria.postcode.postcode},
+            f" near {criteria.postcode.postcode}",
+        )
+    anywhere = params.copy()
+    for name in ("locality", "postcode", "radius", "serves", "sort"):
+        anywhere.pop(name, None)
+    everywhere = replace(
+        query,
+        locality=None,
+        origin=None,
+        origin_locality=None,
+        radius_km=None,
+        serves_origin=False,
+    )
+    backend = get_backend()
+    links: list[FilterLink] = []
+    for field, names in (
+        ("category", {c.slug: c.name for c in filterset.categories}),
+        ("client_group", {g.slug: g.name for g in filterset.client_groups}),
+    ):
+        for slug in understanding.named(found, names):
+            if slug in (query.categories if field == "category" else query.client_groups):
+                continue
+            name = names[slug]
+            lowered = f"{name[:1].lower()}{name[1:]}"
+            label = (
+                f"see {lowered} services" if field == "category" else f"see services for {lowered}"
+            )
+
+            def asking(q: SearchQuery, slug: str = slug, field: str = field) -> SearchQuery:
+                q = replace(q, text="", page=1, per_page=1)
+                if field == "category":
+                    return replace(q, categories=(slug,))
+                return replace(q, client_groups=(slug,))
+
+            total = backend.search(asking(query)).total
+            if total:
+                url = _url_with(params, **{field: slug}, **place)
+                links.append(FilterLink(f"{label}{where} ({total})", url))
+            elif place or query.origin is not None:
+                total = backend.search(asking(everywhere)).total
+                if total:
+                    url = _url_with(anywhere, **{field: slug})
+                    links.append(FilterLink(f"{label} anywhere ({total})", url))
+            if len(links) == MAX_SUGGESTIONS:
+                return links
+    return links
+
+
+ORDERING_PAGE_SLUG = "how-results-are-ordered"
+
+
+def ordering_page_url() -> str:
+    """The address of the advice page "How results are ordered" (slug ORDERING_PAGE_SLUG), if
+    the site publishes one; cached with the pages."""
+
+    def find() -> str:
+        page = Page.objects.live().public().filter(slug=ORDERING_PAGE_SLUG).first()
+        return (page.get_url() or "") if page is not None else ""
+
+    return cached(PAGES, "ordering-page", find)
+
+
 def load_cards(hits: list[Hit], *, price_unit: str) -> list[ResultCard]:
     """The services of the hits in the backend's order, in a bounded number of queries (one
     for the services with their organisations, one each for categories and current prices)."""
@@ -295,11 +379,13 @@ def search_page(request: HttpRequest) -> HttpResponse:
         # A filter with a mistake is shown open, so the error summary's link reaches it.
         "filters_open": any(name not in ("q", "sort") for name in filterset.form.errors),
         "wider_radius": wider_radius(filterset, criteria),
+        "suggestions": named_suggestions(filterset, criteria) if not results.total else [],
         "show_unit_select": filterset.show_unit_select(),
         "category_tree": filterset.category_tree(),
         "advice_pages": advice,
         "advice_total": advice_total,
         "clear_url": reverse("site_search"),
         "spelling": spelled,
+        "ordering_url": ordering_page_url(),
     }
     return render(request, "search/search_page.html", context)

@@ -55,6 +55,11 @@ PAGES = [
     PageCase("advice-page", "/people-who-need-care/personal-budgets-and-direct-payments/"),
     PageCase("search-results", "/search/?q=care"),
     PageCase("search-no-results", "/search/?q=zzxqvnonsenseword"),
+    # Issue 23: a typo corrected, a place read from the words, types of service suggested.
+    PageCase("search-typo", "/search/?q=dementa"),
+    PageCase("search-place-in-words", "/search/?q=home+care+in+Ludlow"),
+    PageCase("search-suggestions", "/search/?q=nursing+homes+open+on+sundays+in+Ludlow"),
+    PageCase("advice-ordering", "/people-who-need-care/how-results-are-ordered/"),
     PageCase(
         "search-filtered",
         "/search/?category=care-at-home&client_group=older-people&postcode=WV16+9BN&radius=10"

@@ -13,7 +13,7 @@ from search.backends.database import DatabaseSearchBackend
 from search.backends.database import sql as database_sql
 from search.backends.database.terms import MAX_TERMS, marked_html, quoted, search_terms
 from search.models import IndexedService, IndexState
-from search.query import SearchQuery
+from search.query import SearchQuery, Sort
 from tests.factories import ServiceFactory
 
 
@@ -324,6 +324,17 @@ def _expected(documents, query: SearchQuery, cutoff):
                 d.service_id,
             )
         )
+        if query.sort != Sort.RATING:  # relevance, or by distance without a place
+            # Issue 23: Inadequate last; then the more complete listing (a price, availability,
+            # reviews); then Requires improvement after the others (a stable sort keeps the
+            # review order inside).
+            matched.sort(
+                key=lambda d: (
+                    d.cqc_overall == "Inadequate",
+                    -bool(d.prices) - (d.accepting_new_clients is not None) - (d.review_count > 0),
+                    d.cqc_overall == "Requires improvement",
+                )
+            )
     ids = [d.service_id for d in matched]
     return len(ids), facets, ids[query.offset : query.offset + query.per_page]
 
@@ -533,3 +544,70 @@ def test_the_change_log_is_kept_short(monkeypatch):
         6,
     ]
     assert IndexChange.objects.get(sequence=6).token == state.token
+
+
+# --- ranking people would trust (issue 23) ----------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", ["garden", ""])
+def test_equal_relevance_puts_complete_listings_first_and_inadequate_last(text):
+    """A bare imported entry (no price, availability or reviews) after listings that have them;
+    Requires improvement after Good; Inadequate after every other, however complete."""
+    from tests.factories import PriceOptionFactory
+
+    def listing(name, *, cqc="", complete=True, score=None):
+        service = ServiceFactory(
+            name=name,
+            cqc_overall=cqc,
+            accepting_new_clients=True if complete else None,
+            review_count=3 if complete else 0,
+            review_score=Decimal(score) if complete and score else None,
+        )
+        if complete:
+            PriceOptionFactory(service=service)
+        return service
+
+    inadequate = listing("Garden club Inadequate", cqc="Inadequate", score="4.90")
+    stub = listing("Garden club stub", cqc="Good", complete=False)
+    improve = listing("Garden club improving", cqc="Requires improvement", score="4.50")
+    good = listing("Garden club good", cqc="Good", score="3.00")
+    unrated = listing("Garden club unrated", score="3.50")
+    backend = get_backend("database")
+    backend.rebuild()
+
+    hits = backend.search(SearchQuery(text=text)).hits
+
+    assert [h.service_id for h in hits] == [unrated.pk, good.pk, improve.pk, stub.pk, inadequate.pk]
+
+
+@pytest.mark.django_db
+def test_sorting_by_rating_is_by_reviews_alone():
+    worse = ServiceFactory(review_count=2, review_score=Decimal("3.00"), cqc_overall="Good")
+    better = ServiceFactory(review_count=1, review_score=Decimal("4.00"), cqc_overall="Inadequate")
+    backend = get_backend("database")
+    backend.rebuild()
+
+    hits = backend.search(SearchQuery(sort=Sort.RATING)).hits
+
+    assert [h.service_id for h in hits] == [better.pk, worse.pk]
+
+
+@pytest.mark.django_db
+def test_an_index_write_moves_a_service_in_the_trust_order():
+    first = ServiceFactory(name="Garden one", accepting_new_clients=True)
+    second = ServiceFactory(name="Garden two")
+    backend = get_backend("database")
+    backend.rebuild()
+    assert [h.service_id for h in backend.search(SearchQuery(text="garden")).hits] == [
+        first.pk,
+        second.pk,
+    ]
+
+    type(first).objects.filter(pk=first.pk).update(cqc_overall="Inadequate")
+    backend.index_services([first.pk])
+
+    assert [h.service_id for h in backend.search(SearchQuery(text="garden")).hits] == [
+        second.pk,
+        first.pk,
+    ]

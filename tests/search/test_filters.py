@@ -122,7 +122,8 @@ def test_an_invalid_value_is_left_out_of_the_query(vocabulary, query_string, fie
     assert query.origin is None or field == "radius"
     assert query.radius_km is None
     assert not query.serves_origin
-    assert query.sort == Sort.RELEVANCE
+    # With no words, a postcode orders by distance (issue 23); otherwise the best match first.
+    assert query.sort == (Sort.DISTANCE if query.origin is not None else Sort.RELEVANCE)
     assert query.categories == query.client_groups == ()
     assert query.min_rating is None
 

@@ -655,3 +655,19 @@ def test_the_filters_in_use_can_each_be_removed(client, catalogue):
     assert links["Near SY8 1AA"] == "/search/?accepting=1&min_rating=4"
     assert "radius" not in links["Within 5 miles"] and "sort=distance" in links["Within 5 miles"]
     assert errors(soup(client.get(links["Near SY8 1AA"]))) == []
+
+
+def test_the_results_link_to_how_they_are_ordered(client, catalogue, home_page):
+    AdvicePageFactory(
+        parent=home_page, title="How results are ordered", slug="how-results-are-ordered"
+    )
+
+    page = soup(client.get("/search/", {"q": "home care"}))
+
+    assert page.select_one("[data-ordering-link]")["href"] == "/how-results-are-ordered/"
+
+
+def test_no_ordering_link_when_the_site_has_no_such_page(client, catalogue, home_page):
+    page = soup(client.get("/search/", {"q": "home care"}))
+
+    assert page.select_one("[data-ordering-link]") is None

@@ -185,6 +185,29 @@ def _rating_key(score: int, count: int, pk: int) -> tuple[int, int, int, int]:
     return (1, 0, -count, pk) if score < 0 else (0, -score, -count, pk)
 
 
+def standing(cqc: int, min_price: int, accepting: int, reviews: int) -> int:
+    """How far down a service goes among equals in relevance (0 first), before its reviews:
+
+    1. a service rated Inadequate by CQC comes after every other;
+    2. then the more of these its listing has, the sooner it comes: a price (or "free"), its
+       availability (taking new clients or not), reviews; a bare imported entry has none;
+    3. then Requires improvement after Outstanding, Good and not (yet) rated.
+
+    The values are the index's per-id columns (-1: null)."""
+    complete = (min_price >= 0) + (accepting >= 0) + (reviews > 0)
+    inadequate = cqc == CQC_CODES["Inadequate"]
+    improve = cqc == CQC_CODES["Requires improvement"]
+    return inadequate * 8 + (3 - complete) * 2 + improve
+
+
+def _trust_key(values: dict[str, array], pk: int) -> tuple[int, int, int, int, int]:
+    """The order of relevance ties and of a search without words: standing(), then the review
+    ranking order (_rating_key)."""
+    score, count = values["review_score"][pk], values["review_count"][pk]
+    rank = standing(values["cqc"][pk], values["min_price"][pk], values["accepting"][pk], count)
+    return (rank, *_rating_key(score, count, pk))
+
+
 class Snapshot:
     """The index of one database at one state (token, sequence), as postings, per-id columns
     and sorted lists. Never changed once published: a newer state is a patched copy
@@ -214,6 +237,9 @@ class Snapshot:
         for pk, at in zip(ids, column.get("last_confirmed_at", ()), strict=True):
             confirmed_us[pk] = _microseconds(at)
         self.confirmed = sorted((confirmed_us[pk], pk) for pk in self.ids)
+        cqc_codes = self.values["cqc"] = array("q", [0]) * top
+        for pk, code in zip(ids, column.get("cqc", ()), strict=True):
+            cqc_codes[pk] = code or 0
         self.cells: dict[tuple[int, int], list[int]] = {}
         self.unplaced: list[int] = []  # no premises on the grid
         east, north, cells = self.values["easting"], self.values["northing"], self.cells
@@ -255,6 +281,8 @@ class Snapshot:
             self.postings[facet] = {k: bits_of(m, top) for k, m in lists.items() if m}
         self.rating_keys = sorted(_rating_key(score[pk], count[pk], pk) for pk in self.ids)
         self.rating_order = [key[-1] for key in self.rating_keys]  # the ids alone
+        self.trust_keys = sorted(_trust_key(self.values, pk) for pk in self.ids)
+        self.trust_order = [key[-1] for key in self.trust_keys]
         self.prices = {
             name: _Sorted(
                 [(v, pk) for pk, v in zip(ids, column.get(name, ()), strict=True) if v is not None]
@@ -268,6 +296,7 @@ class Snapshot:
         self.size = len(self.ids)
         self.cell_list = sorted(self.cells.items())
         self._rating_array: np.ndarray | None = None
+        self._trust_array: np.ndarray | None = None
         self._unpriced: dict[str, list[int]] = {}
         self._price_arrays: dict[str, np.ndarray] = {}
         self._stale: tuple[int, int] = (-1, 0)
@@ -278,6 +307,12 @@ class Snapshot:
         if self._rating_array is None:
             self._rating_array = np.array(self.rating_order, dtype=np.int64)
         return self._rating_array
+
+    def trust_array(self) -> np.ndarray:
+        """trust_order as a numpy array (made the first time a page needs it)."""
+        if self._trust_array is None:
+            self._trust_array = np.array(self.trust_order, dtype=np.int64)
+        return self._trust_array
 
     def column(self, name: str) -> np.ndarray:
         """A per-id column (PER_ID) as a numpy view: -1 where null."""
@@ -373,6 +408,14 @@ class Snapshot:
             position = bisect_left(new.rating_keys, rating)
             new.rating_keys.insert(position, rating)
             new.rating_order.insert(position, rating[-1])
+        new.trust_keys, new.trust_order = self.trust_keys[:], self.trust_order[:]
+        for pk in gone:
+            position = bisect_left(new.trust_keys, _trust_key(old, pk))
+            del new.trust_keys[position], new.trust_order[position]
+        for trust in fresh.trust_keys:
+            position = bisect_left(new.trust_keys, trust)
+            new.trust_keys.insert(position, trust)
+            new.trust_order.insert(position, trust[-1])
         new._derive()
         return new
 
@@ -772,7 +815,7 @@ def _page(snap: Snapshot, query: SearchQuery, matched: int, text: Text | None) -
         # Relevance tiers among the services matching every concept: every one in the name
         # (or the categories and client groups) and the summary (4), in the name (3), in the
         # summary (2), elsewhere (1); then those matching all but one (0). Inside a tier, the
-        # review ranking order.
+        # order people can trust (_trust_key: standing, then reviews).
         ids = []
         skip, wanted = start, stop - start
         complete = text.complete
@@ -788,7 +831,7 @@ def _page(snap: Snapshot, query: SearchQuery, matched: int, text: Text | None) -
             if skip >= count:
                 skip -= count
                 continue
-            found = _in_rating_order(snap, members, count, skip, skip + wanted)
+            found = _in_order(snap, members, count, skip, skip + wanted, trust=True)
             ids += found
             scores.update((pk, float(tier)) for pk in found)
             skip, wanted = 0, wanted - len(found)
@@ -812,8 +855,9 @@ def _page(snap: Snapshot, query: SearchQuery, matched: int, text: Text | None) -
             ids = _walk(snap.price_order(column), member, start, stop)
         else:
             ids = _select(snap.price_array(column), matched, snap.top, start, stop)
-    else:  # relevance without words, or review score
-        ids = _in_rating_order(snap, matched, matched.bit_count(), start, stop)
+    else:  # relevance without words (trust order), or review score
+        trust = query.sort != Sort.RATING
+        ids = _in_order(snap, matched, matched.bit_count(), start, stop, trust=trust)
     hits = []
     for pk in ids:
         distance = None
@@ -838,15 +882,24 @@ def _members(bits: int) -> list[int]:
     return np.flatnonzero(flags_of(bits, bits.bit_length())).tolist()
 
 
-def _in_rating_order(snap: Snapshot, bits: int, count: int, start: int, stop: int) -> list[int]:
-    """Members at positions start..stop of the review ranking order."""
+def _in_order(
+    snap: Snapshot, bits: int, count: int, start: int, stop: int, *, trust: bool
+) -> list[int]:
+    """Members at positions start..stop of the trust order (_trust_key) or, trust False, of
+    the review ranking order (_rating_key)."""
     if _sparse(snap, count, stop):
-        score, reviews = snap.values["review_score"], snap.values["review_count"]
-        members = sorted(_members(bits), key=lambda pk: _rating_key(score[pk], reviews[pk], pk))
+        values = snap.values
+        if trust:
+            members = sorted(_members(bits), key=lambda pk: _trust_key(values, pk))
+        else:
+            score, reviews = values["review_score"], values["review_count"]
+            members = sorted(_members(bits), key=lambda pk: _rating_key(score[pk], reviews[pk], pk))
         return members[start:stop]
     if _walked(snap, count, stop):
-        return _walk(snap.rating_order, membership(bits, snap.top), start, stop)
-    return _select(snap.rating_array(), bits, snap.top, start, stop)
+        order = snap.trust_order if trust else snap.rating_order
+        return _walk(order, membership(bits, snap.top), start, stop)
+    array_ = snap.trust_array() if trust else snap.rating_array()
+    return _select(array_, bits, snap.top, start, stop)
 
 
 def _walked(snap: Snapshot, count: int, stop: int) -> bool:
