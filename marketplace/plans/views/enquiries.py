@@ -51,15 +51,20 @@ def enquiry_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         client = limits.client_key(request)
-        left = enquiry_limits.enquiries_left(user_id=user.pk, client=client)
-        if len(data["services"]) > left:
+        asked = {"user_id": user.pk, "client": client, "services": len(data["services"])}
+        if not enquiry_limits.enquiries_reserve(**asked):
             # Refused before anything is sent; the form keeps what was typed.
+            left = enquiry_limits.enquiries_left(user_id=user.pk, client=client)
             form.add_error("services", _limit_message(left))
             status = 429
         else:
-            sent = _send(user, form, data)
+            sent = None
+            try:
+                sent = _send(user, form, data)
+            finally:  # refused or failed: nothing was sent, so nothing is used
+                if sent is None:
+                    enquiry_limits.enquiries_give_back(**asked)
             if sent is not None:
-                enquiry_limits.enquiries_count(user_id=user.pk, client=client, services=len(sent))
                 names = ", ".join(e.service.name for e in sent)
                 messages.success(request, f"Your enquiry has been sent to {names}.")
                 if len(sent) == 1:
