@@ -87,6 +87,11 @@ def listing_report_limit_reached(*, client: str) -> bool:
     return limits.reached(_limit_key(client), REPORTS_PER_WINDOW)
 
 
-def listing_report_count(*, client: str) -> None:
-    """Count one sent report against `client`'s allowance (the window starts at its first)."""
-    limits.count(_limit_key(client), REPORT_WINDOW_SECONDS)
+def listing_report_reserve(*, client: str) -> bool:
+    """Take one report from `client`'s allowance before sending (atomically: concurrent
+    requests cannot all pass); False when it is used up."""
+    return limits.reserve(_limit_key(client), REPORTS_PER_WINDOW, REPORT_WINDOW_SECONDS)
+
+
+def listing_report_give_back(*, client: str) -> None:
+    limits.give_back(_limit_key(client))

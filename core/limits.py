@@ -1,8 +1,9 @@
 """Abuse limits shared by every form the public can submit many times: counters in the cache.
 
 An allowance is a count under a key (`kind` and who: an account or a client) that lives for a
-window starting at its first use. Views check the allowance before they call a service and
-count after it succeeded; the services themselves are not limited (the demo loader and staff
+window starting at its first use. Views reserve the allowance (an atomic increment) before they
+call a service and give it back if the service refuses, so concurrent requests cannot all pass
+one check; the services themselves are not limited (the demo loader and staff
 use them freely). Losing the cache (a restart with the in-memory cache) only resets the
 allowances, so nothing is lost but a little protection for a day.
 """
@@ -45,25 +46,36 @@ def count(key: str, window: int, by: int = 1) -> None:
         cache.set(key, by, timeout=window)
 
 
-def reserve(key: str, limit: int, window: int) -> bool:
-    """Take one of the allowance under `key` before acting, atomically (the cache's increment),
-    so concurrent requests cannot all pass a check made before any of them counted. Returns
-    False, taking nothing, when the allowance is used up. Give it back if the act fails."""
-    cache.add(key, 0, timeout=window)
-    try:
-        now = cache.incr(key)
-    except ValueError:  # expired between add and incr: start a new window
-        cache.set(key, 1, timeout=window)
-        now = 1
-    if now > limit:
-        give_back(key)
-        return False
+def reserve(key: str, limit: int, window: int, by: int = 1) -> bool:
+    """Take `by` of the allowance under `key` before acting, atomically (the cache's increment:
+    Redis INCR in production, a lock in the in-process cache), so concurrent requests cannot
+    all pass a check made before any of them counted. Returns False, taking nothing, when the
+    allowance would be exceeded. Give it back if the act fails."""
+    return reserve_all([(key, limit)], window, by=by)
+
+
+def reserve_all(allowances: list[tuple[str, int]], window: int, by: int = 1) -> bool:
+    """Take `by` from every (key, limit) allowance, or from none: when any would pass its
+    limit, what was taken is given back and the answer is False."""
+    taken: list[str] = []
+    for key, limit in allowances:
+        cache.add(key, 0, timeout=window)
+        try:
+            now = cache.incr(key, by)
+        except ValueError:  # expired between add and incr: start a new window
+            cache.set(key, by, timeout=window)
+            now = by
+        taken.append(key)
+        if now > limit:
+            for done in taken:
+                give_back(done, by)
+            return False
     return True
 
 
-def give_back(key: str) -> None:
+def give_back(key: str, by: int = 1) -> None:
     with contextlib.suppress(ValueError):  # the window ended meanwhile: nothing to give back
-        cache.decr(key)
+        cache.decr(key, by)
 
 
 def has_verified_account(email: str) -> bool:

@@ -6,7 +6,8 @@
   one person with many accounts cannot flood a service.
 - One address may send at most RATINGS_REPORTS_PER_ADDRESS reports per hour (default 10).
 
-Views check the limit before they call a service and count after it succeeded; the services
+Views reserve one of the allowance before they call a service (atomically, so concurrent
+requests cannot all pass) and give it back if the service refuses; the services
 themselves are not limited (the demo loader and moderators use them freely). Losing the cache
 (a restart with the in-memory cache) only resets the allowances.
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from core.limits import count, reached
+from core.limits import give_back, reached, reserve, reserve_all
 
 HOUR = 60 * 60
 
@@ -47,15 +48,30 @@ def submission_limit_reached(*, user_id: int, client: str) -> bool:
     )
 
 
-def submission_count(*, user_id: int, client: str) -> None:
-    window = submission_window()
-    count(_key("account", str(user_id)), window)
-    count(_key("address", client), window)
+def submission_reserve(*, user_id: int, client: str) -> bool:
+    """Take one submission from the account's and the address's allowances before acting, or
+    nothing (False) when either is used up: concurrent requests cannot all pass."""
+    return reserve_all(
+        [
+            (_key("account", str(user_id)), submissions_per_account()),
+            (_key("address", client), submissions_per_address()),
+        ],
+        submission_window(),
+    )
+
+
+def submission_give_back(*, user_id: int, client: str) -> None:
+    give_back(_key("account", str(user_id)))
+    give_back(_key("address", client))
 
 
 def report_limit_reached(*, client: str) -> bool:
     return reached(_key("report", client), reports_per_address())
 
 
-def report_count(*, client: str) -> None:
-    count(_key("report", client), HOUR)
+def report_reserve(*, client: str) -> bool:
+    return reserve(_key("report", client), reports_per_address(), HOUR)
+
+
+def report_give_back(*, client: str) -> None:
+    give_back(_key("report", client))

@@ -96,14 +96,18 @@ def review_create(request, slug: str):
         if limits.submission_limit_reached(user_id=request.user.pk, client=client):
             return _limited(request, service)
         if _valid(form):
+            if not limits.submission_reserve(user_id=request.user.pk, client=client):
+                return _limited(request, service)
             try:
                 review = services.review_create(
                     author=request.user, service=service, **form.service_kwargs()
                 )
-            except ValidationError as error:
+            except BaseException as error:
+                limits.submission_give_back(user_id=request.user.pk, client=client)
+                if not isinstance(error, ValidationError):
+                    raise
                 add_service_errors(form, error)
             else:
-                limits.submission_count(user_id=request.user.pk, client=client)
                 messages.success(
                     request,
                     "Thank you. Your review has been sent. A moderator checks it before it "
@@ -158,12 +162,16 @@ def review_edit(request, pk: int):
         if limits.submission_limit_reached(user_id=request.user.pk, client=client):
             return _limited(request, review.service)
         if _valid(form):
+            if not limits.submission_reserve(user_id=request.user.pk, client=client):
+                return _limited(request, review.service)
             try:
                 services.review_update(author=request.user, review=review, **form.service_kwargs())
-            except ValidationError as error:
+            except BaseException as error:
+                limits.submission_give_back(user_id=request.user.pk, client=client)
+                if not isinstance(error, ValidationError):
+                    raise
                 add_service_errors(form, error)
             else:
-                limits.submission_count(user_id=request.user.pk, client=client)
                 messages.success(
                     request,
                     "Your review has been changed. A moderator checks it again before it is "
@@ -205,6 +213,13 @@ def review_report(request, pk: int):
         )
     form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        if not limits.report_reserve(client=client):
+            return render(
+                request,
+                "ratings/report_limited.html",
+                {"review": review, "limit": limits.reports_per_address()},
+                status=429,
+            )
         try:
             services.review_report(
                 review=review,
@@ -212,10 +227,12 @@ def review_report(request, pk: int):
                 message=form.cleaned_data["message"],
                 reporter=request.user,
             )
-        except ValidationError as error:
+        except BaseException as error:
+            limits.report_give_back(client=client)
+            if not isinstance(error, ValidationError):
+                raise
             add_service_errors(form, error)
         else:
-            limits.report_count(client=client)
             messages.success(
                 request, "Thank you. A moderator will look at the review you reported."
             )
@@ -242,6 +259,8 @@ def review_reply(request, pk: int):
         if limits.submission_limit_reached(user_id=request.user.pk, client=client):
             return _limited(request, review.service)
         if form.is_valid():
+            if not limits.submission_reserve(user_id=request.user.pk, client=client):
+                return _limited(request, review.service)
             try:
                 if reply is None:
                     services.reply_create(
@@ -251,10 +270,12 @@ def review_reply(request, pk: int):
                     services.reply_update(
                         user=request.user, reply=reply, text=form.cleaned_data["text"]
                     )
-            except ValidationError as error:
+            except BaseException as error:
+                limits.submission_give_back(user_id=request.user.pk, client=client)
+                if not isinstance(error, ValidationError):
+                    raise
                 add_service_errors(form, error)
             else:
-                limits.submission_count(user_id=request.user.pk, client=client)
                 messages.success(
                     request,
                     "Your reply has been sent. A moderator checks it before it is shown under "

@@ -12,6 +12,14 @@ class SearchConfig(AppConfig):
 
         events.on_services_changed(enqueue_index_services)
 
+        from core import personal_data
+        from search.services import low_result_searches_prune
+
+        personal_data.register_retention(
+            "low-result searches past SEARCH_DEMAND_RETENTION_DAYS",
+            prune=low_result_searches_prune,
+        )
+
 
 def enqueue_index_services(service_ids: list[int]) -> None:
     """Receiver of catalogue.events.services_changed (called after commit): re-index later."""

@@ -9,12 +9,16 @@ the postcode itself nor the grid reference it stands for, which would locate a h
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
-from search.models import LowResultSearch
+from core import limits
+from search.models import LowResultSearch, SearchWord
 from search.query import SearchQuery
 
 
@@ -70,18 +74,69 @@ def search_is_a_demand_signal(query: SearchQuery) -> bool:
     )
 
 
-def search_record_demand(*, query: SearchQuery, total: int) -> LowResultSearch | None:
+# What a typed search can carry about a person, taken out before it is kept: e-mail addresses,
+# postcodes (full, or the outward part alone), numbers of three digits or more (phones, house
+# numbers) and capitalised words the index does not know (names: "Mrs Jones", "John Smith").
+_EMAIL = re.compile(r"\S+@\S+")
+_POSTCODE = re.compile(r"\b[a-z]{1,2}\d[a-z\d]?(?:\s*\d[a-z]{2})?\b", re.IGNORECASE)
+_NUMBER = re.compile(r"\+?\d[\d\s-]{2,}\d|\d{3,}")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def demand_text(text: str) -> str:
+    """The typed words worth counting as demand, without what could identify a person."""
+    text = _EMAIL.sub(" ", text or "")
+    text = _POSTCODE.sub(" ", text)
+    text = _NUMBER.sub(" ", text)
+    words = text.split()
+    capitalised = {w.lower() for w in words if w[:1].isupper()}
+    known = set(
+        SearchWord.objects.filter(
+            word__in=[c.strip(".,;:!?'’\"") for c in capitalised]
+        ).values_list("word", flat=True)
+    )
+    kept = []
+    for word in words:
+        bare = word.strip(".,;:!?'’\"()")
+        if not bare or not _WORD.fullmatch(bare):
+            continue
+        if bare[:1].isupper() and bare.lower() not in known:
+            continue
+        kept.append(bare)
+    return " ".join(kept)[:200]
+
+
+def demand_allowed(client: str) -> bool:
+    """At most SEARCH_DEMAND_PER_HOUR records an hour from one client, so one visitor cannot
+    flood the market statement's demand figures."""
+    return limits.reserve(f"search:demand:{client}", int(settings.SEARCH_DEMAND_PER_HOUR), 3600)
+
+
+def low_result_searches_prune(*, now=None) -> int:
+    """Records older than SEARCH_DEMAND_RETENTION_DAYS go (the statement counts recent years)."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.SEARCH_DEMAND_RETENTION_DAYS)
+    deleted, _ = LowResultSearch.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+def search_record_demand(
+    *, query: SearchQuery, total: int, client: str | None = None
+) -> LowResultSearch | None:
     """Record a search that found fewer than the threshold of results; returns the record, or
     None when the search found enough (or asked for nothing, see search_is_a_demand_signal).
 
     The place recorded is a locality slug: the locality filter, else the locality of the
     postcode typed (`query.origin_locality`, looked up by the search page); the postcode itself
-    never reaches this function and the origin's grid reference is not stored.
+    never reaches this function and the origin's grid reference is not stored. The typed text
+    is kept without e-mail addresses, postcodes, numbers or unknown capitalised words
+    (`demand_text`); with `client`, at most SEARCH_DEMAND_PER_HOUR records an hour from it.
     """
     if total >= few_results_threshold() or not search_is_a_demand_signal(query):
         return None
+    if client is not None and not demand_allowed(client):
+        return None
     record = LowResultSearch(
-        text=query.text,  # SearchQuery already cut it to MAX_TEXT_LENGTH (200)
+        text=demand_text(query.text),
         category=query.categories[0] if query.categories else "",
         locality=query.locality or query.origin_locality or "",
         filters=_filters_without_personal_data(query),

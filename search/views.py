@@ -29,6 +29,7 @@ from catalogue.models import Category, PriceOption, Service
 from catalogue.remembered_postcode import remember_postcode
 from catalogue.templatetags.catalogue_tags import price_text
 from core.caching import PAGES, cached
+from core.limits import client_key
 from search import understanding, vocabulary
 from search.backends import get_backend
 from search.filters import RATING_CHOICES, Criteria, ServiceSearchFilter
@@ -353,7 +354,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     query = criteria.query
     filterset.label_with_counts(results, has_origin=query.origin is not None)
     if request.method == "GET":
-        search_record_demand(query=query, total=results.total)
+        search_record_demand(query=query, total=results.total, client=client_key(request))
     if criteria.postcode is not None:
         # Service pages and compare show the distance from it too.
         remember_postcode(request, criteria.postcode.postcode)

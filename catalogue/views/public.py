@@ -305,21 +305,25 @@ def organisation_detail(request, slug: str):
 REPORT_SENT_SESSION_KEY = "catalogue:listing-report-sent"
 
 
+def _report_limited(request, service):
+    return render(
+        request,
+        "catalogue/public/report_limited.html",
+        {
+            "service": service,
+            "limit": reports.REPORTS_PER_WINDOW,
+            "window_minutes": reports.REPORT_WINDOW_SECONDS // 60,
+        },
+        status=429,
+    )
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def service_report(request, slug: str):
     service, _ = _service_for_viewer(request, slug)
     client = client_key(request)
     if reports.listing_report_limit_reached(client=client):
-        return render(
-            request,
-            "catalogue/public/report_limited.html",
-            {
-                "service": service,
-                "limit": reports.REPORTS_PER_WINDOW,
-                "window_minutes": reports.REPORT_WINDOW_SECONDS // 60,
-            },
-            status=429,
-        )
+        return _report_limited(request, service)
 
     if request.method == "POST":
         form = ListingReportForm(request.POST)
@@ -330,6 +334,8 @@ def service_report(request, slug: str):
             request.session[CARRIED_SESSION_KEY] = request.POST.get("message", "").strip()
             return redirect("catalogue:service_concern", slug=service.slug)
         if form.is_valid():
+            if not reports.listing_report_reserve(client=client):
+                return _report_limited(request, service)
             try:
                 reports.listing_report_create(
                     service=service,
@@ -338,10 +344,12 @@ def service_report(request, slug: str):
                     email=form.cleaned_data["email"],
                     reporter=request.user,
                 )
-            except ValidationError as error:
+            except BaseException as error:
+                reports.listing_report_give_back(client=client)
+                if not isinstance(error, ValidationError):
+                    raise
                 form.add_error(None, error)
             else:
-                reports.listing_report_count(client=client)
                 request.session[REPORT_SENT_SESSION_KEY] = {
                     "service": service.pk,
                     "reply": bool(form.cleaned_data["email"]),

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import add_service_errors
+from core.ids import as_id
 
 from .. import services
 from ..blocks import DATA_BLOCK_TYPES, FiguresSource
@@ -100,7 +101,7 @@ def block_csv(request, page_id: int, block_id: str):
     version_number = request.GET.get("version")
     live = request.GET.get("figures") == "live"
     if version_number and not live:
-        if not version_number.isdigit():
+        if as_id(version_number) is None:
             raise Http404("No such version.")
         version = get_object_or_404(StatementVersion, page=page, number=int(version_number))
         body = version.revision.as_object().body if version.revision else page.body

@@ -38,6 +38,16 @@ def enquiries_left(*, user_id: int, client: str) -> int:
     return max(0, min(per_account() - limits.used(account), per_address() - limits.used(address)))
 
 
-def enquiries_count(*, user_id: int, client: str, services: int) -> None:
+def enquiries_reserve(*, user_id: int, client: str, services: int) -> bool:
+    """Take `services` from the account's and the address's allowances before sending, or
+    nothing (False) when either would pass its limit: concurrent requests cannot all pass."""
+    account, address = _keys(user_id, client)
+    return limits.reserve_all(
+        [(account, per_account()), (address, per_address())], window(), by=services
+    )
+
+
+def enquiries_give_back(*, user_id: int, client: str, services: int) -> None:
+    """The enquiry was not sent after all: what was reserved goes back."""
     for key in _keys(user_id, client):
-        limits.count(key, window(), by=services)
+        limits.give_back(key, services)

@@ -31,6 +31,7 @@ from django.utils import timezone
 from catalogue.models import PriceOption, Service
 from core import limits
 from core.email import send_email
+from core.ids import as_ids
 from core.money import to_penny
 
 from . import costing, notifications
@@ -108,7 +109,7 @@ def listing_usage_record(*, service_id: int, kind: str, count: int = 1, on=None)
 
 def _session_ids(session: Session) -> list[int]:
     value = session.get(SESSION_KEY) or []
-    return [int(pk) for pk in value if str(pk).isdigit()]
+    return as_ids(value)
 
 
 def shortlist_service_ids(*, user, session: Session) -> list[int]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -475,17 +476,37 @@ def _decimal(value: str, *, name: str, places: int) -> Decimal:
     return number
 
 
+UNREADABLE_ROW = (
+    "This row could not be read: a field is too long or a quotation mark is not closed. "
+    "Nothing after it was read."
+)
+
+
+def _rows(reader):
+    """The reader's rows, then None (and no more) if the csv module gives up on one."""
+    try:
+        yield from reader
+    except csv.Error:
+        yield None
+
+
 def parse_cases(text: str) -> list[calculator.Case]:
     """Historic cases from CSV text with a header row `client_group,points,weekly_cost`.
 
     Every row is checked; CaseImportError lists each bad row (numbered as in a spreadsheet,
     the header being row 1)."""
     reader = csv.reader(io.StringIO(text))
-    header = [h.strip().lower().replace(" ", "_") for h in next(reader, [])]
+    try:
+        header = [h.strip().lower().replace(" ", "_") for h in next(reader, [])]
+    except csv.Error:
+        header = []
     if tuple(header[:3]) != CSV_COLUMNS:
         raise CaseImportError([(1, "The first row must be: client_group,points,weekly_cost")])
     cases, errors = [], []
-    for number, row in enumerate(reader, start=2):
+    for number, row in enumerate(_rows(reader), start=2):
+        if row is None:  # the csv module could not read it (a field over its size limit)
+            errors.append((number, UNREADABLE_ROW))
+            break
         if not any(cell.strip() for cell in row):
             continue
         if len(row) < 3:
@@ -497,6 +518,8 @@ def parse_cases(text: str) -> list[calculator.Case]:
             problems.append("The client group is missing.")
         elif len(group) > 100:
             problems.append("The client group is longer than 100 characters.")
+        elif any(unicodedata.category(ch).startswith("C") for ch in group):
+            problems.append("The client group contains control characters.")
         try:
             points = _decimal(row[1], name="Points", places=2)
         except ValueError as error:

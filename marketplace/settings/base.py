@@ -291,6 +291,10 @@ CATALOGUE_SEARCH_BACKEND = "elasticsearch" if ELASTICSEARCH_URL else "database"
 # A search that finds fewer services than this is recorded (no personal data) as unmet demand
 # for the market statement (search.services.few_results_threshold).
 SEARCH_FEW_RESULTS = env_int("SEARCH_FEW_RESULTS", 3)
+# At most this many low-result searches are recorded an hour from one visitor; records older
+# than SEARCH_DEMAND_RETENTION_DAYS are deleted by prune_personal_data.
+SEARCH_DEMAND_PER_HOUR = env_int("SEARCH_DEMAND_PER_HOUR", 30)
+SEARCH_DEMAND_RETENTION_DAYS = env_int("SEARCH_DEMAND_RETENTION_DAYS", 1095)
 
 LOGGING = {
     "version": 1,

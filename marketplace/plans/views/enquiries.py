@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from catalogue.models import Organisation, Service
 from core import limits
 from core.forms import add_service_errors
+from core.ids import as_ids
 
 from .. import limits as enquiry_limits
 from .. import selectors, services
@@ -26,7 +27,7 @@ PER_PAGE = 20
 
 
 def _chosen_ids(values) -> list[int]:
-    return list(dict.fromkeys(int(v) for v in values if str(v).isdigit()))
+    return as_ids(values)
 
 
 @login_required
@@ -36,9 +37,15 @@ def enquiry_new(request):
     offered = _chosen_ids(request.GET.getlist("service")) or list(current_shortlist_ids(request))
     if request.method == "POST":
         offered = list(dict.fromkeys([*offered, *_chosen_ids(request.POST.getlist("services"))]))
-    # Offer what was asked for, even a listing hidden since, so the person sees why it fails.
+    # Offer what was asked for among what the public can find; a listing on the person's own
+    # shortlist hidden since is offered too, so they see why it fails. Never the name of a
+    # listing that is pending, rejected or suspended to someone who only typed its id.
+    findable = Service.objects.visible().values("pk")
     queryset = (
-        Service.objects.filter(pk__in=offered).select_related("organisation").order_by("name")
+        Service.objects.filter(pk__in=offered)
+        .filter(Q(pk__in=findable) | Q(pk__in=current_shortlist_ids(request)))
+        .select_related("organisation")
+        .order_by("name")
     )
     user = request.user
     initial = {
@@ -51,15 +58,20 @@ def enquiry_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         client = limits.client_key(request)
-        left = enquiry_limits.enquiries_left(user_id=user.pk, client=client)
-        if len(data["services"]) > left:
+        asked = {"user_id": user.pk, "client": client, "services": len(data["services"])}
+        if not enquiry_limits.enquiries_reserve(**asked):
             # Refused before anything is sent; the form keeps what was typed.
+            left = enquiry_limits.enquiries_left(user_id=user.pk, client=client)
             form.add_error("services", _limit_message(left))
             status = 429
         else:
-            sent = _send(user, form, data)
+            sent = None
+            try:
+                sent = _send(user, form, data)
+            finally:  # refused or failed: nothing was sent, so nothing is used
+                if sent is None:
+                    enquiry_limits.enquiries_give_back(**asked)
             if sent is not None:
-                enquiry_limits.enquiries_count(user_id=user.pk, client=client, services=len(sent))
                 names = ", ".join(e.service.name for e in sent)
                 messages.success(request, f"Your enquiry has been sent to {names}.")
                 if len(sent) == 1:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from catalogue.models import Service
 from core.forms import add_service_errors
+from core.ids import as_id
 
 from .. import selectors, services
 from ..context_processors import current_shortlist_ids
@@ -410,7 +411,7 @@ def plan_add_service(request, uuid):
     if plan.is_draft:
         remember_plan_in_progress(request, plan)
     service_id = request.GET.get("service", "")
-    if not service_id.isdigit():
+    if as_id(service_id) is None:
         return render(
             request,
             TEMPLATES + "plan_choose_service.html",

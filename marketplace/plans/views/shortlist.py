@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from catalogue.models import Service
 from catalogue.remembered_postcode import forget_postcode, postcode_data, remember_postcode
+from core.ids import as_id
 
 from .. import selectors, services
 from ..context_processors import current_shortlist_ids, forget_shortlist_ids
@@ -19,8 +20,7 @@ from .common import safe_next
 
 
 def _service_id(request) -> int | None:
-    value = request.POST.get("service", "")
-    return int(value) if value.isdigit() else None
+    return as_id(request.POST.get("service", ""))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

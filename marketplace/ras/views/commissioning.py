@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from core.ids import as_id
+
 from .. import calculator, charts, selectors, services
 from ..forms import AdoptRateForm, CaseUploadForm, ProposedRateForm
 from ..models import CaseImport, SchemeVersion
@@ -113,7 +115,7 @@ def version_review(request, pk: int):
 
 def _chosen_scheme(request) -> SchemeVersion | None:
     version = request.GET.get("version", "")
-    if version.isdigit():
+    if as_id(version) is not None:
         return SchemeVersion.objects.filter(version=int(version)).first()
     return selectors.active_scheme() or SchemeVersion.objects.drafts().first()
 
@@ -160,7 +162,7 @@ def _calibration_context(request, *, upload_form=None, adopt_form=None) -> dict:
     imports = list(CaseImport.objects.all())
     case_import = None
     chosen = request.GET.get("cases", "")
-    if chosen.isdigit():
+    if as_id(chosen) is not None:
         case_import = next((i for i in imports if i.pk == int(chosen)), None)
     context: dict = {
         "scheme": scheme,

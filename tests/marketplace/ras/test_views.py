@@ -612,3 +612,30 @@ def test_a_question_hint_is_shown_as_text_never_as_markup(client, scheme):
     html = page.content.decode()
     assert '<script>alert("hint")' not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(&quot;hint&quot;)&lt;/script&gt;" in html
+
+
+# --- issue 18: hostile calibration files ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        # A field over the csv module's 128 KB limit was a server error.
+        (
+            'client_group,points,weekly_cost\nOlder people,10,150.00\n"'
+            + "x" * 140_000
+            + '",1,2\n',
+            "This row could not be read",
+        ),
+        ("client_group,points,weekly_cost\nOlder\x07 people,10,150.00\n", "control characters"),
+        ("client_group,points,weekly_cost\nOlder\x1b[31m people,10,150.00\n", "control characters"),
+    ],
+)
+def test_a_hostile_calibration_file_is_refused_not_a_server_error(
+    client, scheme, commissioner, text, message
+):
+    client.force_login(commissioner)
+    response = upload(client, text)
+    assert response.status_code == 400
+    assert message in text_of(response)
+    assert not CaseImport.objects.exists()
