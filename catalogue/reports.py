@@ -3,8 +3,9 @@
 Rules:
 - No account is needed. A signed-in reporter is recorded; an e-mail address is optional and is
   only for a reply (it is shown to the moderators, never to the provider).
-- A report needs a reason from ListingReport.Reason and a message of at most MESSAGE_MAX_LENGTH
-  characters.
+- A report needs a reason from ListingReport.Reason (not CONCERN: a worry about someone's care or
+  safety is a safeguarding concern, safeguarding.services, which moderators never see) and a
+  message of at most MESSAGE_MAX_LENGTH characters.
 - The council's moderators (the Moderators group) are e-mailed once the report is saved.
 - One client (an IP address) may send at most REPORTS_PER_WINDOW reports per
   REPORT_WINDOW_SECONDS, so nobody can flood the moderators' queue. The count lives in the
@@ -49,6 +50,12 @@ def listing_report_create(
     errors: dict[str, str] = {}
     if reason not in ListingReport.Reason.values:
         errors["reason"] = "Select what is wrong with the listing."
+    elif reason == ListingReport.Reason.CONCERN:
+        # Never in the moderators' queue: the view sends it to the safeguarding team's form.
+        errors["reason"] = (
+            "A worry about someone's care or safety goes to the council's safeguarding team: "
+            "report a concern about an adult instead."
+        )
     if not message:
         errors["message"] = "Tell us what is wrong with the listing."
     elif len(message) > MESSAGE_MAX_LENGTH:

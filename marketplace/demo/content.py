@@ -20,6 +20,9 @@ A file looks like this (see content/advice/ for real ones):
     ::: download A title | downloads/file.csv
     :::
 
+    ::: council-contacts          (the council's numbers, from its contact details settings)
+    :::
+
 parse_page() turns it into StreamField data for AdvicePage.body; nothing here touches the database,
 so downloads come back as paths for the loader to store.
 """
@@ -117,6 +120,8 @@ def _fenced_block(kind: str, arg: str, inner: str, source: Path, root: Path):
         if not relative or not path.is_file() or root.resolve() not in path.parents:
             raise ContentError(f"{source}: the download {relative!r} is not a file in {root}")
         return "download", {"title": title, "path": path, "description": inner.strip()}
+    if kind == "council-contacts":
+        return "council_contacts", None
     raise ContentError(f"{source}: unknown block ::: {kind}")
 
 

@@ -48,9 +48,22 @@ class DownloadBlock(blocks.StructBlock):
         description = "A file to download, with its type and size."
 
 
+class CouncilContactsBlock(blocks.StaticBlock):
+    """The council's adult social care and out-of-hours numbers as set in Settings > Council
+    contact details (safeguarding.CouncilContacts), so advice never goes out of date."""
+
+    class Meta:
+        icon = "mobile-alt"
+        template = "blocks/council_contacts.html"
+        admin_text = "The council's phone numbers, from Settings > Council contact details."
+        description = "The council's adult social care and out-of-hours phone numbers."
+        preview_value = None
+
+
 class AdviceStreamBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = ParagraphBlock()
     callout = CalloutBlock()
     related_services = RelatedServicesBlock()
     download = DownloadBlock()
+    council_contacts = CouncilContactsBlock()

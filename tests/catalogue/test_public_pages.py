@@ -1015,13 +1015,22 @@ def test_listing_report_create_ignores_an_anonymous_reporter(service, moderator)
 
     report = reports.listing_report_create(
         service=service,
-        reason="concern",
+        reason="other",
         message="Staff were rude.",
         email="",
         reporter=AnonymousUser(),
     )
 
     assert report.reporter is None and report.pk
+
+
+def test_a_safety_worry_is_never_a_listing_report(service, moderator):
+    with pytest.raises(ValidationError) as error:
+        reports.listing_report_create(
+            service=service, reason="concern", message="She was hurt.", email="", reporter=None
+        )
+    assert "safeguarding team" in error.value.message_dict["reason"][0]
+    assert not ListingReport.objects.exists() and mail.outbox == []
 
 
 def test_moderator_addresses_are_the_active_moderators(moderator):

@@ -146,3 +146,19 @@ def test_the_contact_page_gives_the_councils_numbers_as_set(client, home_page):
     assert f'href="{URL}"' in main
     footer = page[page.index("<footer") :]
     assert 'href="/contact-the-council/"' in footer and "0118 496 0123" in footer
+
+
+def test_the_abuse_and_neglect_advice_gives_the_numbers_as_set_and_links_the_form(client, demo):
+    from wagtail.models import Site
+
+    from safeguarding.models import CouncilContacts
+
+    contacts = CouncilContacts.for_site(Site.objects.get(is_default_site=True))
+    contacts.out_of_hours_phone = "0118 496 0777"
+    contacts.save()
+    page = client.get("/people-who-need-care/abuse-and-neglect/").content.decode()
+    main = page[page.index("<main") : page.index("</main>")]
+    assert f'href="{URL}"' in main
+    assert "0118 496 0777" in main and "0118 496 0000" in main
+    index = client.get("/people-who-need-care/").content.decode()
+    assert 'href="/people-who-need-care/abuse-and-neglect/"' in index
