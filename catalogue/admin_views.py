@@ -30,6 +30,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import BooleanRadioSelect
 from wagtail.admin.widgets.button import HeaderButton, ListingButton
 
+from core.inspect import PlainInspectView
+
 from . import moderation, rules, services
 from .models import (
     Category,
@@ -225,7 +227,7 @@ class PostcodeIndexView(CatalogueIndexView):
 # --- inspect pages ----------------------------------------------------------------------------
 
 
-class CatalogueInspectView(generic.InspectView):
+class CatalogueInspectView(PlainInspectView):
     """The read-only page of one item, with a button for each decision that fits its state."""
 
     url_namespace: str | None = None

@@ -24,6 +24,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from core.inspect import PlainInspectView
 from core.roles import Role
 
 from . import admin_views
@@ -92,6 +93,7 @@ class CatalogueViewSet(ModelViewSet):
     """A catalogue model in the admin: a listing and an inspect page; no copy, no delete."""
 
     inspect_view_enabled = True
+    inspect_view_class = PlainInspectView
     copy_view_enabled = False
     list_per_page = 50
     read_only = False

@@ -28,6 +28,21 @@ def short(text: str, limit: int = MAX_LABEL) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def wrap(text: str, limit: int = MAX_LABEL, lines: int = 2) -> list[str]:
+    """A label on up to `lines` lines of `limit` characters, broken between words (issue 20:
+    "Telecare and assistive techno..."); only what is left after the last line is cut, and
+    the table under the chart always has the full text."""
+    rows: list[str] = []
+    for word in text.split():
+        if rows and len(rows[-1]) + 1 + len(word) <= limit:
+            rows[-1] += " " + word
+        else:
+            rows.append(word)
+    if len(rows) > lines:
+        rows = rows[: lines - 1] + [short(" ".join(rows[lines - 1 :]), limit)]
+    return [short(row, limit) for row in rows] or [""]
+
+
 @dataclass
 class Bar:
     label: str
@@ -37,10 +52,16 @@ class Bar:
     value_text: str
     series: int = 0
     height: int = BAR_HEIGHT
+    label_lines: list[str] = field(default_factory=list)
 
     @property
     def label_y(self) -> float:
         return self.y + 13
+
+    @property
+    def label_rows(self) -> list[tuple[float, str]]:
+        """(y, text) of each line of the label, 14px apart."""
+        return [(self.label_y + 14 * number, line) for number, line in enumerate(self.label_lines)]
 
     @property
     def value_x(self) -> float:
@@ -141,14 +162,19 @@ def _bar_chart(figures: Figures, spec: dict) -> Chart:
     values = [as_number(row.get(key)) or Decimal(0) for row in figures.rows for key in series]
     top = max(values, default=Decimal(0))
     bars: list[Bar] = []
-    height = BAR_HEIGHT if len(series) == 1 else max(8, BAR_HEIGHT // len(series) + 2)
-    row_height = max(ROW_HEIGHT, height * len(series) + 10)
+    # Each series' bar tall enough for its figure beside it (issue 20: two-series values
+    # collided), and each row tall enough for a label on two lines.
+    height = BAR_HEIGHT if len(series) == 1 else 15
+    labels = [wrap(str(row.get(label_key, ""))) for row in figures.rows]
+    lines = max((len(label) for label in labels), default=1)
+    row_height = max(ROW_HEIGHT, height * len(series) + 10, 14 * lines + 12)
     for index, row in enumerate(figures.rows):
         for number, key in enumerate(series):
             value = as_number(row.get(key)) or Decimal(0)
             bars.append(
                 Bar(
-                    label=short(str(row.get(label_key, ""))) if number == 0 else "",
+                    label=" ".join(labels[index]) if number == 0 else "",
+                    label_lines=labels[index] if number == 0 else [],
                     y=TOP + index * row_height + number * height,
                     x=LABEL_WIDTH,
                     width=round(_scale(value, top), 1),
@@ -209,10 +235,13 @@ def _line_chart(figures: Figures, spec: dict) -> Chart:
     step = (right - left) / max(len(plotted) - 1, 1)
     dots: list[tuple[float, float, str]] = []
     x_labels: list[tuple[float, str]] = []
-    every = max(1, len(plotted) // 6)
+    every = max(1, -(-len(plotted) // 6))
+    last = len(plotted) - 1
     for index, (row, value) in enumerate(plotted):
         x = round(left + index * step, 1)
-        if index % every == 0 or index == len(plotted) - 1:
+        # Counted back from the latest, so the last label never crowds the one before it
+        # (issue 20: "Nov 2026Dec 2026").
+        if (last - index) % every == 0:
             x_labels.append((x, str(row.get(label_key, ""))))
         if value is None:
             continue

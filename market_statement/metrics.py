@@ -298,6 +298,16 @@ def _options_text(options: Options, reference: Reference, **extra: str) -> dict[
     return text
 
 
+def _count(number: int, one: str, many: str) -> str:
+    """1 -> '1 support plan', 2 -> '2 support plans'."""
+    return f"{number} {one if number == 1 else many}"
+
+
+def _group_name(label: str) -> str:
+    """A row label inside a sentence: the searches with no category read as such."""
+    return "searches with no category chosen" if label == "No category chosen" else label
+
+
 def _where(category: CategoryInfo | None, locality: dict | None) -> str:
     parts = []
     if category:
@@ -701,6 +711,10 @@ def price_trend(options: Options, reference: Reference) -> Figures:
             }
         )
     priced = [row for row in rows if row["median"] is not None]
+    # Months before the first price say nothing (issue 20: an 11-row table of "0, none, none,
+    # none" under a one-point trend).
+    if priced:
+        rows = rows[rows.index(priced[0]) :]
     unit = UNIT_LABELS.get(category.unit, category.unit)
     if len(priced) >= 2:
         first, last = Decimal(str(priced[0]["median"])), Decimal(str(priced[-1]["median"]))
@@ -1021,9 +1035,13 @@ def low_result_searches(options: Options, reference: Reference) -> Figures:
         rows=rows,
         chart={"kind": "bar", "series": ["searches", "none"]},
         summary=(
-            f"In the last {period}, {count} searches{_where(category, locality)} found few or "
-            f"no services; {nothing} found none."
-            + (f" The most: {rows[0]['label']} ({rows[0]['searches']})." if rows else "")
+            f"In the last {period}, {_count(count, 'search', 'searches')}"
+            f"{_where(category, locality)} found few or no services; {nothing} found none."
+            + (
+                f" The largest group: {_group_name(rows[0]['label'])}, with {rows[0]['searches']}."
+                if rows
+                else ""
+            )
         ),
         options=_options_text(options, reference, Period=f"the last {period}"),
         notes=[
@@ -1087,8 +1105,9 @@ def marketplace_activity(options: Options, reference: Reference) -> Figures:
         rows=rows,
         chart={"kind": "bar", "series": ["enquiries", "shortlisted", "plans"]},
         summary=(
-            f"In the last {period}, {total_enquiries} enquiries were sent and "
-            f"{total_plans} support plans used services{_where(category, locality)}."
+            f"In the last {period}, {_count(total_enquiries, 'enquiry was', 'enquiries were')} "
+            f"sent and {_count(total_plans, 'support plan', 'support plans')} used services"
+            f"{_where(category, locality)}."
         ),
         options=_options_text(options, reference, Period=f"the last {period}"),
         notes=["Shortlists count signed-in people's shortlists; a plan counts once per row."],

@@ -31,7 +31,7 @@ def dashboard_menu_item():
 @hooks.register("register_admin_menu_item")
 def consultation_menu_item():
     return _RoleMenuItem(
-        "Statement comments",
+        "Consultation",  # "Statement comments" was cut off in the menu (issue 20)
         reverse("market_statement:consultation"),
         icon_name="comment",
         order=910,

@@ -7,13 +7,22 @@ The maths is in ras/calculator.py; these functions fetch the inputs and hand the
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
 
-from catalogue.models import Category, Locality, PriceKind, PriceOption, PriceRecord, Service
+from catalogue.models import (
+    Category,
+    ClientGroup,
+    Locality,
+    PriceKind,
+    PriceOption,
+    PriceRecord,
+    Service,
+)
 
 from . import calculator
 from .calculator import CalculatorError, RateSummary, Tolerance, ToleranceVerdict
@@ -425,13 +434,39 @@ def locality_rates(reference: ReferenceService, *, scheme: SchemeVersion) -> lis
 # --- calibration ------------------------------------------------------------------------------
 
 
+CODE = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)+")
+
+
+def client_group_names() -> dict[str, str]:
+    """Each client group's name by its code and by its name in lower case."""
+    names: dict[str, str] = {}
+    for slug, name in ClientGroup.objects.values_list("slug", "name"):
+        names[slug] = name
+        names[name.lower()] = name
+    return names
+
+
+def group_name(value: str, names: dict[str, str]) -> str:
+    """What an uploaded client group is called on the page (issue 20: uploads showed raw codes
+    such as "learning-disability"): the catalogue's name for a code or name it knows, else the
+    code in words ("mental-health" -> "Mental health"), else the text as uploaded."""
+    text = value.strip()
+    if text.lower() in names:
+        return names[text.lower()]
+    if CODE.fullmatch(text):
+        return re.sub(r"[-_]", " ", text).capitalize()
+    return text
+
+
 def calibration_cases(*, case_import=None) -> list[calculator.Case]:
-    """Historic cases as the calculator sees them: all of them, or one upload's."""
+    """Historic cases as the calculator sees them: all of them, or one upload's; client groups
+    by their names, so a code and its name are one group."""
     cases = HistoricCase.objects.all()
     if case_import is not None:
         cases = cases.filter(case_import=case_import)
+    names = client_group_names()
     return [
-        calculator.Case(client_group=group, points=points, weekly_cost=cost)
+        calculator.Case(client_group=group_name(group, names), points=points, weekly_cost=cost)
         for group, points, cost in cases.values_list("client_group", "points", "weekly_cost")
     ]
 

@@ -19,6 +19,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from core.inspect import PlainInspectView
 from core.roles import Role
 
 from .models import Question, SchemeVersion
@@ -95,6 +96,7 @@ class SchemeVersionViewSet(ModelViewSet):
     add_to_admin_menu = False
     copy_view_enabled = False
     inspect_view_enabled = True
+    inspect_view_class = PlainInspectView
     list_display = ["name", "version", "status", "rate_mode", "created_at"]
     list_filter = ["status"]
     panels = [
@@ -192,7 +194,8 @@ class CommissionerMenuItem(MenuItem):
 
 
 class RasViewSetGroup(ModelViewSetGroup):
-    menu_label = "Resource allocation"
+    # Short enough for the admin menu (issue 20: "Resource alloc..." was cut off).
+    menu_label = "Budgets (RAS)"
     menu_icon = "calculator"
     menu_order = 230
     items = (SchemeVersionViewSet, QuestionViewSet)

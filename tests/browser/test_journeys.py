@@ -65,3 +65,25 @@ def test_a_service_is_added_to_the_plan_from_its_own_page_and_back_to_the_plan(p
 
     assert page.url == plan_url
     assert page.locator(f"#plan-lines a[href='/services/{DEMO_SERVICE}/']").first.is_visible()
+
+
+def test_a_very_long_word_does_not_widen_the_search_page(browser, site_url):
+    # Issue 20: a 2,000-character word overflowed the search page.
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}/search/?q={'a' * 2000}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()
+
+
+def test_review_text_is_in_the_sites_font(page, site_url):
+    # Issue 20: what reviewers wrote rendered in Times New Roman.
+    page.goto(f"{site_url}/services/{DEMO_SERVICE}/")
+    text = page.locator(".app-review__text p").first
+    body = page.locator(".govuk-body").first
+    family = text.evaluate("el => getComputedStyle(el).fontFamily")
+    assert family == body.evaluate("el => getComputedStyle(el).fontFamily")
+    assert "Times" not in family

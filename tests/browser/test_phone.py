@@ -22,6 +22,10 @@ CHANGED_PAGES = {
     "provider-dashboard",
     "provider-inbox",
     "provider-reviews",
+    "market-statement",
+    "commissioner-calibration",
+    "commissioner-market-rate",
+    "my-plans",
 }
 
 

@@ -657,8 +657,8 @@ def test_upload_preview_confirm_and_done(client, home_page, organisation, owner)
     assert "3 services with 5 prices" in page.get_text()
     names = [th.contents[0].strip() for th in page.select("table tbody th[scope=row]")]
     assert names == ["Meadow home care", "Meadow day centre", "Meadow befriending"]
-    assert "Night sit: £1,150.00 per night" in page.get_text()
-    assert "Full day: £45.00 per session" in page.get_text()
+    assert "Night sit: £1,150 per night" in page.get_text()
+    assert "Full day: £45 per session" in page.get_text()
     assert Service.objects.count() == 0
     token = page.select_one("input[name=token]")["value"]
 

@@ -793,3 +793,24 @@ def test_admin_listings_do_a_bounded_number_of_queries(
         response = moderator_client.get(url)
 
     assert response.status_code == 200
+
+
+def test_inspect_pages_speak_plain_english(moderator_client, pending_organisation):
+    # Issue 20: "Cqc provider id", "Uuid", "Verified at None".
+    page = soup(
+        moderator_client.get(f"/admin/catalogue/organisations/inspect/{pending_organisation.pk}/")
+    )
+    labels = [dt.get_text(strip=True) for dt in page.select("dt")]
+    values = [dd.get_text(strip=True) for dd in page.select("dd")]
+
+    assert labels and not {"Uuid", "Cqc provider id"} & set(labels)
+    assert not [label for label in labels if "Cqc" in label or label.endswith(" id")]
+    assert "None" not in values
+
+
+def test_plain_labels_and_empty_values():
+    from core.inspect import empty_value, plain_label
+
+    assert plain_label("Cqc provider id") == "CQC provider ID"
+    assert plain_label("Uuid") == "Reference"
+    assert (empty_value("verified_at"), empty_value("website")) == ("Not yet", "Not given")

@@ -90,7 +90,7 @@ def test_enquiries_shortlists_and_plans_by_category(market):
         ("Care homes", 1, 1, 0),
         ("Care homes > Residential", 1, 1, 0),
     ]
-    assert "3 enquiries were sent and 1 support plans" in figures.summary
+    assert "3 enquiries were sent and 1 support plan used" in figures.summary
 
 
 @pytest.fixture
@@ -150,3 +150,13 @@ def test_a_frozen_ras_rate_stays_flat(market, scheme):
 def test_no_active_scheme_gives_a_note(market):
     figures = compute("ras_rate", Options())
     assert figures.rows == [] and "no active RAS scheme" in figures.summary
+
+
+def test_summaries_count_in_words_that_agree(market):
+    # Issue 20: "1 support plans", "The most: No category chosen (11)".
+    search("", "", 0)
+    figures = compute("low_result_searches", Options(period_months=12))
+    assert figures.summary == (
+        "In the last 12 months, 1 search found few or no services; 1 found none. "
+        "The largest group: searches with no category chosen, with 1."
+    )

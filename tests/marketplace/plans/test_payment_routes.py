@@ -180,10 +180,10 @@ def test_a_new_line_starts_from_the_plans_way_of_managing_money(sign_in, home_pa
 def test_the_plan_and_print_view_show_each_route(sign_in, home_page, person, mixed, path):
     page = soup(sign_in(person).get(f"/plans/{mixed.uuid}/{path}"))
     assert text_of(page.select_one("#route-direct-payment")) == (
-        "Direct payment £416.81 £21674.12 £0.00"
+        "Direct payment £416.81 £21,674.12 £0"
     )
     assert text_of(page.select_one("#route-isf-holly-homecare")) == (
-        "Individual service fund with Holly Homecare £31.12 £1618.24 £0.00"
+        "Individual service fund with Holly Homecare £31.12 £1,618.24 £0"
     )
     assert text_of(page.select_one("#route-council")).endswith("£45.50")
     pa = mixed.lines.get(kind="pa")

@@ -100,7 +100,7 @@ def test_the_plan_print_view_and_csv_show_review_dates_and_results(
     done = text_of(page.select_one(f"#review-{review.pk}"))
     assert review.due_on.strftime("%-d %B %Y") in done
     assert "Stay at home: Achieved" in done
-    assert "New estimate £420.00 a week, beside the previous budget of £373.53" in done
+    assert "New estimate £420 a week, beside the previous budget of £373.53" in done
     nxt = plan.reviews.pending().get()
     assert "1 March 2027" in text_of(page.select_one(f"#review-{nxt.pk}"))
     csv_text = sign_in(person).get(f"/plans/{plan.uuid}/plan.csv").content.decode()

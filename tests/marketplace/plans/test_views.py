@@ -577,7 +577,7 @@ def test_build_a_plan_in_the_browser_within_budget(
 
     page = soup(client.get(plan.get_absolute_url()))
     assert text_of(page.select_one("#weekly-total")) == "£355.20"  # 311.20 + 44.00 + 0
-    assert text_of(page.select_one("#annual-total")) == "£18470.40"
+    assert text_of(page.select_one("#annual-total")) == "£18,470.40"
     assert text_of(page.select_one("#budget-difference")) == "£18.33"
     assert [text_of(li) for li in page.select("#outcomes li")] == [
         "Stay in my own home",
@@ -1043,3 +1043,16 @@ def test_reply_times_are_said_as_people_say_them(hours, text):
     from marketplace.plans.templatetags.plans_tags import reply_time
 
     assert reply_time(hours) == text
+
+
+def test_the_print_views_title_names_the_council(sign_in, home_page, person, plan):
+    from marketplace.pages.models import SiteSettings
+
+    site_settings = SiteSettings.for_site(home_page.get_site())
+    site_settings.council_name = "Northwold District Council"
+    site_settings.save()
+
+    title = soup(sign_in(person).get(f"/plans/{plan.uuid}/print/")).title.get_text()
+
+    assert title.startswith("Support plan for Pat - ")
+    assert title.endswith(" - Northwold District Council")

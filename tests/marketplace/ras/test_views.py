@@ -315,7 +315,7 @@ def test_market_rate_page(client, scheme, commissioner):
     assert "Money per point in version 1 at today's prices: £15.56 a week" in text
     assert "Current rate (median) £15.56 per hour" in text
     assert "Services behind it 5" in text
-    assert "Quartiles £15.00 to £16.20" in text
+    assert "Quartiles £15 to £16.20" in text
     assert "How the rate of home care per hour moved over the last 12 months" in text
 
 
@@ -379,8 +379,8 @@ def test_market_rate_page_lists_which_prices_counted(
     }
     assert len(rows) == 5
     assert rows[weekday.service.name] == [
-        "Weekday: £14.00 (standard) Bank holidays: £30.00 (bank holidays)",
-        "£14.00",
+        "Weekday: £14 (standard) Bank holidays: £30 (bank holidays)",
+        "£14",
         "Counted",
     ]
     # The bank holiday price does not move the rate: still the median of five services.
@@ -431,7 +431,7 @@ def test_calibration_upload_and_charts(client, scheme, commissioner):
     assert svgs[0].title.get_text().startswith("Learning disability")
     assert "Scatter chart of 30 cases" in svgs[0].desc.get_text()
     assert svgs[1].select("line[stroke-dasharray]")  # the fitted line
-    assert "fitted line is weekly cost = £6.67 + £15.00 a point" in text
+    assert "fitted line is weekly cost = £6.67 + £15 a point" in text
     assert soup.find("caption", string=re.compile("Older people: the chart's data"))
 
 
@@ -504,7 +504,7 @@ def test_only_commissioners_edit_schemes_in_the_admin(client, scheme, commission
     for url in urls:
         assert client.get(url).status_code == 200, url
     dashboard = client.get("/admin/").content.decode()
-    assert "Resource allocation" in dashboard
+    assert "Budgets (RAS)" in dashboard
     assert "/commissioning/ras/calibration/" in dashboard
 
 
@@ -639,3 +639,31 @@ def test_a_hostile_calibration_file_is_refused_not_a_server_error(
     assert response.status_code == 400
     assert message in text_of(response)
     assert not CaseImport.objects.exists()
+
+
+def test_calibration_shows_client_groups_by_name_not_code(client, scheme, commissioner):
+    # Issue 20: an uploaded set showed raw codes such as "learning-disability".
+    from catalogue.models import ClientGroup
+    from marketplace.ras.selectors import group_name
+
+    ClientGroup.objects.update_or_create(
+        slug="learning-disability", defaults={"name": "Learning disability"}
+    )
+    client.force_login(commissioner)
+    text = (
+        "client_group,points,weekly_cost\n"
+        + "".join("learning-disability,24,373.53\n" for _ in range(3))
+        + "".join("Learning disability,20,320.00\n" for _ in range(2))
+        + "mental-health,10,150.00\nmental-health,20,300.00\n"
+    )
+    upload(client, text)
+
+    page = BeautifulSoup(client.get("/commissioning/ras/calibration/").content, "html.parser")
+
+    groups = [h.get_text(strip=True) for h in page.select("h2[id^=group-]")]
+    assert groups == ["Learning disability", "Mental health"] or groups == [
+        "Mental health",
+        "Learning disability",
+    ]
+    assert "learning-disability" not in page.get_text()
+    assert group_name("Older people", {}) == "Older people"
