@@ -66,9 +66,10 @@ def _assessment_from(request):
         return None
     assessment = Assessment.objects.filter(uuid=key).first()
     # The assessment's link is its secret (the RAS result page links here); one recorded by
-    # someone else is only usable by them.
+    # someone else is only usable by them and by the person who opened it from their invitation.
     if assessment is None or (
-        assessment.recorded_by_id and assessment.recorded_by_id != request.user.pk
+        assessment.recorded_by_id
+        and request.user.pk not in (assessment.recorded_by_id, assessment.person_id)
     ):
         return None
     return assessment
