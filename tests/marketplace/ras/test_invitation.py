@@ -136,3 +136,42 @@ def test_a_new_invitation_replaces_the_last(recorded, practitioner):
     assert re.fullmatch(r"/budget/assessments/invitations/[0-9a-f-]{36}/", recorded.invitation_path)
     with pytest.raises(ValidationError):
         services.assessment_invite(user=practitioner, assessment=recorded, email="")
+
+
+def test_a_practitioners_plan_is_handed_to_the_person_who_keeps_it(
+    client, home_page, recorded, practitioner
+):
+    from marketplace.plans import services as plans
+
+    jo = make_user("jo@example.org")
+    plan = plans.plan_create(
+        user=practitioner,
+        person_name="Jo Bloggs",
+        budget=recorded.weekly_budget,
+        budget_source="ras",
+        assessment=recorded,
+    )
+    client.force_login(practitioner)
+    page = client.get(plan.get_absolute_url())
+    assert "Hand the plan to" not in text_of(page)  # Jo has not opened the assessment yet
+    with pytest.raises(ValidationError, match="not opened their assessment"):
+        plans.plan_hand_over(user=practitioner, plan=plan)
+    services.assessment_invite(user=practitioner, assessment=recorded, email="jo@example.org")
+    services.assessment_claim(user=jo, assessment=recorded)
+    assert "Hand the plan to Jo Bloggs" in text_of(client.get(plan.get_absolute_url()))
+    # Nobody but the owner hands it over.
+    for user in (jo, make_user("", Role.PRACTITIONER)):
+        client.force_login(user)
+        assert client.post(f"/plans/{plan.uuid}/hand-over/").status_code in (403, 404)
+    client.force_login(practitioner)
+    client.post(f"/plans/{plan.uuid}/hand-over/")
+    plan.refresh_from_db()
+    assert plan.owner == jo
+    # The practitioner keeps access by a share and may still change the plan.
+    page = client.get(f"/plans/{plan.uuid}/edit/")
+    assert page.status_code == 200
+    assert plan.shares.get(user=practitioner).access == "edit"
+    assert plan.events.last().kind == "handed-over"
+    client.force_login(jo)
+    assert "Jo Bloggs" in text_of(client.get("/plans/"))
+    assert client.get(f"/plans/{plan.uuid}/delete/").status_code == 200  # the owner's page
