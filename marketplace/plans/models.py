@@ -321,6 +321,7 @@ class PlanEvent(models.Model):
         PANEL_SENT_BACK = "panel-back", "Sent back by the panel"
         REOPENED = "reopened", "Taken back to draft"
         COST_BEFORE = "cost-before", "Cost of support before the RAS recorded"
+        HANDED_OVER = "handed-over", "Handed to the person by the practitioner"
 
     plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -998,6 +998,37 @@ def plan_record_cost_before_ras(*, user, plan: SupportPlan, amount: Decimal) -> 
 
 
 @transaction.atomic
+def plan_hand_over(*, user, plan: SupportPlan) -> SupportPlan:
+    """A practitioner who started a plan from an assessment hands it to the person it is about
+    (who opened the assessment from the practitioner's invitation): the plan becomes theirs and
+    the practitioner keeps access to see and change it by a share."""
+    require_plan_owner(user, plan)
+    assessment = plan.assessment
+    person = assessment.person if assessment is not None else None
+    if person is None:
+        raise ValidationError(
+            "The person has not opened their assessment yet. Send it to them first."
+        )
+    if person.pk == user.pk:
+        raise ValidationError("This plan is already yours.")
+    plan.shares.filter(user=person).update(revoked_at=timezone.now())
+    plan.owner = person
+    plan.save(update_fields=["owner", "updated_at"])
+    now = timezone.now()
+    PlanShare.objects.create(
+        plan=plan,
+        name=user.get_full_name() or user.email,
+        email=user.email,
+        access=PlanShare.Access.EDIT,
+        invited_by=person,
+        user=user,
+        accepted_at=now,
+    )
+    _event(plan, PlanEvent.Kind.HANDED_OVER, user=user, figure=plan_weekly_cost(plan))
+    return plan
+
+
+@transaction.atomic
 def plan_return_to_draft(*, user, plan: SupportPlan) -> SupportPlan:
     """Reopen a plan for changes: a submitted one (or one waiting for the panel) by its owner,
     an editing helper or the practitioner; an agreed one only by a practitioner it is shared

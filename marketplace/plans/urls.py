@@ -67,6 +67,7 @@ urlpatterns = [
     path("plans/<str:uuid>/submit/", plans.plan_submit, name="plan_submit"),
     path("plans/<str:uuid>/agree/", plans.plan_agree, name="plan_agree"),
     path("plans/<str:uuid>/refer/", plans.plan_refer, name="plan_refer"),
+    path("plans/<str:uuid>/hand-over/", plans.plan_hand_over, name="plan_hand_over"),
     path("plans/<str:uuid>/panel/", plans.plan_panel, name="plan_panel"),
     path("plans/<str:uuid>/cost-before-ras/", plans.plan_cost_before, name="plan_cost_before"),
     path("plans/<str:uuid>/reopen/", plans.plan_reopen, name="plan_reopen"),

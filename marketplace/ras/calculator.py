@@ -453,10 +453,17 @@ class GroupCalibration:
     actual_spend: Decimal
     spend_current: Decimal
     spend_proposed: Decimal
+    # Cases costing at or under their RAS figure at the current rate (Bath's measure: "within
+    # the estimated budget"), beside "within tolerance".
+    at_or_under_current: int = 0
 
     @property
     def share_within_current(self) -> Decimal:
         return percent(self.within_current, self.count)
+
+    @property
+    def share_at_or_under_current(self) -> Decimal:
+        return percent(self.at_or_under_current, self.count)
 
     @property
     def share_within_proposed(self) -> Decimal:
@@ -507,7 +514,7 @@ def _group(
     name: str, cases: Sequence[Case], current: Decimal, proposed: Decimal, bounds: _Bounds
 ) -> GroupCalibration:
     fit = least_squares([c.points for c in cases], [c.weekly_cost for c in cases])
-    within_current = within_proposed = 0
+    within_current = within_proposed = at_or_under = 0
     spend_current = spend_proposed = actual = ZERO
     cache: dict[Decimal, tuple[Decimal, Decimal, Decimal, Decimal, Decimal, Decimal]] = {}
     for case in cases:
@@ -529,6 +536,8 @@ def _group(
         actual += cost
         if low_c <= cost <= high_c:
             within_current += 1
+        if cost <= at_current:
+            at_or_under += 1
         if low_p <= cost <= high_p:
             within_proposed += 1
     return GroupCalibration(
@@ -541,6 +550,7 @@ def _group(
         actual_spend=to_penny(actual),
         spend_current=to_penny(spend_current),
         spend_proposed=to_penny(spend_proposed),
+        at_or_under_current=at_or_under,
     )
 
 
@@ -584,6 +594,7 @@ def calibrate(
         actual_spend=sum((g.actual_spend for g in groups), ZERO),
         spend_current=sum((g.spend_current for g in groups), ZERO),
         spend_proposed=sum((g.spend_proposed for g in groups), ZERO),
+        at_or_under_current=sum(g.at_or_under_current for g in groups),
     )
     return Calibration(
         current_rate=current_rate, proposed_rate=proposed_rate, groups=groups, overall=overall

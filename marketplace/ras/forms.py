@@ -154,3 +154,17 @@ class AdoptRateForm(ProposedRateForm):
         max_length=1000,
         required=False,
     )
+
+
+class InvitePersonForm(forms.Form):
+    email = forms.EmailField(
+        label="The person's email address",
+        help_text="They open the assessment signed in with this address and can start their own "
+        "support plan from it.",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the person's email address",
+            "invalid": "Enter an email address like name@example.com",
+        },
+    )

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -435,6 +436,19 @@ class Assessment(models.Model):
     person_name = models.CharField(max_length=200, blank=True)
     # Recorded by the practitioner; blank for an anonymous estimate.
     client_group = models.CharField(max_length=30, choices=ClientGroup.choices, blank=True)
+    # The person's own access (issue 17): the practitioner e-mails them an invitation; they
+    # open it signed in with that address and the assessment is theirs to plan from.
+    person_email = models.EmailField(blank=True)
+    invitation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="own_assessments",
+    )
+    person_joined_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AssessmentQuerySet.as_manager()
@@ -445,6 +459,10 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         who = self.person_name or "Anonymous estimate"
         return f"{who}: £{self.weekly_budget} a week"
+
+    @property
+    def invitation_path(self) -> str:
+        return reverse("ras:assessment_invitation", kwargs={"token": self.invitation_token})
 
 
 class CaseImport(models.Model):

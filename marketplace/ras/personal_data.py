@@ -3,10 +3,14 @@
 A person's own estimates (made while signed in, no name) are theirs: exported, and deleted
 with the account. Assessments a practitioner recorded for someone else are the council's record
 about that person: exported to the practitioner as their work, and kept when the practitioner's
-account goes (recorded_by becomes empty through on_delete=SET_NULL).
+account goes (recorded_by becomes empty through on_delete=SET_NULL). An assessment the person
+opened from a practitioner's invitation is exported to them too; it stays the council's record
+when their account goes (person becomes empty).
 """
 
 from typing import Any
+
+from django.db.models import Q
 
 from .models import Assessment
 
@@ -24,7 +28,9 @@ def export_assessments(user) -> list[dict[str, Any]]:
             "weekly_budget": a.weekly_budget,
             "answers": a.answers,
         }
-        for a in Assessment.objects.filter(recorded_by=user).select_related("scheme_version")
+        for a in Assessment.objects.filter(Q(recorded_by=user) | Q(person=user))
+        .distinct()
+        .select_related("scheme_version")
     ]
 
 

@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from catalogue.models import (
     Category,
-    ClientGroup,
     Locality,
     PriceKind,
     PriceOption,
@@ -28,6 +27,7 @@ from . import calculator
 from .calculator import CalculatorError, RateSummary, Tolerance, ToleranceVerdict
 from .models import (
     Assessment,
+    ClientGroup,
     Domain,
     HistoricCase,
     Question,
@@ -440,7 +440,9 @@ CODE = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)+")
 def client_group_names() -> dict[str, str]:
     """Each client group's name by its code and by its name in lower case."""
     names: dict[str, str] = {}
-    for slug, name in ClientGroup.objects.values_list("slug", "name"):
+    from catalogue.models import ClientGroup as CatalogueClientGroup
+
+    for slug, name in CatalogueClientGroup.objects.values_list("slug", "name"):
         names[slug] = name
         names[name.lower()] = name
     return names
@@ -458,17 +460,42 @@ def group_name(value: str, names: dict[str, str]) -> str:
     return text
 
 
-def calibration_cases(*, case_import=None) -> list[calculator.Case]:
-    """Historic cases as the calculator sees them: all of them, or one upload's; client groups
-    by their names, so a code and its name are one group."""
+AGREED_PLANS = "agreed"
+
+
+def agreed_plan_cases() -> list[calculator.Case]:
+    """The product's own decisions as calibration cases: each agreed support plan made from an
+    assessment, as its client group, the assessment's points and the agreed personal budget."""
+    labels = dict(ClientGroup.choices)
+    rows = Assessment.objects.filter(
+        support_plans__status="agreed", support_plans__agreed_budget__isnull=False
+    ).values_list("client_group", "points", "support_plans__agreed_budget")
+    return [
+        calculator.Case(
+            client_group=labels.get(group, "Client group not recorded"),
+            points=points,
+            weekly_cost=agreed,
+        )
+        for group, points, agreed in rows
+        if agreed is not None
+    ]
+
+
+def calibration_cases(*, case_import=None, source: str = "") -> list[calculator.Case]:
+    """Cases as the calculator sees them: one upload's (`case_import`), the agreed plans only
+    (`source` AGREED_PLANS), or every upload and every agreed plan; uploaded client groups by
+    their names, so a code and its name are one group."""
+    if source == AGREED_PLANS:
+        return agreed_plan_cases()
     cases = HistoricCase.objects.all()
     if case_import is not None:
         cases = cases.filter(case_import=case_import)
     names = client_group_names()
-    return [
+    uploaded = [
         calculator.Case(client_group=group_name(group, names), points=points, weekly_cost=cost)
         for group, points, cost in cases.values_list("client_group", "points", "weekly_cost")
     ]
+    return uploaded if case_import is not None else uploaded + agreed_plan_cases()
 
 
 # --- figures for the market statement (market_statement.readers) -------------------------------

@@ -8,16 +8,19 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from catalogue.models import Locality
+from core import limits
+from core.email import send_email
 from core.money import to_penny
 
 from . import calculator, selectors
@@ -420,6 +423,75 @@ def assessment_create(
     )
     assessment.full_clean()
     assessment.save()
+    return assessment
+
+
+INVITATIONS_PER_DAY = 50
+DAY_SECONDS = 24 * 60 * 60
+
+
+def _addresses_of(user) -> set[str]:
+    from allauth.account.models import EmailAddress
+
+    verified = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    return {user.email.lower(), *(address.lower() for address in verified)}
+
+
+@transaction.atomic
+def assessment_invite(*, user, assessment: Assessment, email: str) -> Assessment:
+    """The practitioner who recorded an assessment e-mails the person an invitation to open it
+    as their own (to see it and start their own plan from it). A new invitation replaces the
+    last one (its link stops working). At most INVITATIONS_PER_DAY a day per practitioner."""
+    require_practitioner(user)
+    if assessment.recorded_by_id != user.pk:
+        raise PermissionDenied("Only the practitioner who recorded the assessment can send it.")
+    if not assessment.person_name:
+        raise ValidationError("Only an assessment recorded for a named person can be sent.")
+    email = (email or "").strip()
+    if not email:
+        raise ValidationError({"email": "Enter the person's email address."})
+    if email.lower() in _addresses_of(user):
+        raise ValidationError({"email": "That is your own email address."})
+    assessment.person_email = email
+    assessment.invitation_token = uuid.uuid4()
+    assessment.invited_at = timezone.now()
+    assessment.full_clean()
+    key = f"ras:invitations:account:{user.pk}"
+    if not limits.reserve(key, INVITATIONS_PER_DAY, DAY_SECONDS):
+        raise ValidationError(
+            f"You can send up to {INVITATIONS_PER_DAY} invitations a day. Try again tomorrow."
+        )
+    assessment.save(update_fields=["person_email", "invitation_token", "invited_at"])
+    send_email(
+        template="ras/email/assessment_invitation",
+        to=[email],
+        context={"assessment": assessment, "known": limits.has_verified_account(email)},
+    )
+    return assessment
+
+
+def assessment_invitation_check(*, user, assessment: Assessment) -> None:
+    """Whether `user` may open the assessment as theirs: signed in with the address it was
+    sent to, and nobody else has opened it. Raises PermissionDenied or ValidationError."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied("Sign in to open your assessment.")
+    if assessment.person_id and assessment.person_id != user.pk:
+        raise ValidationError("This invitation has already been used by someone else.")
+    if assessment.person_email.lower() not in _addresses_of(user):
+        raise ValidationError(
+            f"This invitation was sent to {assessment.person_email}. "
+            "Sign in with that email address."
+        )
+
+
+@transaction.atomic
+def assessment_claim(*, user, assessment: Assessment) -> Assessment:
+    """The invited person opens the assessment as their own (a POST from the invitation page)."""
+    assessment_invitation_check(user=user, assessment=assessment)
+    if assessment.person_id is None:
+        assessment.person = user
+        assessment.person_joined_at = timezone.now()
+        assessment.save(update_fields=["person", "person_joined_at"])
     return assessment
 
 

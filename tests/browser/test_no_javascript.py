@@ -91,3 +91,59 @@ def test_from_a_listing_to_a_confirmed_concern(page, site_url):
     text = page.locator("main").inner_text()
     assert "What happens next" in text
     assert "0118 496 0000" in text and "0118 496 0999" in text
+
+
+def test_a_person_opens_the_assessment_sent_to_them_and_starts_their_own_plan(
+    page, browser, context_options, site_url
+):
+    """Issue 17: the plan belongs to the person. The demo practitioner sends an assessment they
+    recorded to the demo public user, who opens it and starts their own plan, JavaScript off."""
+    from marketplace.plans.models import SupportPlan
+    from marketplace.ras import selectors, services
+    from marketplace.ras.models import Assessment, Domain
+    from tests.browser.site_pages import STAFF_SIGN_IN
+
+    scheme = selectors.active_scheme()
+    choices = {}
+    for domain in selectors.scheme_domains(scheme):
+        # The most help in each part of daily life; no carer's support.
+        pick = 0 if domain.kind == Domain.Kind.CARER else -1
+        for question in domain.questions.all():
+            choices[question.key] = list(question.options.all())[pick].key
+    from django.contrib.auth import get_user_model
+
+    practitioner = get_user_model().objects.get(email=STAFF_SIGN_IN["practitioner"][0])
+    assessment = services.assessment_create(
+        user=practitioner,
+        person_name="Pat Public",
+        client_group="older-people",
+        answers=services.AnswerInput(choices=choices),
+    )
+    try:
+        sign_in(page, site_url, *STAFF_SIGN_IN["practitioner"])
+        page.goto(f"{site_url}/budget/estimate/result/{assessment.uuid}/")
+        with page.expect_navigation():
+            page.locator("#send-to-person a").click()
+        page.locator("input[name=email]").fill(DEMO_PUBLIC_EMAIL)
+        assert submit_main_form(page).status == 200
+        assessment.refresh_from_db()
+        assert assessment.invitation_token is not None
+
+        person = browser.new_context(**context_options).new_page()
+        sign_in(person, site_url, DEMO_PUBLIC_EMAIL, DEMO_PUBLIC_PASSWORD)
+        person.goto(f"{site_url}{assessment.invitation_path}")
+        assert person.locator("h1").inner_text().strip() == "Open your assessment"
+        submit_main_form(person)
+        assert person.url.endswith(f"/budget/estimate/result/{assessment.uuid}/")
+        with person.expect_navigation():
+            person.get_by_role("button", name="Start a support plan with this budget").click()
+        assert person.locator("input[name=budget]").input_value() == str(assessment.weekly_budget)
+        response = submit_main_form(person)
+        assert response.status == 200
+        plan = SupportPlan.objects.get(assessment=assessment)
+        assert plan.owner.email == DEMO_PUBLIC_EMAIL
+        assert person.url.endswith(plan.get_absolute_url())
+        person.context.close()
+    finally:
+        SupportPlan.objects.filter(assessment=assessment).delete()
+        Assessment.objects.filter(pk=assessment.pk).delete()

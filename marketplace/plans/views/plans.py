@@ -68,9 +68,10 @@ def _assessment_from(request):
         return None
     assessment = Assessment.objects.filter(uuid=key).first()
     # The assessment's link is its secret (the RAS result page links here); one recorded by
-    # someone else is only usable by them.
+    # someone else is only usable by them and by the person who opened it from their invitation.
     if assessment is None or (
-        assessment.recorded_by_id and assessment.recorded_by_id != request.user.pk
+        assessment.recorded_by_id
+        and request.user.pk not in (assessment.recorded_by_id, assessment.person_id)
     ):
         return None
     return assessment
@@ -147,6 +148,9 @@ def plan_detail(request, uuid):
             "may_edit": can_edit_plan(request.user, plan),
             "can_agree": can_agree_plan(request.user, plan),
             "can_decide": can_decide_panel(request.user, plan),
+            "can_hand_over": access == "owner"
+            and plan.assessment is not None
+            and plan.assessment.person_id not in (None, request.user.pk),
             "shares": list(selectors.shares_of(plan)) if access == "owner" else [],
             "links": selectors.links_of(plan) if access == "owner" else [],
             "reviews": selectors.reviews_of(plan),
@@ -593,6 +597,23 @@ def plan_agree(request, uuid):
             messages.success(request, "You have agreed the plan.")
             return redirect(plan.get_absolute_url())
     return _sign_off_page(request, plan, agree_form=form, refer_form=ReferForm())
+
+
+@login_required
+@require_POST
+def plan_hand_over(request, uuid):
+    plan = plan_for_viewer(request, uuid)
+    if plan_access(request.user, plan) != "owner":
+        raise PermissionDenied
+    try:
+        services.plan_hand_over(user=request.user, plan=plan)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"The plan is now {plan.person_name}'s. You can still see and change it."
+        )
+    return redirect(plan.get_absolute_url())
 
 
 @login_required

@@ -164,10 +164,13 @@ def _calibration_context(request, *, upload_form=None, adopt_form=None) -> dict:
     chosen = request.GET.get("cases", "")
     if as_id(chosen) is not None:
         case_import = next((i for i in imports if i.pk == int(chosen)), None)
+    source = selectors.AGREED_PLANS if chosen == selectors.AGREED_PLANS else ""
     context: dict = {
         "scheme": scheme,
         "imports": imports,
         "case_import": case_import,
+        "source": source,
+        "agreed_count": len(selectors.agreed_plan_cases()),
         "upload_form": upload_form or CaseUploadForm(),
         "problems": [],
     }
@@ -179,7 +182,7 @@ def _calibration_context(request, *, upload_form=None, adopt_form=None) -> dict:
     if rate.money_per_point is None:
         context["problems"] = list(rate.problems)
         return context
-    cases = selectors.calibration_cases(case_import=case_import)
+    cases = selectors.calibration_cases(case_import=case_import, source=source)
     context["case_count"] = len(cases)
     if not cases:
         return context
@@ -219,7 +222,10 @@ def _calibration_context(request, *, upload_form=None, adopt_form=None) -> dict:
         {
             "stats": group,
             "chart": charts.scatter(
-                by_group[group.client_group], rate=rate.money_per_point, fitted=group.line
+                by_group[group.client_group],
+                rate=rate.money_per_point,
+                # Under 10 cases no fitted line is drawn or told.
+                fitted=group.line if group.count >= 10 else None,
             ),
             "bands": charts.bands(
                 by_group[group.client_group], current=rate.money_per_point, proposed=proposed

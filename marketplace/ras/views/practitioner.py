@@ -5,14 +5,18 @@ is signed in gets the 403 page, and anonymous visitors are asked to sign in. A p
 sees only the assessments they recorded.
 """
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 
+from core.forms import add_service_errors
+
 from .. import selectors, services
-from ..forms import DomainAnswersForm, PersonForm
+from ..forms import DomainAnswersForm, InvitePersonForm, PersonForm
 from ..models import Assessment
 from ..permissions import is_practitioner
 from .public import asks_informal
@@ -84,7 +88,31 @@ def assessment_new(request):
     )
 
 
+@login_required
+def assessment_send(request, uuid):
+    """The practitioner who recorded the assessment e-mails it to the person."""
+    _require_practitioner(request)
+    assessment = get_object_or_404(Assessment, uuid=uuid)
+    if assessment.recorded_by_id != request.user.pk or not assessment.person_name:
+        raise Http404("No such assessment.")
+    form = InvitePersonForm(request.POST or None, initial={"email": assessment.person_email})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_invite(
+                user=request.user, assessment=assessment, email=form.cleaned_data["email"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"We have emailed {assessment.person_name} a link to their assessment."
+            )
+            return redirect("ras:estimate_result", uuid=assessment.uuid)
+    return render(request, "ras/assessment_send.html", {"assessment": assessment, "form": form})
+
+
 urlpatterns = [
     path("budget/assessments/", assessment_list, name="assessment_list"),
     path("budget/assessments/new/", assessment_new, name="assessment_new"),
+    path("budget/assessments/<uuid:uuid>/send/", assessment_send, name="assessment_send"),
 ]

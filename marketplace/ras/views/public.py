@@ -2,14 +2,18 @@
 
 Answers wait in the session (keyed to the scheme version, so a newly activated version starts
 afresh); the result is stored as an anonymous Assessment so a support plan can start from it.
-A result is shown only to the browser session that made it, or to the practitioner who recorded
-it: its link carries a random UUID, but answers about someone's needs are personal.
+A result is shown only to the browser session that made it, to the practitioner who recorded
+it, or to the person it is about once they opened the practitioner's invitation: its link
+carries a random UUID, but answers about someone's needs are personal.
 """
 
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.views.decorators.http import require_http_methods
 
 from core.money import to_penny
 
@@ -52,7 +56,9 @@ def may_see(request, assessment: Assessment) -> bool:
     if str(assessment.uuid) in request.session.get(RESULTS_KEY, []):
         return True
     user = request.user
-    return bool(user.is_authenticated and assessment.recorded_by_id == user.pk)
+    return bool(
+        user.is_authenticated and user.pk in (assessment.recorded_by_id, assessment.person_id)
+    )
 
 
 def estimate_start(request):
@@ -189,11 +195,46 @@ def estimate_result(request, uuid):
             "needs_amount": to_penny(assessment.points * assessment.money_per_point),
             "carer_amount": to_penny(assessment.carer_points * assessment.carer_rate),
             "plan_url": f"/plans/new/?assessment={assessment.uuid}",
+            "is_recorder": bool(
+                request.user.is_authenticated and assessment.recorded_by_id == request.user.pk
+            ),
         },
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
+def assessment_invitation(request, token):
+    """The person opens the assessment a practitioner sent them: the link only asks (a link
+    preview must not accept for them); the button makes it theirs."""
+    assessment = Assessment.objects.filter(invitation_token=token).first()
+    if assessment is None:
+        return render(request, "ras/assessment_invitation_invalid.html", {"reason": ""}, status=404)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if assessment.person_id == request.user.pk:
+        return redirect("ras:estimate_result", uuid=assessment.uuid)
+    try:
+        if request.method != "POST":
+            services.assessment_invitation_check(user=request.user, assessment=assessment)
+            return render(request, "ras/assessment_invitation.html", {"assessment": assessment})
+        services.assessment_claim(user=request.user, assessment=assessment)
+    except ValidationError as error:
+        return render(
+            request,
+            "ras/assessment_invitation_invalid.html",
+            {"reason": " ".join(error.messages)},
+            status=403,
+        )
+    messages.success(request, "Your assessment is in your account. You can start your plan.")
+    return redirect("ras:estimate_result", uuid=assessment.uuid)
+
+
 urlpatterns = [
+    path(
+        "budget/assessments/invitations/<uuid:token>/",
+        assessment_invitation,
+        name="assessment_invitation",
+    ),
     path("budget/estimate/", estimate_start, name="estimate_start"),
     path("budget/estimate/check/", estimate_check, name="estimate_check"),
     path("budget/estimate/result/<uuid:uuid>/", estimate_result, name="estimate_result"),

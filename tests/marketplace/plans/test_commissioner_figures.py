@@ -166,3 +166,27 @@ def test_figures_per_client_group_with_estimates_panel_and_cost_before(rig, clie
     client.force_login(rig["commissioner"])
     table = text_of(soup(client.get("/commissioning/plans/budgets/")).select_one("#figures"))
     assert "Learning disability" in table and "50.0%" in table
+
+
+def test_agreed_plans_become_calibration_cases_with_bath_and_tolerance_shares(
+    rig, client, home_page
+):
+    # 8 plans agreed at the estimate (£373.44) and 1 at £381.22: Bath's measure and the
+    # tolerance measure differ (8 of 9 at or under, 9 of 9 within the 5% tolerance).
+    for n in range(9):
+        plan_from(rig, assess(rig, f"Person {n}"), "24" if n < 8 else "24.5", agree=True)
+    from marketplace.ras import selectors as ras_selectors
+
+    cases = ras_selectors.agreed_plan_cases()
+    assert len(cases) == 9
+    assert {(c.client_group, c.points) for c in cases} == {("Older people", D("24"))}
+    assert sorted(c.weekly_cost for c in cases)[-1] == D("381.22")
+
+    client.force_login(rig["commissioner"])
+    page = soup(client.get("/commissioning/ras/calibration/?cases=agreed"))
+    assert "Plans agreed in Care Market (9 cases)" in text_of(page.select_one("#cases"))
+    main = text_of(page.select_one("main"))
+    assert "Only 9 cases: too few to judge the scheme by." in main
+    assert "Under 10 cases give no meaningful fit, so no line or R squared is shown." in main
+    row = text_of(page.select_one("tbody tr"))
+    assert row.startswith("Older people 9 - 88.9% (8) 100.0% (9)"), row

@@ -400,7 +400,9 @@ CASES = (
     "client_group,points,weekly_cost\n"
     + "".join("Learning disability,24,373.53\n" for _ in range(27))
     + "".join("Learning disability,24,580.00\n" for _ in range(3))
-    + "Older people,10,150.00\nOlder people,20,320.00\nOlder people,30,450.00\n"
+    # Four times the same three older people's cases: the same fitted line, and enough cases
+    # (10 or more) for the page to show a line and R squared.
+    + "Older people,10,150.00\nOlder people,20,320.00\nOlder people,30,450.00\n" * 4
 )
 
 
@@ -419,7 +421,7 @@ def test_calibration_upload_and_charts(client, scheme, commissioner):
     response = upload(client)
     case_import = CaseImport.objects.get()
     assert response["Location"] == f"/commissioning/ras/calibration/?cases={case_import.pk}"
-    assert HistoricCase.objects.count() == 33
+    assert HistoricCase.objects.count() == 42
 
     page = client.get(f"/commissioning/ras/calibration/?cases={case_import.pk}&rate=15.56")
     assert page.status_code == 200
