@@ -155,11 +155,18 @@ def enquiry(service):
     return enquiry
 
 
+@pytest.fixture
+def provider_staff(service):
+    """A member of the provider's team from before the enquiry (members read only the
+    enquiries made while they were members, issue 18)."""
+    return make_provider(service.organisation, email="staff@provider.example")
+
+
 def test_a_provider_raises_a_concern_from_an_enquiry(
-    client, home_page, inbox, service, enquiry, django_capture_on_commit_callbacks
+    client, home_page, inbox, service, provider_staff, enquiry, django_capture_on_commit_callbacks
 ):
     url = reverse("plans:provider_enquiry_concern", args=[enquiry.uuid])
-    staff = make_provider(service.organisation, email="staff@provider.example")
+    staff = provider_staff
     client.force_login(staff)
     assert f'href="{url}"' in client.get(enquiry.get_provider_url()).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
