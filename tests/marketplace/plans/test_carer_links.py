@@ -227,7 +227,7 @@ def test_the_new_plan_page_costs_a_carers_plan_against_the_carer_element(
     assessment = assessment_for(carer_scheme, carer, D("6"))
     client = sign_in(carer)
     page = soup(client.get(f"/plans/new/?assessment={assessment.uuid}"))
-    assert "carer element is £75.00 a week" in text_of(page.select_one("#carer-element"))
+    assert "carer element is £75 a week" in text_of(page.select_one("#carer-element"))
     response = client.post(
         "/plans/new/",
         {
@@ -310,7 +310,7 @@ def test_confirming_shows_the_plans_side_by_side_and_either_unlinks(
         cared_side = text_of(page.select_one("#side-person"))
         carer_side = text_of(page.select_one("#side-carer"))
         assert "Jane's garden club" in cared_side and "£1.50" in cared_side
-        assert "Carla's gym" in carer_side and "£5.00" in carer_side
+        assert "Carla's gym" in carer_side and "Total a week £5" in carer_side
         assert "A night out each week" in carer_side
     # Each plan's own page is still only its owner's.
     assert client.get(person_plan.get_absolute_url()).status_code == 404
