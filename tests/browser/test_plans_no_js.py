@@ -9,6 +9,7 @@ from uuid import uuid4
 
 import pytest
 
+from catalogue.templatetags.catalogue_tags import money
 from core.roles import Role
 from marketplace.plans import services
 from marketplace.plans.models import PlanLine, PlanLink, PlanReview, SupportPlan
@@ -86,10 +87,10 @@ def test_adding_a_pa_line_without_javascript(no_js_page, site_url):
         D("24.00"),
         "direct-payment",
     )
-    assert page.locator("#weekly-total").inner_text().strip() == f"£{line.pa_costs.weekly}"
+    assert page.locator("#weekly-total").inner_text().strip() == money(line.pa_costs.weekly)
     assert page.locator(f"#line-{line.pk}-route").inner_text().strip() == "Paid by: Direct payment"
     for part in line.pa_costs.parts:
-        assert f"£{part.weekly}" in page.locator(f"#line-{line.pk}-{part.key}").inner_text()
+        assert money(part.weekly) in page.locator(f"#line-{line.pk}-{part.key}").inner_text()
     assert_accessible(page, "the plan with a PA line")
 
     base = f"{site_url}/plans/{plan.uuid}"
@@ -109,7 +110,7 @@ def test_adding_a_pa_line_without_javascript(no_js_page, site_url):
 def agreed_plan_with_practitioner():
     owner, practitioner = new_user(), new_user(Role.PRACTITIONER)
     plan = services.plan_create(
-        user=owner, person_name="Jane", budget=D("20.00"), budget_source="council"
+        user=owner, person_name="Jane", budget=D("20.00"), budget_source="own"
     )
     services.plan_set_outcomes(user=owner, plan=plan, outcomes=["Stay at home", "See friends"])
     services.plan_add_membership_line(
