@@ -650,6 +650,18 @@ def test_an_address_is_not_invited_again_within_a_day(person, plan):
         )
 
 
+def test_an_address_is_not_invited_again_within_a_day_from_another_plan(person, plan):
+    """The one-a-day rule is per account, not per plan: a second plan is no way round it."""
+    other = services.plan_create(
+        user=person, person_name="Sam", budget=D("100.00"), budget_source=plan.budget_source
+    )
+    services.plan_share(user=person, plan=plan, name="Helper", email="h@example.org", access="view")
+    with pytest.raises(ValidationError, match="already invited"):
+        services.plan_share(
+            user=person, plan=other, name="Helper", email="h@example.org", access="view"
+        )
+
+
 def test_a_share_email_to_an_unknown_address_carries_none_of_the_owners_text(
     person, plan, django_capture_on_commit_callbacks
 ):
