@@ -333,3 +333,18 @@ def test_the_sites_own_per_address_limits_count_the_client_not_the_proxy(setting
 
     assert [client_key(request) for request in behind] == ["ip:198.51.100.7", "ip:203.0.113.40"]
     assert client_key(spoofed) == "ip:198.51.100.7"
+
+
+def test_an_ipv6_client_counts_by_its_network_not_each_address(rf):
+    """A /64 is one household's or server's: a fresh address in it for every request must not
+    mean a fresh allowance (allauth's own sign-in limits count a /64 the same way)."""
+    from core.limits import client_key
+
+    one, other_in_same_64, elsewhere = (
+        client_key(rf.get("/", REMOTE_ADDR=address))
+        for address in ("2001:db8:1:2::1", "2001:db8:1:2:ffff::9", "2001:db8:1:3::1")
+    )
+
+    assert one == other_in_same_64 == "ip:2001:db8:1:2::/64"
+    assert elsewhere == "ip:2001:db8:1:3::/64"
+    assert client_key(rf.get("/", REMOTE_ADDR="198.51.100.7")) == "ip:198.51.100.7"
