@@ -296,6 +296,7 @@ def enquiry_send(
             "enquiries": enquiries,
             "count": len(enquiries),
             "sender_name": enquiries[0].sender_name,
+            "known": notifications.sender_known(enquiries[0]),
         },
     )
     return enquiries
@@ -323,7 +324,7 @@ def enquiry_reply(*, user, enquiry: Enquiry, body: str) -> EnquiryMessage:
     send_email(
         template="plans/email/enquiry_replied",
         to=notifications.sender_addresses(enquiry),
-        context={"enquiry": enquiry},
+        context={"enquiry": enquiry, "known": notifications.sender_known(enquiry)},
     )
     return message
 
@@ -360,7 +361,7 @@ def enquiry_close(*, user, enquiry: Enquiry) -> Enquiry:
     send_email(
         template="plans/email/enquiry_closed",
         to=notifications.sender_addresses(enquiry),
-        context={"enquiry": enquiry},
+        context={"enquiry": enquiry, "known": notifications.sender_known(enquiry)},
     )
     return enquiry
 
