@@ -11,7 +11,9 @@ allowances, so nothing is lost but a little protection for a day.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 
+from allauth import app_settings as allauth_settings
 from allauth.account.adapter import get_adapter
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -19,13 +21,20 @@ from django.core.exceptions import PermissionDenied
 
 def client_key(request) -> str:
     """Who is asking: the client's IP address (proxy-aware through allauth's
-    ALLAUTH_TRUSTED_PROXY_COUNT / ALLAUTH_TRUSTED_CLIENT_IP_HEADER), else the session."""
+    ALLAUTH_TRUSTED_PROXY_COUNT / ALLAUTH_TRUSTED_CLIENT_IP_HEADER), else the session. An IPv6
+    address counts by its network (allauth's RATE_LIMIT_IPV6_PREFIX, a /64), as allauth's own
+    limits do: one household or server holds a whole /64 and could take a fresh address for
+    every request."""
     try:
-        return f"ip:{get_adapter(request).get_client_ip(request)}"
-    except PermissionDenied:
+        ip = ipaddress.ip_address(get_adapter(request).get_client_ip(request))
+    except PermissionDenied:  # allauth found no address
         if not request.session.session_key:
             request.session.save()
         return f"session:{request.session.session_key}"
+    if isinstance(ip, ipaddress.IPv6Address):
+        prefix = allauth_settings.RATE_LIMIT_IPV6_PREFIX
+        return f"ip:{ipaddress.IPv6Network(f'{ip}/{prefix}', strict=False)}"
+    return f"ip:{ip}"
 
 
 def used(key: str) -> int:

@@ -1,7 +1,8 @@
 """Issue 18, item 7: limits that cannot be raced. Requests arriving together once each passed a
 check made before any of them counted (four concurrent requests made 32 enquiries against a limit
 of 20; eight concurrent reviews passed a limit of 5). Views now reserve the allowance atomically
-before acting and give it back if the act fails.
+before acting and give it back if the act fails. Plan shares and organisation invitations
+(item 5) reserve the same way, raced here too.
 
 Real threads, each with its own database connection, on PostgreSQL (SQLite's shared in-memory
 test database locks whole tables across connections, which would test SQLite, not the limits).
@@ -176,3 +177,94 @@ def test_a_refused_enquiry_gives_its_allowance_back(settings, monkeypatch, site)
     }
     assert client.post("/enquiries/new/", data).status_code == 200
     assert limits.used(f"plans:enquiries:account:{person.pk}") == 0
+
+
+def at_once(count, act):
+    """Call act(n) for n in range(count), each in its own thread at the same moment; returns
+    how many succeeded and the errors (ValidationError expected for the refused ones)."""
+    from django.core.exceptions import ValidationError
+
+    barrier = threading.Barrier(count)
+    done: list[int] = []
+    refused: list[int] = []
+    errors: list[BaseException] = []
+
+    def run(n):
+        try:
+            barrier.wait()
+            act(n)
+            done.append(n)
+        except ValidationError:
+            refused.append(n)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    return len(done), len(refused)
+
+
+def slowed_save(monkeypatch, model, seconds=0.3):
+    original = model.save
+
+    def slow(self, *args, **kwargs):
+        time.sleep(seconds)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(model, "save", slow)
+
+
+def test_concurrent_plan_shares_never_pass_the_daily_limit(settings, monkeypatch):
+    """Issue 18, item 5's limit on plan invitations, raced: every request is between its check
+    and its save at once (the save is slowed), so a limit counted from the saved rows would let
+    all eight through."""
+    from decimal import Decimal
+
+    from marketplace.plans.models import PlanShare, SupportPlan
+
+    settings.PLANS_SHARES_PER_DAY = 5
+    owner = make_user("owner@example.org")
+    plan = plan_services.plan_create(
+        user=owner,
+        person_name="Pat",
+        budget=Decimal("373.53"),
+        budget_source=SupportPlan.BudgetSource.COUNCIL,
+    )
+    slowed_save(monkeypatch, PlanShare)
+
+    sent, refused = at_once(
+        THREADS,
+        lambda n: plan_services.plan_share(
+            user=owner, plan=plan, name="Helper", email=f"helper{n}@example.org", access="view"
+        ),
+    )
+
+    assert (sent, refused) == (5, 3)
+    assert PlanShare.objects.count() == 5
+
+
+def test_concurrent_organisation_invitations_never_pass_the_daily_limit(settings, monkeypatch):
+    from catalogue import services as catalogue_services
+    from catalogue.models import Invitation, Membership
+
+    settings.CATALOGUE_INVITATIONS_PER_DAY = 5
+    organisation = OrganisationFactory()
+    owner = make_user("owner@sunrise.example")
+    Membership.objects.create(user=owner, organisation=organisation, role=Membership.Role.OWNER)
+    slowed_save(monkeypatch, Invitation)
+
+    sent, refused = at_once(
+        THREADS,
+        lambda n: catalogue_services.invitation_create(
+            user=owner, organisation=organisation, email=f"colleague{n}@example.org"
+        ),
+    )
+
+    assert (sent, refused) == (5, 3)
+    assert Invitation.objects.count() == 5

@@ -48,11 +48,13 @@ def dev_settings(*names: str, tmp_path: Path, **env: str) -> list[str]:
     return json.loads(result.stdout)
 
 
-# What production needs besides its secrets: PostgreSQL, a mail server and a shared cache.
+# What production needs besides its secrets: PostgreSQL, a mail server, a shared cache and the
+# proxy setup.
 PRODUCTION = {
     "DATABASE_URL": "postgres://care:pw@db.internal:5432/caremarket",
     "EMAIL_HOST": "smtp.westshire.example",
     "REDIS_URL": "redis://cache.internal:6379/0",
+    "TRUSTED_PROXY_COUNT": "1",
 }
 
 
@@ -99,6 +101,10 @@ def test_production_refuses_to_start_without_its_secrets(tmp_path, env, message)
         ({"DATABASE_URL": "sqlite:///var/db.sqlite3"}, "DATABASE_URL must name a PostgreSQL"),
         ({"EMAIL_HOST": ""}, "EMAIL_HOST must name the mail server"),
         ({"REDIS_URL": ""}, "REDIS_URL must be set in production"),
+        # Security review (issue 18, item 6): behind the load balancer every visitor had the
+        # proxy's address, so ten wrong passwords a minute locked everyone out of sign-in.
+        ({"TRUSTED_PROXY_COUNT": ""}, "Production runs behind a proxy: set TRUSTED_PROXY_COUNT"),
+        ({"TRUSTED_PROXY_COUNT": "0"}, "Production runs behind a proxy: set TRUSTED_PROXY_COUNT"),
     ],
 )
 def test_production_refuses_a_sqlite_file_the_console_mailer_or_a_per_process_cache(
@@ -115,6 +121,34 @@ def test_production_refuses_a_sqlite_file_the_console_mailer_or_a_per_process_ca
 
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_production_starts_with_a_client_address_header_instead_of_a_proxy_count(tmp_path):
+    result = manage(
+        "check",
+        tmp_path=tmp_path,
+        DJANGO_SETTINGS_MODULE="marketplace.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="care.westshire.example",
+        **{**PRODUCTION, "TRUSTED_PROXY_COUNT": "", "TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"},
+    )
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_proxy_setup_reaches_allauth(tmp_path):
+    """allauth reads ALLAUTH_TRUSTED_*; core.limits.client_key asks allauth for the address."""
+    values = dev_settings(
+        "s.ALLAUTH_TRUSTED_PROXY_COUNT",
+        "s.ALLAUTH_TRUSTED_CLIENT_IP_HEADER",
+        tmp_path=tmp_path,
+        TRUSTED_PROXY_COUNT="2",
+        TRUSTED_CLIENT_IP_HEADER="X-Real-IP",
+    )
+    assert values == ["2", "X-Real-IP"]
+    assert dev_settings(
+        "s.ALLAUTH_TRUSTED_PROXY_COUNT", "s.ALLAUTH_TRUSTED_CLIENT_IP_HEADER", tmp_path=tmp_path
+    ) == ["0", "None"]
 
 
 def test_database_url_chooses_postgresql(tmp_path):

@@ -15,6 +15,16 @@ def provider_addresses(enquiry) -> list[str]:
     return [enquiry.service.email, enquiry.organisation.email, *(m.user.email for m in owners)]
 
 
+def sender_known(enquiry) -> bool:
+    """Whether the address the person gave is a verified address of an account here. The name
+    they typed is free text, so e-mails to any other address (which anyone may type) leave it
+    out: the site must not relay someone's words to strangers (issue 18, item 5)."""
+    from core.limits import has_verified_account
+
+    addresses = sender_addresses(enquiry)
+    return bool(addresses) and all(has_verified_account(address) for address in addresses)
+
+
 def sender_addresses(enquiry) -> list[str]:
     """The person hears at the address they gave, else their account's (never after erasure)."""
     if enquiry.anonymised_at:

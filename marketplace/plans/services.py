@@ -25,7 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from catalogue.models import PriceOption, Service
@@ -296,6 +296,7 @@ def enquiry_send(
             "enquiries": enquiries,
             "count": len(enquiries),
             "sender_name": enquiries[0].sender_name,
+            "known": notifications.sender_known(enquiries[0]),
         },
     )
     return enquiries
@@ -323,7 +324,7 @@ def enquiry_reply(*, user, enquiry: Enquiry, body: str) -> EnquiryMessage:
     send_email(
         template="plans/email/enquiry_replied",
         to=notifications.sender_addresses(enquiry),
-        context={"enquiry": enquiry},
+        context={"enquiry": enquiry, "known": notifications.sender_known(enquiry)},
     )
     return message
 
@@ -360,7 +361,7 @@ def enquiry_close(*, user, enquiry: Enquiry) -> Enquiry:
     send_email(
         template="plans/email/enquiry_closed",
         to=notifications.sender_addresses(enquiry),
-        context={"enquiry": enquiry},
+        context={"enquiry": enquiry, "known": notifications.sender_known(enquiry)},
     )
     return enquiry
 
@@ -1071,15 +1072,21 @@ def plan_share(*, user, plan: SupportPlan, name: str, email: str, access: str) -
 
     Every invitation is an e-mail to an address the owner types, so: at most
     PLANS_SHARES_PER_DAY (10) a day per account, not the same address twice within a day
-    (revoked or not), and an e-mail to an address with no verified account here carries none of
-    the owner's text (names, the plan's person), only the link."""
+    (revoked or not, from any of the account's plans), and an e-mail to an address with no
+    verified account here carries none of the owner's text (names, the plan's person), only
+    the link."""
     require_plan_owner(user, plan)
     email = email.strip()
     if email.lower() == user.email.lower():
         raise ValidationError({"email": "That is your own email address."})
     if plan.shares.filter(email__iexact=email, revoked_at__isnull=True).exists():
         raise ValidationError({"email": f"The plan is already shared with {email}."})
-    if plan.shares.filter(email__iexact=email, created_at__gte=timezone.now() - DAY).exists():
+    # Not from this plan, nor from this account's other plans: one e-mail a day to an address.
+    if (
+        PlanShare.objects.filter(Q(plan=plan) | Q(invited_by=user))
+        .filter(email__iexact=email, created_at__gte=timezone.now() - DAY)
+        .exists()
+    ):
         raise ValidationError({"email": f"You already invited {email} today. Try again tomorrow."})
     share = PlanShare(plan=plan, name=name.strip(), email=email, access=access, invited_by=user)
     share.full_clean()

@@ -206,6 +206,15 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_ADAPTER = "marketplace.accounts.adapters.AccountAdapter"
+# Who the client is behind the load balancer: allauth's sign-in limits and the site's own
+# per-address limits (core.limits.client_key) read the client's address through allauth. Without
+# either setting the address is REMOTE_ADDR, which behind a proxy is the proxy's for everyone (one
+# visitor's ten wrong passwords would lock every visitor out). TRUSTED_PROXY_COUNT is the number of
+# proxies you run that append to X-Forwarded-For (the client is that many entries from the end);
+# TRUSTED_CLIENT_IP_HEADER names a header your proxy sets to the client's address instead (e.g.
+# X-Real-IP). Production refuses to start without one of them.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER") or None
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",

@@ -1,11 +1,22 @@
 """Production settings: everything from the environment; refuse to start without secrets, or on
 what only suits one machine: a SQLite file, e-mail printed to the console, a per-process cache
-(the abuse limits and sessions must count in a cache every app server shares)."""
+(the abuse limits and sessions must count in a cache every app server shares, with an atomic
+increment: Redis), or without being told how the proxy in front passes the client's address."""
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, CACHES, DATABASES, EMAIL_HOST, SECRET_KEY, env_bool, env_int
+from .base import (
+    ALLAUTH_TRUSTED_CLIENT_IP_HEADER,
+    ALLAUTH_TRUSTED_PROXY_COUNT,
+    ALLOWED_HOSTS,
+    CACHES,
+    DATABASES,
+    EMAIL_HOST,
+    SECRET_KEY,
+    env_bool,
+    env_int,
+)
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment in production.")
@@ -27,6 +38,13 @@ if CACHES["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache"
     raise ImproperlyConfigured(
         "REDIS_URL must be set in production: the app servers share the cache the abuse limits "
         "and sessions count in."
+    )
+if ALLAUTH_TRUSTED_PROXY_COUNT < 1 and not ALLAUTH_TRUSTED_CLIENT_IP_HEADER:
+    raise ImproperlyConfigured(
+        "Production runs behind a proxy: set TRUSTED_PROXY_COUNT (the proxies that append to "
+        "X-Forwarded-For, usually 1) or TRUSTED_CLIENT_IP_HEADER (the header your proxy sets to "
+        "the client's address, e.g. X-Real-IP). Otherwise every visitor has the proxy's address "
+        "and one visitor's failed sign-ins lock everyone out."
     )
 
 DEBUG = False

@@ -275,7 +275,25 @@ def test_an_invitation_to_an_unknown_address_does_not_carry_the_inviters_name(
         services.invitation_create(user=owner, organisation=organisation, email="x@example.org")
     (message,) = mail.outbox
     assert "spam.example" not in message.subject + message.body
-    assert "Sunrise Care Ltd" in message.body  # an approved organisation's (moderated) name
+    assert "invitations/" in message.body  # the link is all it carries
+
+
+def test_an_invitation_to_an_unknown_address_does_not_carry_the_organisations_name(
+    owner, organisation, django_capture_on_commit_callbacks
+):
+    """An owner renames the approved organisation (no moderator sees a rename), so its name is
+    free text too: e-mails to strangers leave it out; a verified account's holder sees it."""
+    services.organisation_update(
+        user=owner, organisation=organisation, name="Claim your prize at spam.example"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_create(user=owner, organisation=organisation, email="x@example.org")
+        known = make_user("known@example.org")
+        services.invitation_create(user=owner, organisation=organisation, email=known.email)
+    stranger, colleague = mail.outbox
+    assert "spam.example" not in stranger.subject + stranger.body
+    assert "a care provider's listings" in stranger.body
+    assert "Claim your prize at spam.example" in colleague.subject + colleague.body
 
 
 def test_owners_remove_colleagues_but_never_the_last_owner(organisation, owner, editor):

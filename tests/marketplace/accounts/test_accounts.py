@@ -7,6 +7,7 @@ from django.core import mail
 
 from core.roles import ADMIN_ROLES, Role, user_revoke_role
 from marketplace.accounts.models import User
+from marketplace.settings import base
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -270,3 +271,80 @@ def test_people_without_an_organisation_see_no_organisation_link(client, home_pa
     assert not soup(client.get("/")).select("#organisation-link")
     client.post("/accounts/logout/")
     assert not soup(client.get("/")).select("#organisation-link")
+
+
+# --- issue 18, item 6: limits behind the load balancer ---------------------------------------
+
+
+def _visitor(address: str):
+    """A browser at `address`, reaching the site through the one proxy (10.0.0.2)."""
+    from django.test import Client
+
+    return Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=address)
+
+
+def _fail_sign_in(client, number: int) -> str:
+    """'wrong' for a refused password, 'locked' once allauth's login_failed limit is reached."""
+    response = client.post(
+        "/accounts/login/", {"login": f"nobody{number}@example.org", "password": "wrong-pw-42"}
+    )
+    assert response.status_code == 200
+    return "locked" if "Too many failed login attempts" in response.content.decode() else "wrong"
+
+
+def test_behind_the_proxy_one_visitors_failed_sign_ins_lock_out_only_that_visitor(
+    settings, home_page
+):
+    """Security review (issue 18, item 6): every visitor had the proxy's address, so ten wrong
+    passwords a minute from one visitor locked everyone out of sign-in. Production is told the
+    proxy setup (TRUSTED_PROXY_COUNT, required: tests/test_settings.py); here, one proxy."""
+    settings.ACCOUNT_RATE_LIMITS = base.ACCOUNT_RATE_LIMITS  # the test settings turn them off
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    attacker, neighbour = _visitor("198.51.100.7"), _visitor("203.0.113.40")
+
+    answers = [_fail_sign_in(attacker, n) for n in range(11)]
+
+    assert answers == ["wrong"] * 10 + ["locked"]  # "login_failed": "10/m/ip"
+    assert _fail_sign_in(neighbour, 99) == "wrong"  # the neighbour may still try
+
+
+def test_without_the_proxy_setup_the_lockout_is_site_wide(settings, home_page):
+    """Why production refuses to start without it: the proxy's address is everyone's."""
+    settings.ACCOUNT_RATE_LIMITS = base.ACCOUNT_RATE_LIMITS
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    attacker, neighbour = _visitor("198.51.100.7"), _visitor("203.0.113.40")
+    for n in range(10):
+        _fail_sign_in(attacker, n)
+
+    assert _fail_sign_in(neighbour, 99) == "locked"
+
+
+def test_the_sites_own_per_address_limits_count_the_client_not_the_proxy(settings, rf):
+    from core.limits import client_key
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    behind = [
+        rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=address)
+        for address in ("198.51.100.7", "203.0.113.40")
+    ]
+    # A client cannot choose its address by sending its own X-Forwarded-For: the proxy appends
+    # the real one, and only the last entry is trusted.
+    spoofed = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="192.0.2.1, 198.51.100.7")
+
+    assert [client_key(request) for request in behind] == ["ip:198.51.100.7", "ip:203.0.113.40"]
+    assert client_key(spoofed) == "ip:198.51.100.7"
+
+
+def test_an_ipv6_client_counts_by_its_network_not_each_address(rf):
+    """A /64 is one household's or server's: a fresh address in it for every request must not
+    mean a fresh allowance (allauth's own sign-in limits count a /64 the same way)."""
+    from core.limits import client_key
+
+    one, other_in_same_64, elsewhere = (
+        client_key(rf.get("/", REMOTE_ADDR=address))
+        for address in ("2001:db8:1:2::1", "2001:db8:1:2:ffff::9", "2001:db8:1:3::1")
+    )
+
+    assert one == other_in_same_64 == "ip:2001:db8:1:2::/64"
+    assert elsewhere == "ip:2001:db8:1:3::/64"
+    assert client_key(rf.get("/", REMOTE_ADDR="198.51.100.7")) == "ip:198.51.100.7"

@@ -160,6 +160,32 @@ def test_an_enquiry_to_two_services_is_one_for_each_provider(
     assert weekly_counts(service) == (0, 0, 1)
 
 
+def test_enquiry_emails_to_an_address_with_no_account_carry_no_typed_name(
+    person, service, provider, django_capture_on_commit_callbacks
+):
+    """Security review (issue 18, item 5: free text out of e-mails to unverified recipients):
+    the contact address is typed, so anyone could send 'Hello <advert>' to a stranger through
+    the sender's confirmation and the provider's reply and close notices."""
+    with django_capture_on_commit_callbacks(execute=True):
+        (enquiry,) = send(
+            person, service, sender_name="Cheap pills at spam.example", contact_email="x@a.example"
+        )
+        services.enquiry_reply(user=provider, enquiry=enquiry, body="We can help.")
+        services.enquiry_close(user=provider, enquiry=enquiry)
+    to_stranger = [m for m in mail.outbox if m.to == ["x@a.example"]]
+    assert len(to_stranger) == 3  # sent, replied, closed
+    for message in to_stranger:
+        assert "spam.example" not in message.subject + message.body
+        assert message.body.startswith("Hello,")
+
+    # At the person's own verified address the greeting keeps their name.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        send(person, service, sender_name="Pat Public", contact_email="pat@example.org")
+    (confirmation,) = [m for m in mail.outbox if m.to == ["pat@example.org"]]
+    assert confirmation.body.startswith("Hello Pat Public,")
+
+
 def test_nothing_is_sent_if_the_transaction_rolls_back(
     person, service, django_capture_on_commit_callbacks
 ):
@@ -647,6 +673,18 @@ def test_an_address_is_not_invited_again_within_a_day(person, plan):
     with pytest.raises(ValidationError, match="already invited"):
         services.plan_share(
             user=person, plan=plan, name="Helper", email="H@example.org", access="view"
+        )
+
+
+def test_an_address_is_not_invited_again_within_a_day_from_another_plan(person, plan):
+    """The one-a-day rule is per account, not per plan: a second plan is no way round it."""
+    other = services.plan_create(
+        user=person, person_name="Sam", budget=D("100.00"), budget_source=plan.budget_source
+    )
+    services.plan_share(user=person, plan=plan, name="Helper", email="h@example.org", access="view")
+    with pytest.raises(ValidationError, match="already invited"):
+        services.plan_share(
+            user=person, plan=other, name="Helper", email="h@example.org", access="view"
         )
 
 
