@@ -528,8 +528,14 @@ class ReviewFigures:
     top_outcomes: list[tuple[str, int]]
 
 
-def review_figures(*, today: date | None = None, top: int = 5) -> ReviewFigures:
-    """The commissioners' review figures, over agreed plans, in a fixed number of queries."""
+def review_figures(
+    *, today: date | None = None, top: int = 5, own_words: bool = True
+) -> ReviewFigures:
+    """The commissioners' review figures, over agreed plans, in a fixed number of queries.
+
+    The most chosen outcomes include those written in a person's own words for the council's
+    own pages; with `own_words=False` (figures anyone may see, such as the market statement)
+    they come only from the council's list, so a person's own words are never published."""
     from django.conf import settings
 
     today = today or timezone.localdate()
@@ -545,8 +551,9 @@ def review_figures(*, today: date | None = None, top: int = 5) -> ReviewFigures:
         by_audience.setdefault(plan_for, []).append(value)
     unscheduled = PlanReview.objects.done().filter(kind=PlanReview.Kind.UNSCHEDULED)
     pairs = unscheduled.exclude(new_estimate=None).exclude(weekly_cost=None)
+    outcomes = PlanOutcome.objects.all() if own_words else PlanOutcome.objects.exclude(option=None)
     chosen = (
-        PlanOutcome.objects.values("text")
+        outcomes.values("text")
         .annotate(plans=Count("plan", distinct=True))
         .order_by("-plans", "text")[:top]
     )
