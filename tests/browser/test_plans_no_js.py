@@ -97,6 +97,7 @@ def test_adding_a_pa_line_without_javascript(no_js_page, site_url):
     for path, what in [
         ("/lines/add-membership/", "the membership form"),
         ("/lines/add-one-off/", "the one-off item form"),
+        (f"/lines/{line.pk}/", "changing the PA's hours"),
         (f"/lines/{line.pk}/outcomes/", "the line's outcomes"),
         (f"/lines/{line.pk}/payment/", "the line's payment"),
         ("/outcomes/", "the outcomes and needs"),
@@ -105,6 +106,13 @@ def test_adding_a_pa_line_without_javascript(no_js_page, site_url):
         ("/print/", "the print view"),
     ]:
         assert_accessible(page, what, url=base + path)
+    # The error summaries of the new forms.
+    for path, what in [
+        ("/lines/add-membership/", "the membership form with errors"),
+        ("/lines/add-one-off/", "the one-off item form with errors"),
+        ("/link/", "asking to link plans, with errors"),
+    ]:
+        assert_accessible(page, what, url=base + path, submit_empty=True)
 
 
 def agreed_plan_with_practitioner():
@@ -163,6 +171,7 @@ def test_recording_a_review_without_javascript(no_js_page, site_url):
     sign_in_as(page, site_url, owner)
     page.goto(f"{site_url}/plans/{plan.uuid}/reviews/ask/")
     assert_accessible(page, "asking for a review")
+    assert_accessible(page, "asking for a review, with errors", submit_empty=True)
     page.get_by_label("What has changed?").fill("Bill works longer hours now.")
     submit_main_form(page)
     assert plan.reviews.filter(kind=PlanReview.Kind.UNSCHEDULED).count() == 1
