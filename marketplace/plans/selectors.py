@@ -572,6 +572,25 @@ def review_figures(
     )
 
 
+def reassessments_for(review: PlanReview, *, user) -> list[Any]:
+    """The RAS assessments `user` (the practitioner recording `review`) made of the plan's
+    person since the review was set or asked for, newest first: a reassessment's figure becomes
+    the review's new estimate, shown beside the budget it replaces. The person is matched by
+    the e-mail address the assessment was sent to."""
+    from marketplace.ras.models import Assessment
+
+    owner = review.plan.owner
+    if owner is None or not owner.email or not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        Assessment.objects.filter(
+            recorded_by=user,
+            person_email__iexact=owner.email,
+            created_at__gte=review.created_at,
+        ).order_by("-created_at", "-pk")[:5]
+    )
+
+
 # --- figures for the market statement (market_statement.readers) -------------------------------
 
 
