@@ -1204,7 +1204,8 @@ def plan_reviews(options: Options, reference: Reference) -> Figures:
     “estimated budget”" at an unscheduled review). Not scoped by category or locality."""
     now = _now()
     try:
-        review = readers.read("review_figures")
+        # The statement is public: outcomes in a person's own words are never counted in it.
+        review = readers.read("review_figures", own_words=False)
     except readers.MissingReader:
         return _empty(
             "plan_reviews",
@@ -1250,6 +1251,7 @@ def plan_reviews(options: Options, reference: Reference) -> Figures:
             "achieved and not yet achieved do not count.",
             "An early review is within the new estimate when the plan's weekly cost is no more "
             "than the new estimate recorded at the review.",
-            "'Chosen outcome' rows count the plans that chose the outcome.",
+            "'Chosen outcome' rows count the plans that chose the outcome from the council's "
+            "list; outcomes written in a person's own words are not shown here.",
         ],
     )

@@ -8,8 +8,9 @@ A figure whose reader is missing (the app is not installed) says so instead of f
   lines in the period (marketplace.plans.selectors.service_activity).
 - "ras_rate": `(months) -> MonthlyRate | None`, the active RAS scheme's money per point now and
   at each month end (marketplace.ras.selectors.monthly_rate).
-- "review_figures": `() -> ReviewFigures`, support plan reviews due, overdue and done and the
-  outcomes achieved at them (marketplace.plans.selectors.review_figures).
+- "review_figures": `(*, own_words=True) -> ReviewFigures`, support plan reviews due, overdue
+  and done, the outcomes achieved at them and the most chosen outcomes, with `own_words=False`
+  only those from the council's list (marketplace.plans.selectors.review_figures).
 """
 
 from collections.abc import Callable

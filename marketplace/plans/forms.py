@@ -837,8 +837,24 @@ class ReviewRecordForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, outcomes, **kwargs):
+    def __init__(self, *args, outcomes, reassessments=(), figure_of=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.reassessments = {str(a.uuid): a for a in reassessments}
+        if self.reassessments:
+            # A reassessment the practitioner recorded since the review was set: its figure is
+            # the new estimate, shown beside the budget it replaces.
+            self.fields["reassessment"] = forms.ChoiceField(
+                label="Reassessment (optional)",
+                help_text="Its figure becomes the new estimate.",
+                required=False,
+                widget=forms.RadioSelect,
+                choices=[("", "No reassessment")]
+                + [
+                    (key, _reassessment_label(a, figure_of))
+                    for key, a in self.reassessments.items()
+                ],
+                error_messages={"invalid_choice": "Choose one of your assessments of this person."},
+            )
         self.outcome_fields: list[tuple[str, PlanOutcome]] = []
         progress = {}
         for item in outcomes:
@@ -851,11 +867,30 @@ class ReviewRecordForm(forms.Form):
                 error_messages={"required": message, "invalid_choice": message},
             )
             self.outcome_fields.append((name, item))
-        # The outcomes first, in the plan's order.
-        self.fields = {**progress, **self.fields}
+        # The outcomes first, in the plan's order; a reassessment just before the new estimate.
+        rest = dict(self.fields)
+        reassessment = rest.pop("reassessment", None)
+        if reassessment is not None:
+            estimate = rest.pop("new_estimate")
+            rest.update(reassessment=reassessment, new_estimate=estimate)
+        self.fields = {**progress, **rest}
 
     def progress(self) -> dict[int, str]:
         return {item.pk: self.cleaned_data[name] for name, item in self.outcome_fields}
+
+    def reassessment(self):
+        return self.reassessments.get(self.cleaned_data.get("reassessment") or "")
+
+
+def _reassessment_label(assessment, figure_of) -> str:
+    from django.utils import timezone
+
+    from catalogue.templatetags.catalogue_tags import money
+
+    when = timezone.localtime(assessment.created_at).strftime("%-d %B %Y")
+    figure = figure_of(assessment) if figure_of else assessment.weekly_budget
+    amount = "no carer element" if figure is None else f"{money(figure)} a week"
+    return f"Assessment of {when}: {amount}"
 
 
 # --- sign-off (issue 17) ---------------------------------------------------------------------

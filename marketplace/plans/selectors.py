@@ -528,8 +528,14 @@ class ReviewFigures:
     top_outcomes: list[tuple[str, int]]
 
 
-def review_figures(*, today: date | None = None, top: int = 5) -> ReviewFigures:
-    """The commissioners' review figures, over agreed plans, in a fixed number of queries."""
+def review_figures(
+    *, today: date | None = None, top: int = 5, own_words: bool = True
+) -> ReviewFigures:
+    """The commissioners' review figures, over agreed plans, in a fixed number of queries.
+
+    The most chosen outcomes include those written in a person's own words for the council's
+    own pages; with `own_words=False` (figures anyone may see, such as the market statement)
+    they come only from the council's list, so a person's own words are never published."""
     from django.conf import settings
 
     today = today or timezone.localdate()
@@ -545,8 +551,9 @@ def review_figures(*, today: date | None = None, top: int = 5) -> ReviewFigures:
         by_audience.setdefault(plan_for, []).append(value)
     unscheduled = PlanReview.objects.done().filter(kind=PlanReview.Kind.UNSCHEDULED)
     pairs = unscheduled.exclude(new_estimate=None).exclude(weekly_cost=None)
+    outcomes = PlanOutcome.objects.all() if own_words else PlanOutcome.objects.exclude(option=None)
     chosen = (
-        PlanOutcome.objects.values("text")
+        outcomes.values("text")
         .annotate(plans=Count("plan", distinct=True))
         .order_by("-plans", "text")[:top]
     )
@@ -562,6 +569,25 @@ def review_figures(*, today: date | None = None, top: int = 5) -> ReviewFigures:
             pairs.values_list("weekly_cost", "new_estimate")
         ),
         top_outcomes=[(row["text"], row["plans"]) for row in chosen],
+    )
+
+
+def reassessments_for(review: PlanReview, *, user) -> list[Any]:
+    """The RAS assessments `user` (the practitioner recording `review`) made of the plan's
+    person since the review was set or asked for, newest first: a reassessment's figure becomes
+    the review's new estimate, shown beside the budget it replaces. The person is matched by
+    the e-mail address the assessment was sent to."""
+    from marketplace.ras.models import Assessment
+
+    owner = review.plan.owner
+    if owner is None or not owner.email or not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        Assessment.objects.filter(
+            recorded_by=user,
+            person_email__iexact=owner.email,
+            created_at__gte=review.created_at,
+        ).order_by("-created_at", "-pk")[:5]
     )
 
 

@@ -1574,6 +1574,7 @@ def plan_record_review(
     person_view: str,
     decision: str,
     new_estimate: Decimal | None = None,
+    reassessment=None,
     today: date | None = None,
 ) -> PlanReview:
     """A practitioner the plan is shared with records a review: for each of the plan's outcomes
@@ -1604,6 +1605,10 @@ def plan_record_review(
             errors.setdefault(field, []).append("That amount is too large.")
     if cost_in_period is None:
         errors.setdefault("cost_in_period", []).append("Enter what the support cost in the period.")
+    if reassessment is not None:
+        new_estimate = _reassessment_estimate(
+            user=user, review=review, reassessment=reassessment, typed=new_estimate, errors=errors
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -1630,6 +1635,37 @@ def plan_record_review(
 
     transaction.on_commit(invalidate_cache)
     return review
+
+
+def _reassessment_estimate(
+    *, user, review: PlanReview, reassessment, typed: Decimal | None, errors: dict
+) -> Decimal | None:
+    """The new estimate a reassessment gives: its weekly budget for the person's own plan, its
+    carer element for a carer's plan. Only one of the practitioner's own assessments of this
+    person since the review was set may be used (selectors.reassessments_for), and a typed
+    estimate must agree with it."""
+    from .selectors import reassessments_for
+
+    if reassessment.pk not in {a.pk for a in reassessments_for(review, user=user)}:
+        errors.setdefault("reassessment", []).append(
+            "Choose one of your assessments of this person since the review was set."
+        )
+        return typed
+    figure = (
+        carer_element(reassessment)
+        if review.plan.plan_for == SupportPlan.PlanFor.CARER
+        else reassessment.weekly_budget
+    )
+    if figure is None:
+        errors.setdefault("reassessment", []).append(
+            "That assessment has no carer element to be a carer's new estimate."
+        )
+    elif typed is not None and typed != figure:
+        errors.setdefault("new_estimate", []).append(
+            f"The reassessment gives £{figure:,} a week: leave the new estimate "
+            "empty, or choose no assessment."
+        )
+    return figure if figure is not None else typed
 
 
 def send_review_reminders(*, today: date | None = None) -> int:

@@ -131,6 +131,8 @@ PAGES = [
     PageCase("commissioner-calibration", "/commissioning/ras/calibration/", state="commissioner"),
     PageCase("commissioner-dashboard", "/commissioning/dashboard/", state="commissioner"),
     PageCase("commissioner-budget-figures", "/commissioning/plans/budgets/", state="commissioner"),
+    # Issue 21: reviews due, overdue and done, outcomes achieved, the most chosen outcomes.
+    PageCase("commissioner-review-figures", "/commissioning/plans/reviews/", state="commissioner"),
     PageCase("panel-plans", "/plans/panel/", state="panel"),
     PageCase("consultation-queue", "/market-statement/consultation/", state="moderator"),
 ]

@@ -13,6 +13,7 @@ from catalogue.templatetags.catalogue_tags import money
 from core.roles import Role
 from marketplace.plans import services
 from marketplace.plans.models import PlanLine, PlanLink, PlanReview, SupportPlan
+from marketplace.ras.models import Assessment, SchemeVersion
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS
 from tests.browser.site_pages import STAFF_SIGN_IN, sign_in, submit_main_form
 from tests.browser.test_accessibility import AXE_OPTIONS, _axe, format_violations
@@ -97,6 +98,7 @@ def test_adding_a_pa_line_without_javascript(no_js_page, site_url):
     for path, what in [
         ("/lines/add-membership/", "the membership form"),
         ("/lines/add-one-off/", "the one-off item form"),
+        (f"/lines/{line.pk}/", "changing the PA's hours"),
         (f"/lines/{line.pk}/outcomes/", "the line's outcomes"),
         (f"/lines/{line.pk}/payment/", "the line's payment"),
         ("/outcomes/", "the outcomes and needs"),
@@ -105,6 +107,13 @@ def test_adding_a_pa_line_without_javascript(no_js_page, site_url):
         ("/print/", "the print view"),
     ]:
         assert_accessible(page, what, url=base + path)
+    # The error summaries of the new forms.
+    for path, what in [
+        ("/lines/add-membership/", "the membership form with errors"),
+        ("/lines/add-one-off/", "the one-off item form with errors"),
+        ("/link/", "asking to link plans, with errors"),
+    ]:
+        assert_accessible(page, what, url=base + path, submit_empty=True)
 
 
 def agreed_plan_with_practitioner():
@@ -129,11 +138,22 @@ def test_recording_a_review_without_javascript(no_js_page, site_url):
     page = no_js_page
     owner, practitioner, plan = agreed_plan_with_practitioner()
     review = plan.reviews.get()
+    # The practitioner has reassessed Jane since: the form offers that assessment's figure.
+    Assessment.objects.create(
+        scheme_version=SchemeVersion.objects.order_by("pk").first(),
+        points=D("27"),
+        money_per_point=D("15.56"),
+        weekly_budget=D("420.00"),
+        person_name="Jane",
+        person_email=owner.email,
+        recorded_by=practitioner,
+    )
     sign_in_as(page, site_url, practitioner)
     page.goto(f"{site_url}{plan.get_absolute_url()}")
     with page.expect_navigation():
         page.get_by_role("link", name="Record the review").click()
-    assert_accessible(page, "recording a review")
+    assert page.get_by_label("No reassessment").is_checked()
+    assert_accessible(page, "recording a review, a reassessment offered")
     assert_accessible(page, "recording a review, with errors", submit_empty=True)
     submit_main_form(page)
     assert page.locator(".govuk-error-summary").count() == 1
@@ -163,6 +183,7 @@ def test_recording_a_review_without_javascript(no_js_page, site_url):
     sign_in_as(page, site_url, owner)
     page.goto(f"{site_url}/plans/{plan.uuid}/reviews/ask/")
     assert_accessible(page, "asking for a review")
+    assert_accessible(page, "asking for a review, with errors", submit_empty=True)
     page.get_by_label("What has changed?").fill("Bill works longer hours now.")
     submit_main_form(page)
     assert plan.reviews.filter(kind=PlanReview.Kind.UNSCHEDULED).count() == 1

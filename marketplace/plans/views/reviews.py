@@ -17,7 +17,7 @@ from core.roles import Role, has_role
 
 from .. import selectors, services
 from ..forms import ReviewRecordForm, ReviewRequestForm
-from ..models import PlanReview
+from ..models import PlanReview, SupportPlan
 from ..permissions import can_agree_plan, can_edit_plan
 from .common import plan_for_viewer, posted
 
@@ -54,7 +54,12 @@ def review_record(request, uuid, review_id: int):
     if review.status != PlanReview.Status.PENDING:
         raise Http404("This review has been recorded.")
     outcomes = list(plan.outcome_items.all())
-    form = ReviewRecordForm(posted(request), outcomes=outcomes)
+    form = ReviewRecordForm(
+        posted(request),
+        outcomes=outcomes,
+        reassessments=selectors.reassessments_for(review, user=request.user),
+        figure_of=(services.carer_element if plan.plan_for == SupportPlan.PlanFor.CARER else None),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_record_review(
@@ -66,6 +71,7 @@ def review_record(request, uuid, review_id: int):
                 person_view=form.cleaned_data["person_view"],
                 decision=form.cleaned_data["decision"],
                 new_estimate=form.cleaned_data["new_estimate"],
+                reassessment=form.reassessment(),
             )
         except ValidationError as error:
             add_service_errors(form, error)

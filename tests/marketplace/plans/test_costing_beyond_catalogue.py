@@ -106,7 +106,13 @@ def test_the_declared_settings_parse_and_name_their_year_and_sources():
     assert rates.year
     assert all(
         getattr(rates, name)
-        for name in ("ni_source", "holiday_source", "pension_source", "insurance_source")
+        for name in (
+            "ni_source",
+            "holiday_source",
+            "pension_source",
+            "insurance_source",
+            "payroll_source",
+        )
     )
 
 

@@ -19,7 +19,7 @@ from django.core.cache import cache
 from core.roles import Role
 from market_statement.metrics import Options, compute
 from marketplace.plans import services
-from marketplace.plans.models import SupportPlan
+from marketplace.plans.models import OutcomeOption, SupportPlan
 from tests.factories import make_user
 from tests.market_statement.conftest import data_block, publish_statement, statement_body
 
@@ -134,3 +134,38 @@ def test_a_statement_data_block_shows_the_review_figures(client, home_page, revi
     assert section.find("svg") is not None
     rows = [" ".join(r.get_text(" ").split()) for r in section.select("tbody tr")]
     assert "Outcomes achieved at review: people 81 100 81%" in rows
+
+
+def test_the_most_chosen_outcomes_in_public_come_only_from_the_councils_list(
+    client, home_page, person
+):
+    """The statement is public: it counts the plans choosing each outcome on the council's list
+    and never prints an outcome a person wrote in their own words, however often it is chosen;
+    the commissioners' own page lists both."""
+    cache.clear()
+    safe, community = (
+        OutcomeOption.objects.get(name=name)
+        for name in ("Staying safe", "Being part of the community")
+    )
+    own_words = "Visit my daughter Sarah in Ludlow"
+    for options in ([safe, community], [safe], [safe], []):
+        plan = services.plan_create(user=person, person_name="Jane")
+        services.plan_set_outcomes(user=person, plan=plan, options=options, outcomes=[own_words])
+
+    rows = rows_of(compute("plan_reviews", Options()))
+    chosen = {label: count for label, (count, _, _) in rows.items() if "Chosen" in label}
+    assert chosen == {
+        "Chosen outcome: Staying safe": 3,
+        "Chosen outcome: Being part of the community": 1,
+    }
+
+    statement = publish_statement(
+        home_page, statement_body(data_block("plan_review_figures", "Are plans meeting outcomes?"))
+    )
+    text = BeautifulSoup(client.get(statement.url).content, "html.parser").get_text(" ")
+    assert "Chosen outcome: Staying safe" in " ".join(text.split())
+    assert "Sarah" not in text
+
+    client.force_login(make_user("cora@council.example", Role.COMMISSIONER))
+    figures_page = client.get("/commissioning/plans/reviews/").content.decode()
+    assert own_words in figures_page

@@ -45,6 +45,7 @@ def test_janes_plan_from_the_surrey_paper(person, jane_plan):
         description="One-to-one support at home and out and about",
         provided_by="Jane's PA",
         notes="Six hours a day, four days a week, so Bill can keep working",
+        paid_by=PlanLine.PaidBy.DIRECT_PAYMENT,
     )
     garden = services.plan_add_membership_line(
         user=person,
@@ -52,6 +53,7 @@ def test_janes_plan_from_the_surrey_paper(person, jane_plan):
         description="Annual membership of a local garden",
         provided_by="The local garden (Bill and a care worker go free)",
         yearly_cost=D("78.00"),
+        paid_by=PlanLine.PaidBy.PERSON,
     )
     summary = selectors.plan_summary(jane_plan)
 
@@ -71,6 +73,12 @@ def test_janes_plan_from_the_surrey_paper(person, jane_plan):
     # At today's employer costs the same hours cost more than Jane's 2013 budget.
     assert summary.difference == D("-44.78")
     assert garden.unit_amount == D("78.00") and garden.unit == "year"
+    # A mix of arrangements: the PA by direct payment, the garden paid by Jane and Bill.
+    assert [(r.label, r.weekly, r.annual, r.one_off) for r in summary.routes] == [
+        ("Direct payment", D("416.81"), D("21674.12"), D("0.00")),
+        ("Paid by the person or their family", D("1.50"), D("78.00"), D("0.00")),
+    ]
+    assert sum(r.annual for r in summary.routes) == summary.annual
 
 
 def test_the_pa_line_keeps_the_rates_it_was_costed_at(person, jane_plan, settings):
