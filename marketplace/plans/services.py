@@ -1071,22 +1071,21 @@ def plan_share(*, user, plan: SupportPlan, name: str, email: str, access: str) -
     """The owner invites a named helper by e-mail to see, or see and change, the plan.
 
     Every invitation is an e-mail to an address the owner types, so: at most
-    PLANS_SHARES_PER_DAY (10) a day per account, not the same address twice within a day
-    (revoked or not, from any of the account's plans), and an e-mail to an address with no
-    verified account here carries none of the owner's text (names, the plan's person), only
-    the link."""
+    PLANS_SHARES_PER_DAY (10) a day per account; not the same address twice within a day for
+    the same plan (revoked or not); not the same stranger (an address with no verified account
+    here) twice within a day from any of the account's plans, while an account holder (the
+    practitioner who is to agree a person's plan and their carer's plan) may be sent each plan;
+    and an e-mail to a stranger carries none of the owner's text (names, the plan's person),
+    only the link."""
     require_plan_owner(user, plan)
     email = email.strip()
     if email.lower() == user.email.lower():
         raise ValidationError({"email": "That is your own email address."})
     if plan.shares.filter(email__iexact=email, revoked_at__isnull=True).exists():
         raise ValidationError({"email": f"The plan is already shared with {email}."})
-    # Not from this plan, nor from this account's other plans: one e-mail a day to an address.
-    if (
-        PlanShare.objects.filter(Q(plan=plan) | Q(invited_by=user))
-        .filter(email__iexact=email, created_at__gte=timezone.now() - DAY)
-        .exists()
-    ):
+    known = limits.has_verified_account(email)
+    recent = PlanShare.objects.filter(email__iexact=email, created_at__gte=timezone.now() - DAY)
+    if recent.filter(Q(plan=plan) if known else Q(plan=plan) | Q(invited_by=user)).exists():
         raise ValidationError({"email": f"You already invited {email} today. Try again tomorrow."})
     share = PlanShare(plan=plan, name=name.strip(), email=email, access=access, invited_by=user)
     share.full_clean()
@@ -1103,7 +1102,7 @@ def plan_share(*, user, plan: SupportPlan, name: str, email: str, access: str) -
     send_email(
         template="plans/email/plan_shared",
         to=[email],
-        context={"share": share, "known": limits.has_verified_account(email)},
+        context={"share": share, "known": known},
     )
     return share
 

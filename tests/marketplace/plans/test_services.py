@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from catalogue.models import Organisation, Service
+from core.roles import Role
 from marketplace.plans import selectors, services
 from marketplace.plans.models import (
     MESSAGE_MAX_LENGTH,
@@ -685,6 +686,28 @@ def test_an_address_is_not_invited_again_within_a_day_from_another_plan(person, 
     with pytest.raises(ValidationError, match="already invited"):
         services.plan_share(
             user=person, plan=other, name="Helper", email="h@example.org", access="view"
+        )
+
+
+def test_an_account_holder_may_be_sent_each_of_a_persons_plans_on_one_day(person, plan):
+    """A person asks their practitioner to look at their own plan and their carer's plan on the
+    same day: the one-a-day rule across plans is for strangers' addresses only (the account's
+    daily limit still counts both)."""
+    practitioner = make_user("pat@council.example", Role.PRACTITIONER)
+    other = services.plan_create(
+        user=person, person_name="Sam", budget=D("100.00"), budget_source=plan.budget_source
+    )
+    services.plan_share(user=person, plan=plan, name="Pat", email=practitioner.email, access="view")
+    services.plan_share(
+        user=person, plan=other, name="Pat", email=practitioner.email, access="view"
+    )
+    assert {share.plan for share in PlanShare.objects.filter(email=practitioner.email)} == {
+        plan,
+        other,
+    }
+    with pytest.raises(ValidationError, match="already"):
+        services.plan_share(
+            user=person, plan=other, name="Pat", email=practitioner.email, access="view"
         )
 
 
