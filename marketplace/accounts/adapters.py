@@ -1,4 +1,10 @@
+import base64
+import hashlib
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django.urls import reverse
 
@@ -34,3 +40,36 @@ class AccountAdapter(DefaultAccountAdapter):
             "council_name": getattr(site_settings, "council_name", ""),
         }
         super().send_mail(template_prefix, email, context)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Authenticator secrets are stored encrypted with a key made from SECRET_KEY (older keys in
+    SECRET_KEY_FALLBACKS still read them), the code names the site, and staff who must have a
+    second factor cannot remove their only authenticator app."""
+
+    def get_totp_issuer(self) -> str:
+        return settings.WAGTAIL_SITE_NAME
+
+    @staticmethod
+    def _fernet() -> MultiFernet:
+        keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+        return MultiFernet(
+            [
+                Fernet(base64.urlsafe_b64encode(hashlib.sha256(f"mfa:{key}".encode()).digest()))
+                for key in keys
+            ]
+        )
+
+    def encrypt(self, text: str) -> str:
+        return self._fernet().encrypt(text.encode()).decode()
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return self._fernet().decrypt(encrypted_text.encode()).decode()
+
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        from marketplace.accounts.middleware import needs_second_factor
+
+        return not (
+            authenticator.type == Authenticator.Type.TOTP
+            and needs_second_factor(authenticator.user)
+        )

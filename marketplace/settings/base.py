@@ -44,6 +44,9 @@ def env_int(name: str, default: int) -> int:
 
 
 SECRET_KEY = env("SECRET_KEY")
+# Earlier keys, comma-separated, still accepted while a new SECRET_KEY is rolled out (signed links,
+# sessions and the stored authenticator secrets made under them keep working).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -81,6 +84,7 @@ THIRD_PARTY_APPS = [
     "django_tasks_db",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
 ]
 LOCAL_APPS = [
     "core",
@@ -109,6 +113,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "marketplace.accounts.middleware.StaffSecondFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -221,6 +226,16 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+
+# A second factor for staff (allauth's MFA: an authenticator app, with recovery codes). Staff
+# (moderators, editors, commissioners, practitioners, the safeguarding team, panel members and
+# superusers) reach personal data and change what the public sees, so with STAFF_MFA_REQUIRED
+# (on by default; the demo and the tests turn it off, their accounts have published passwords)
+# they must set up an authenticator app before anything else, are asked for a code at every
+# sign-in, and cannot remove the app (marketplace/accounts/middleware.py). Anyone else may add one.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "marketplace.accounts.adapters.MFAAdapter"
+STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", True)
 
 # E-mail: console by default; SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env("EMAIL_HOST")

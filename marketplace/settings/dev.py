@@ -19,3 +19,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 DEMO_DATA_ALLOWED = True
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# The demo's staff accounts have published passwords and no authenticator app.
+STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", False)

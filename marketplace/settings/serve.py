@@ -44,3 +44,5 @@ CACHES = {
     )
 }
 TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+# The demo's staff accounts have published passwords and no authenticator app.
+STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", False)

@@ -74,6 +74,9 @@ PAGES = [
     PageCase("accessibility-statement", "/accessibility/"),
     PageCase("not-found", "/this-page-does-not-exist/", status=404),
     PageCase("account", "/accounts/profile/", state="signed-in"),
+    # Issue 18: the second step at sign-in (allauth's MFA pages in the site's design).
+    PageCase("second-step", "/accounts/2fa/", state="signed-in"),
+    PageCase("confirm-password", "/accounts/reauthenticate/", state="signed-in"),
     PageCase("organisation", f"/organisations/{DEMO_ORGANISATION}/"),
     PageCase("service", f"/services/{DEMO_SERVICE}/"),
     PageCase("service-distance-error", f"/services/{DEMO_SERVICE}/?postcode=ZZ99+9ZZ"),
