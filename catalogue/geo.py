@@ -11,6 +11,7 @@ centroid needs. One implementation, used by search and by the ORUK API.
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 # Airy 1830 ellipsoid and the National Grid's Transverse Mercator projection (OS guide, annex A).
 _AIRY_A = 6377563.396
@@ -149,3 +150,9 @@ def public_grid_point(
         square = HIDDEN_ADDRESS_SQUARE_M
         return easting // square * square + square // 2, northing // square * square + square // 2
     return easting, northing
+
+
+def radius_m(radius_km: Decimal | None) -> int | None:
+    """A service's own radius in whole metres, as catalogue.selectors.serves and both search
+    indexes count it (a point is within it when d^2 <= radius_m^2 on the grid)."""
+    return int(radius_km * 1000) if radius_km is not None else None

@@ -4,6 +4,7 @@ Rules live in catalogue/services.py; these models hold data and the read-side Qu
 """
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,7 +12,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from .geo import public_grid_point
+if TYPE_CHECKING:
+    from .selectors import PublicLocation
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
 
@@ -413,8 +415,17 @@ class ServiceQuerySet(models.QuerySet):
 
         return self.published().filter(last_confirmed_at__lt=stale_cutoff(now or timezone.now()))
 
-    def serving(self, locality):
-        return self.filter(localities_served=locality)
+    def serving(self, place):
+        """Services that serve `place` (a catalogue.selectors.Place, a Postcode or a Locality):
+        the one rule of catalogue.selectors, which the API, search and the market statement
+        also follow."""
+        from catalogue.selectors import Place, services_serving
+
+        if isinstance(place, Postcode):
+            place = Place.of_postcode(place)
+        elif isinstance(place, Locality):
+            place = Place.of(place)
+        return services_serving(self, place)
 
     def own(self):
         """The council's own catalogue, without partner directories' listings."""
@@ -554,9 +565,12 @@ class Service(models.Model):
         return reverse("catalogue:service", kwargs={"slug": self.slug})
 
     @property
-    def public_grid(self) -> tuple[int, int] | None:
-        """The grid point the public may know (catalogue.geo.public_grid_point)."""
-        return public_grid_point(self.easting, self.northing, hidden=self.hide_exact_address)
+    def public_location(self) -> "PublicLocation":
+        """Where the listing is as far as the public may know (catalogue.selectors): what every
+        page, the API and search show, never the raw address of a hidden listing."""
+        from catalogue.selectors import public_location
+
+        return public_location(self)
 
     @property
     def cqc_report_url(self) -> str:

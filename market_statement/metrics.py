@@ -5,8 +5,10 @@ figures.py.
 Rules every metric follows:
 - "On the market" means what the public can find: published, confirmed in the last 12 months,
   from an active organisation (Service.objects.visible()).
-- A service is "in" a locality if it is based there or lists the locality as an area served; it
-  is "in" a category if it is listed under it or under one of its sub-categories.
+- A service is "in" a locality if it serves it by the catalogue's one rule
+  (catalogue.selectors.serves, the rule search and the API follow): it is based there, lists the
+  locality as an area served, or its own radius reaches the locality's centre; it is "in" a
+  category if it is listed under it or under one of its sub-categories.
 - Prices are compared only in the category's reference unit (Category.effective_unit); a price
   in another unit (a weekly live-in price in "Care at home", which is priced per hour) is left
   out rather than converted.
@@ -44,6 +46,7 @@ from catalogue.models import (
     Unit,
 )
 from catalogue.rules import months_before
+from catalogue.selectors import Coverage, Place, coverages, serves
 
 from . import readers, stats
 from .figures import Column, Figures
@@ -174,7 +177,7 @@ SERVICE_FIELDS = (
 
 
 class Listings:
-    """A set of services with their categories and localities served (three queries)."""
+    """A set of services with their categories and where they serve (four queries)."""
 
     def __init__(self, queryset: QuerySet[Service]) -> None:
         self.services: dict[int, dict[str, Any]] = {
@@ -186,11 +189,8 @@ class Listings:
             service_id__in=ids
         ).values_list("service_id", "category_id"):
             self.categories[service_id].add(category_id)
-        self.served: dict[int, set[int]] = defaultdict(set)
-        for service_id, locality_id in Service.localities_served.through.objects.filter(
-            service_id__in=ids
-        ).values_list("service_id", "locality_id"):
-            self.served[service_id].add(locality_id)
+        self.coverage: dict[int, Coverage] = coverages(queryset)
+        self._places: dict[int, Place] = {}
 
     def in_category(self, service_id: int, category: CategoryInfo | None) -> bool:
         return category is None or bool(self.categories[service_id] & category.family)
@@ -198,8 +198,15 @@ class Listings:
     def in_locality(self, service_id: int, locality: dict | None) -> bool:
         if locality is None:
             return True
-        service = self.services[service_id]
-        return service["locality_id"] == locality["id"] or locality["id"] in self.served[service_id]
+        place = self._places.get(locality["id"])
+        if place is None:
+            place = self._places[locality["id"]] = Place.of_locality(
+                id=locality["id"],
+                slug=locality["slug"],
+                easting=locality["easting"],
+                northing=locality["northing"],
+            )
+        return serves(self.coverage[service_id], place)
 
     def select(self, category: CategoryInfo | None, locality: dict | None) -> list[dict]:
         return [
@@ -868,19 +875,14 @@ def locality_gaps(
     reference: Reference, listings: Listings, category: CategoryInfo, distance_km: int
 ) -> list[dict]:
     """For each locality, whether `category` is provided there: by a service based within
-    distance_km of the locality's centre (grid distance), or by one naming it as an area
-    served. A locality with neither is a gap."""
+    distance_km of the locality's centre (grid distance from its public location), or by one
+    that serves the locality (catalogue.selectors.serves). A locality with neither is a gap."""
     limit_m = distance_km * 1000
     members = [sid for sid in listings.services if listings.in_category(sid, category)]
-    points = {
-        sid: (listings.services[sid]["easting"], listings.services[sid]["northing"])
-        for sid in members
-        if listings.services[sid]["easting"] is not None
-        and listings.services[sid]["northing"] is not None
-    }
+    points = {sid: point for sid in members if (point := listings.coverage[sid].base) is not None}
     rows = []
     for loc in reference.localities:
-        serving = [sid for sid in members if loc["id"] in listings.served[sid]]
+        serving = [sid for sid in members if listings.in_locality(sid, loc)]
         nearest = within = None
         if loc["easting"] is not None and loc["northing"] is not None:
             centre = (loc["easting"], loc["northing"])
@@ -929,7 +931,7 @@ def gaps(options: Options, reference: Reference) -> Figures:
             Column("label", "Locality", "text"),
             Column("nearest_km", "Nearest service", "distance"),
             Column("within", f"Services within {options.distance_km} km"),
-            Column("serving", "Services naming it as an area served"),
+            Column("serving", "Services serving it (based there, naming it or reaching it)"),
             Column("status", "Gap or covered", "text"),
         ],
         rows=rows,

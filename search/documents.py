@@ -31,7 +31,7 @@ from elasticsearch_dsl import (
     Text,
 )
 
-from catalogue.geo import grid_to_wgs84
+from catalogue.geo import grid_to_wgs84, radius_m
 
 if TYPE_CHECKING:  # pragma: no cover
     from search.indexing import ServiceDocument
@@ -205,7 +205,7 @@ def from_service_document(doc: ServiceDocument) -> ServiceSearchDocument:
         "easting": doc.easting,
         "northing": doc.northing,
         "location": location,
-        "radius_m": int(doc.radius_km * 1000) if doc.radius_km is not None else None,
+        "radius_m": radius_m(doc.radius_km),  # whole metres, as catalogue.selectors.serves
         "prices": {price_field(unit): _money(amount) for unit, amount in doc.prices.items()},
         "headline_price": _money(doc.headline_price),
         "headline_unit": doc.headline_unit or None,

@@ -124,7 +124,7 @@ def service_document(service: Service) -> ServiceDocument:
     headline_price, headline_unit = _headline(
         prices, [c.effective_unit for c in categories if c.effective_unit]
     )
-    grid = service.public_grid
+    grid = service.public_location.point
     served = list(service.localities_served.all())
     places = [
         service.town,

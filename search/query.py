@@ -55,8 +55,10 @@ class SearchQuery:
       several values of one filter are OR-ed, different filters are AND-ed.
     - locality: a locality slug: services that list it among their areas served or are based in it.
     - origin + radius_km: services whose premises lie within radius_km of origin.
-    - origin + serves_origin: services whose area served covers origin (the origin's locality is
-      among their localities served, or origin lies within their own radius_km of the premises).
+    - origin + serves_origin: services that serve origin by the catalogue's one rule
+      (catalogue.selectors.serves): the origin's locality is their own or among their localities
+      served, or origin lies within their own radius_km of their public location. A service that
+      states no area serves its own locality only.
     - max_price (+ price_unit): a current price option at or below max_price in that unit (the
       category's reference unit when the page knows it); without a unit, any unit.
     - min_rating: review ranking score at or above this (1-5).

@@ -186,12 +186,11 @@ class Distance:
 
 
 def _distance(service: Service, postcode: Postcode) -> Distance:
-    assert service.easting is not None and service.northing is not None
-    km = rules.grid_distance_km(
-        service.easting, service.northing, postcode.easting, postcode.northing
-    )
-    # A precise distance from any postcode would give away a hidden address: round it.
-    return Distance(postcode.postcode, round(km) if service.hide_exact_address else km)
+    # From the public location: a hidden address's kilometre square, in whole km. (Measured
+    # from the exact point, even rounded, distances from a few postcodes located the home.)
+    km = service.public_location.distance_km((postcode.easting, postcode.northing))
+    assert km is not None
+    return Distance(postcode.postcode, km)
 
 
 # Sent for each public view of a listing page (not staff previews of hidden ones): the plans app
@@ -224,7 +223,8 @@ def service_detail(request, slug: str):
     if not not_public and request.method == "GET":
         service_viewed.send(sender=Service, service=service, request=request)
 
-    located = service.easting is not None and service.northing is not None
+    location = service.public_location
+    located = location.point is not None
     # The postcode given in search (or here before) shows the distance straight away.
     distance_form = DistanceForm(postcode_data(request) if located else None)
     distance = None
@@ -243,11 +243,9 @@ def service_detail(request, slug: str):
             "located": located,
             "distance_form": distance_form,
             "distance": distance,
-            "postcode_district": rules.postcode_district(service.postcode)
-            if service.postcode
-            else "",
+            "location": location,
             "today": timezone.localdate(),
-            "base_town": service.town or (service.locality.name if service.locality else ""),
+            "base_town": location.town or (service.locality.name if service.locality else ""),
             # The listing's own contact details, else its organisation's.
             "contact": {
                 "name": service.contact_name,

@@ -20,7 +20,8 @@ import yaml
 from django.utils import timezone
 
 from catalogue import services as catalogue
-from catalogue.cqc import LocationRecord, cqc_import
+from catalogue.cqc import cqc_import
+from catalogue.cqc_reading import LocationRecord
 from catalogue.models import (
     Category,
     ClientGroup,

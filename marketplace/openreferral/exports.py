@@ -74,9 +74,7 @@ def csv_rows(links: mapping.Links) -> Iterator[list[str]]:
 
 
 def _service_rows(service: Service, links: mapping.Links) -> Iterator[list[str]]:
-    postcode = service.postcode
-    if service.hide_exact_address and postcode:
-        postcode = postcode.split(" ")[0]
+    public = service.public_location  # a hidden address: its postcode district only
     common = [
         str(service.uuid),
         service.name,
@@ -86,8 +84,8 @@ def _service_rows(service: Service, links: mapping.Links) -> Iterator[list[str]]
         "; ".join(category.name for category in service.categories.all()),
         "; ".join(group.name for group in service.client_groups.all()),
         "; ".join(funding.name for funding in service.funding_accepted.all()),
-        service.town,
-        postcode,
+        public.town,
+        public.postcode,
         "; ".join(locality.name for locality in service.localities_served.all()),
         service.cqc_location_id,
         service.cqc_overall,

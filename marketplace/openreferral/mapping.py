@@ -317,7 +317,8 @@ def service_areas(service: Service) -> list[dict[str, Any]]:
         for locality in service.localities_served.all()
     ]
     if service.radius_km is not None:
-        place = service.town or (service.postcode.split(" ")[0] if service.postcode else "")
+        public = service.public_location
+        place = public.town or public.district
         name = RADIUS_AREA.format(
             km=format(service.radius_km.normalize(), "f"), place=place or "the premises"
         )
@@ -367,40 +368,35 @@ def has_premises(service: Service) -> bool:
 def public_grid(service: Service) -> tuple[int, int] | None:
     """Where the premises are, as far as the public may know: the centre of the kilometre
     square for a listing that hides its exact address."""
-    return service.public_grid
+    return service.public_location.point
 
 
 def location(service: Service, *, full: bool = False) -> dict[str, Any]:
-    grid = public_grid(service)
+    public = service.public_location
     latitude = longitude = None
-    if grid is not None:
-        lat, lon = grid_to_wgs84(*grid)
+    if public.point is not None:
+        lat, lon = grid_to_wgs84(*public.point)
         latitude, longitude = round(lat, 6), round(lon, 6)
-    hidden = service.hide_exact_address
     data: dict[str, Any] = {
         "id": location_id(service),
         "location_type": "physical",
-        "name": service.town if hidden and service.town else service.name,
+        "name": public.town if public.hidden and public.town else service.name,
         "latitude": latitude,
         "longitude": longitude,
         "external_identifier": service.cqc_location_id,
         "external_identifier_type": "CQC location ID" if service.cqc_location_id else None,
     }
     if full:
-        if not hidden and service.address_line_1 and service.postcode:
+        if public.exact and public.address_lines and public.postcode:
             data["addresses"] = [
                 _compact(
                     {
                         "id": derived_id(service.uuid, "address"),
                         "location_id": location_id(service),
-                        "address_1": ", ".join(
-                            part
-                            for part in (service.address_line_1, service.address_line_2)
-                            if part
-                        ),
-                        "city": service.town or "",
+                        "address_1": ", ".join(public.address_lines),
+                        "city": public.town,
                         "state_province": settings.OPENREFERRAL_COUNTY,
-                        "postal_code": service.postcode,
+                        "postal_code": public.postcode,
                         "country": "GB",
                         "address_type": "physical",
                     }

@@ -16,12 +16,11 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import time
-from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from catalogue.geo import public_grid_point
 from catalogue.models import Category, Service
+from catalogue.selectors import Place, coverages, location_of, serves
 from search.backends import get_backend
 from search.query import MAX_PER_PAGE, SearchQuery
 
@@ -139,12 +138,13 @@ class _Row:
     easting: int | None
     northing: int | None
     hide_exact_address: bool
-    radius_km: Decimal | None
 
     @property
     def grid(self) -> tuple[int, int] | None:
         # The same point the published location (and search) uses.
-        return public_grid_point(self.easting, self.northing, hidden=self.hide_exact_address)
+        return location_of(
+            hidden=self.hide_exact_address, easting=self.easting, northing=self.northing
+        ).point
 
 
 def _python_filters(queryset: QuerySet[Service], filters: ServiceFilters) -> list[int]:
@@ -153,7 +153,7 @@ def _python_filters(queryset: QuerySet[Service], filters: ServiceFilters) -> lis
     rows = [
         _Row(*values)
         for values in queryset.values_list(
-            "pk", "opening_times", "easting", "northing", "hide_exact_address", "radius_km"
+            "pk", "opening_times", "easting", "northing", "hide_exact_address"
         )
     ]
     if filters.text:
@@ -172,37 +172,18 @@ def _python_filters(queryset: QuerySet[Service], filters: ServiceFilters) -> lis
             )
             rows = [row for _distance, row in nearest]
         else:
-            rows = _serving(rows, postcode, origin)
+            rows = _serving(rows, postcode)
     return [row.pk for row in rows]
 
 
-def _serving(rows: list[_Row], postcode, origin: tuple[int, int]) -> list[_Row]:
-    """Services whose area served covers the postcode: its locality is among their localities
-    served, or it lies within their radius of the premises. Services that state no area at all
-    are kept (the standard filters on service_area only where one is available)."""
-    through = Service.localities_served.through.objects
-    ids = [row.pk for row in rows]
-    with_areas = set(through.filter(service_id__in=ids).values_list("service_id", flat=True))
-    serving = (
-        set(
-            through.filter(service_id__in=ids, locality_id=postcode.locality_id).values_list(
-                "service_id", flat=True
-            )
-        )
-        if postcode.locality_id
-        else set()
-    )
-    kept = []
-    for row in rows:
-        within_radius = (
-            row.radius_km is not None
-            and row.grid is not None
-            and math.dist(row.grid, origin) <= float(row.radius_km) * 1000
-        )
-        no_area = row.pk not in with_areas and row.radius_km is None
-        if row.pk in serving or within_radius or no_area:
-            kept.append(row)
-    return kept
+def _serving(rows: list[_Row], postcode) -> list[_Row]:
+    """Services that serve the postcode, by the catalogue's one rule (catalogue.selectors:
+    their own locality, a locality they serve, or within their radius of their public point;
+    a service that states no area serves its own locality only), so the API and the site's
+    "covers my area" agree."""
+    found = coverages(Service.objects.filter(pk__in=[row.pk for row in rows]))
+    place = Place.of_postcode(postcode)
+    return [row for row in rows if row.pk in found and serves(found[row.pk], place)]
 
 
 def _in_order(queryset: QuerySet[Service], ids: Iterable[int]) -> list[Service]:

@@ -12,7 +12,6 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from catalogue import rules
 from catalogue.models import Category, Organisation, Postcode, PriceOption, Service
 from core.money import to_penny
 
@@ -101,11 +100,9 @@ def price_per_reference_unit(service: Service) -> UnitPrice | None:
 def distance_km(service: Service, postcode: Postcode | None) -> float | int | None:
     """Straight-line distance on the grid from the point the public may know (a hidden
     address's kilometre square); rounded to whole km when the address is hidden."""
-    grid = service.public_grid
-    if postcode is None or grid is None:
+    if postcode is None:
         return None
-    km = rules.grid_distance_km(grid[0], grid[1], postcode.easting, postcode.northing)
-    return round(km) if service.hide_exact_address else km
+    return service.public_location.distance_km((postcode.easting, postcode.northing))
 
 
 @dataclass

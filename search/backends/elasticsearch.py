@@ -251,11 +251,12 @@ def _within_radius_filters(
 
 
 def _serves_origin_filter(query: SearchQuery) -> Q:
-    """Services whose area served covers the origin: the origin's locality is among their
-    localities served, or the origin lies within their own radius of their premises."""
+    """Services that serve the origin (catalogue.selectors.serves): the origin's locality is
+    their own or among their localities served (the `localities` field holds both), or the
+    origin lies within their own radius of their public location."""
     ways: list[Q] = []
     if query.origin_locality:
-        ways.append(Q("term", localities_served=query.origin_locality))
+        ways.append(Q("term", localities=query.origin_locality))
     if query.origin is not None:
         ways.append(
             Q(

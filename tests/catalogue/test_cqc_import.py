@@ -1,4 +1,5 @@
-"""The CQC locations importer (catalogue/cqc.py) and `manage.py import_cqc`.
+"""The CQC locations reader and importer (catalogue/cqc_reading.py, catalogue/cqc.py) and
+`manage.py import_cqc`.
 
 The fixtures in tests/catalogue/data/cqc_* are shaped like the CQC API's location JSON (and the
 CSV of the same); the names, ids, people and phone numbers in them are fictional.
@@ -16,10 +17,10 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from catalogue import services as catalogue_services
-from catalogue.cqc import (
+from catalogue.cqc import cqc_import
+from catalogue.cqc_reading import (
     CQCFileError,
     LocationRecord,
-    cqc_import,
     parse_location,
     provider_name_from_location,
     read_cqc_csv,

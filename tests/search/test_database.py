@@ -257,7 +257,9 @@ def _expected(documents, query: SearchQuery, cutoff):
         if query.serves_origin:
             d2 = distance2(d)
             own = d.radius_km is not None and d2 is not None and d2 <= int(d.radius_km * 1000) ** 2
-            if not (query.origin_locality in d.localities_served or own):
+            # catalogue.selectors.serves: its own locality, a locality it names, its radius.
+            named = query.origin_locality in (*d.localities_served, d.locality)
+            if not (query.origin_locality and named or own):
                 return False
         if query.max_price is not None:
             price = d.prices.get(query.price_unit)

@@ -325,7 +325,11 @@ FILTER_CASES = [
     ({"funding": "direct-payment"}, ["Ludlow Home Care"]),
     ({"postcode": "SY8 1AA", "radius": "5"}, ["Ludlow Home Care", "Riverside Nursing Home"]),
     ({"postcode": "sy81aa", "radius": "30"}, ALL_VISIBLE),
-    ({"postcode": "SY8 1AA", "serves": "1"}, ["Carers Day Centre", "Ludlow Home Care"]),
+    # Riverside states no area: it serves its own locality, Ludlow (catalogue.selectors.serves).
+    (
+        {"postcode": "SY8 1AA", "serves": "1"},
+        ["Carers Day Centre", "Ludlow Home Care", "Riverside Nursing Home"],
+    ),
     ({"locality": "bridgnorth"}, ["Bridgnorth Homecare", "Carers Day Centre"]),
     ({"category": "care-at-home", "max_price": "20"}, ["Bridgnorth Homecare"]),
     (

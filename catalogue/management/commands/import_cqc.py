@@ -3,21 +3,20 @@
     manage.py import_cqc --json locations.json
     manage.py import_cqc --csv locations.csv --dry-run
 
-The rules are in catalogue/cqc.py. The whole import is one transaction; each record is applied
-completely or reported with its number and not applied. --dry-run does everything, reports it,
-and saves nothing.
+The rules are in catalogue/cqc_reading.py (reading) and catalogue/cqc.py (importing). The whole
+import is one transaction; each record is applied completely or reported with its number and
+not applied. --dry-run does everything, reports it, and saves nothing.
 """
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from catalogue.cqc import (
+from catalogue.cqc import PROGRESS_EVERY, cqc_import
+from catalogue.cqc_reading import (
     CSV_COLUMNS,
-    PROGRESS_EVERY,
     CQCFileError,
     RecordNote,
-    cqc_import,
     read_cqc_csv,
     read_cqc_json,
 )

@@ -748,9 +748,9 @@ def evaluate(
         if query.radius_km is not None:
             radius = max(0, min(MAX_RADIUS_M, int(Decimal(query.radius_km) * 1000)))
             base &= snap.within(e, n, radius, among=base)
-        if query.serves_origin:
-            served = snap.any_of("served", [query.origin_locality] if query.origin_locality else [])
-            base &= served | snap.within_own_radius(e, n)
+        if query.serves_origin:  # catalogue.selectors.serves: own locality, named, radius
+            own_or_named = [query.origin_locality] if query.origin_locality else []
+            base &= snap.any_of("locality", own_or_named) | snap.within_own_radius(e, n)
     if query.max_price is not None:
         pence = max(-1, min(MAX_PENCE, to_pence(query.max_price)))
         if not query.price_unit:

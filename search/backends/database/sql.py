@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from catalogue.geo import radius_m
 from catalogue.rules import stale_cutoff
 from core.money import to_pence
 from search import understanding, vocabulary
@@ -287,7 +288,7 @@ class SQLSearchBackend(BaseSearchBackend):
             last_confirmed_at=document.last_confirmed_at or timezone.now(),
             easting=document.easting,
             northing=document.northing,
-            radius_m=int(document.radius_km * 1000) if document.radius_km is not None else None,
+            radius_m=radius_m(document.radius_km),  # as catalogue.selectors.serves counts it
             category_bits_0=category[0],
             category_bits_1=category[1],
             client_group_bits=bits.words("client_group", document.client_group_slugs)[0],

@@ -318,7 +318,12 @@ def test_a_postcode_alone_finds_services_whose_area_covers_it(api):
         assert str(service.uuid) in found
     expected = set()
     for candidate in with_premises(api_services()):
-        serves = candidate.localities_served.filter(pk=locality.pk).exists()
+        # catalogue.selectors.serves: its own locality, a named one, or its own radius; a
+        # service that states no area serves its own locality only (no longer every postcode).
+        serves = (
+            candidate.locality_id == locality.pk
+            or candidate.localities_served.filter(pk=locality.pk).exists()
+        )
         grid = mapping.public_grid(candidate)
         within = (
             candidate.radius_km is not None
@@ -326,8 +331,7 @@ def test_a_postcode_alone_finds_services_whose_area_covers_it(api):
             and math.dist(grid, (postcode.easting, postcode.northing))
             <= float(candidate.radius_km) * 1000
         )
-        no_area = candidate.radius_km is None and not candidate.localities_served.exists()
-        if serves or within or no_area:
+        if serves or within:
             expected.add(str(candidate.uuid))
     assert found == expected
     assert body["total_items"] == len(expected)
