@@ -389,3 +389,16 @@ def test_the_transport_error_of_a_refused_connection_is_handled_like_a_timeout(b
 
     assert pending() == {service.pk: "index"}
     assert backend._breaker_open()
+
+
+def test_a_failed_search_logs_the_url_without_its_credentials(backend, cluster, settings, caplog):
+    settings.ELASTICSEARCH_URL = "https://elastic:s3cret@es.test:9200"
+    cluster.on("POST", f"/{ALIAS}/_search", TransportConnectionError("Connection refused"))
+    with_password = get_backend()
+
+    with caplog.at_level(logging.WARNING, logger="search.backends.elasticsearch"):
+        assert with_password.search(SearchQuery()).backend == "database"
+
+    (record,) = our_records(caplog)
+    assert "https://es.test:9200" in record.getMessage()
+    assert "s3cret" not in record.getMessage()
