@@ -191,3 +191,30 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.word} ({self.count})"
+
+
+class PendingIndexUpdate(models.Model):
+    """The search outbox: a service whose Elasticsearch update failed, or was skipped while the
+    cluster was unavailable (search.backends.elasticsearch). One row per service, whatever the
+    number of failures: the update re-reads the service when it is replayed, so only the latest
+    state is ever written. Replayed by the next write that reaches the cluster and by
+    `manage.py replay_search_outbox`; the database backend never needs it."""
+
+    class Action(models.TextChoices):
+        INDEX = "index", "index"
+        DELETE = "delete", "delete"
+
+    service_id = models.IntegerField(unique=True)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    # When the update last failed (or was skipped): a write that started later supersedes it.
+    failed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    attempts = models.PositiveIntegerField(default=1)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["failed_at", "service_id"]
+        verbose_name = "pending search index update"
+
+    def __str__(self) -> str:
+        return f"{self.action} service {self.service_id} ({self.attempts} attempts)"

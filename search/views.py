@@ -278,10 +278,15 @@ def ordering_page_url() -> str:
 
 def load_cards(hits: list[Hit], *, price_unit: str) -> list[ResultCard]:
     """The services of the hits in the backend's order, in a bounded number of queries (one
-    for the services with their organisations, one each for categories and current prices)."""
+    for the services with their organisations, one each for categories and current prices).
+
+    Only services the public may see now (Service.objects.visible(): published, organisation
+    active, not stale) get a card, whatever the index says: an index update can be late (the
+    Elasticsearch outbox), and a listing suspended since must not show meanwhile."""
     ids = [hit.service_id for hit in hits]
     services = (
-        Service.objects.filter(pk__in=ids)
+        Service.objects.visible()
+        .filter(pk__in=ids)
         .select_related("organisation")
         .prefetch_related(
             Prefetch("categories", queryset=Category.objects.select_related("parent")),
@@ -293,7 +298,7 @@ def load_cards(hits: list[Hit], *, price_unit: str) -> list[ResultCard]:
         )
     )
     by_id = {service.pk: service for service in services}
-    # A hit whose service vanished since it was indexed is left out, not an error.
+    # A hit whose service vanished or was hidden since it was indexed is left out, not an error.
     return [ResultCard(by_id[hit.service_id], hit) for hit in hits if hit.service_id in by_id]
 
 

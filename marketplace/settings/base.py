@@ -310,6 +310,9 @@ ELASTICSEARCH_URL = env("ELASTICSEARCH_URL")
 ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX", "caremarket")
 # Seconds to wait for Elasticsearch before the search answers from the database instead.
 ELASTICSEARCH_TIMEOUT = float(env("ELASTICSEARCH_TIMEOUT", "5") or 5)
+# Seconds an index update waits for Elasticsearch (a provider's save may wait on it) before it
+# goes to the search outbox (`manage.py replay_search_outbox`).
+ELASTICSEARCH_WRITE_TIMEOUT = float(env("ELASTICSEARCH_WRITE_TIMEOUT", "2") or 2)
 # "elasticsearch" or "database"; follows ELASTICSEARCH_URL (search.backends.get_backend()).
 CATALOGUE_SEARCH_BACKEND = "elasticsearch" if ELASTICSEARCH_URL else "database"
 # A search that finds fewer services than this is recorded (no personal data) as unmet demand

@@ -22,3 +22,9 @@ class BaseSearchBackend:
     def rebuild(self, *, progress=None) -> int:
         """Rebuild the whole index; returns how many services were indexed."""
         raise NotImplementedError
+
+    def replay_outbox(self) -> tuple[int, int]:
+        """Write the updates that failed to reach the index (search.outbox); returns (written,
+        still pending). A backend whose index lives in the catalogue's own database (the
+        database backend) never leaves any behind."""
+        return 0, 0

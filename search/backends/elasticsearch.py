@@ -43,6 +43,17 @@ database backend and a warning is logged, and for RETRY_AFTER seconds searches g
 the database instead of waiting on a dead cluster. `index_services()` and `rebuild()` keep the
 database backend's index up to date as well, so that the fallback never answers from stale data.
 
+Writes share that circuit breaker. An update waits at most ELASTICSEARCH_WRITE_TIMEOUT (a
+cluster that accepts connections but never answers costs one provider's save that long, once);
+a failed update opens the breaker, and while it is open updates are not sent at all. Either
+way the update is kept in the search outbox (search.outbox) and replayed by the next update
+that reaches the cluster and by `manage.py replay_search_outbox`; a replay writes each service
+as it is then, so an update that is late is never an old one. Until then the index may hold a
+listing that was since suspended: the search page shows only what is visible now (it loads its
+cards through Service.objects.visible()), so such a hit is left out, never shown.
+
+The URL is logged without any user name or password in it (redacted_url).
+
 A rebuild loads a new index while searches and updates keep using the old one; an update that
 lands during the rebuild, after its service was copied, is lost when the alias moves, so run
 rebuilds when the catalogue is quiet (or run `index_services` again for what changed).
@@ -53,6 +64,7 @@ from __future__ import annotations
 import functools
 import logging
 import math
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -65,6 +77,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
+from elasticsearch.helpers import BulkIndexError
 from elasticsearch_dsl import A, Q, Search
 
 from catalogue.geo import grid_to_wgs84
@@ -99,6 +112,7 @@ UNAVAILABLE = (TransportError, ApiError)
 
 RETRY_AFTER = 30.0  # seconds during which searches skip a cluster that just failed
 DEFAULT_TIMEOUT = 5.0  # seconds; ELASTICSEARCH_TIMEOUT overrides
+DEFAULT_WRITE_TIMEOUT = 2.0  # seconds an index update waits; ELASTICSEARCH_WRITE_TIMEOUT overrides
 FACET_SIZE = 500  # more buckets than a council has categories, localities or client groups
 BULK_CHUNK = 500
 
@@ -125,6 +139,15 @@ HIGHLIGHT_SEPARATOR = " … "
 
 # url -> monotonic time until which that cluster is considered down.
 _unavailable_until: dict[str, float] = {}
+
+
+_USERINFO = re.compile(r"^(?P<scheme>[a-z][a-z0-9+.-]*://)?[^/?#]*@", re.IGNORECASE)
+
+
+def redacted_url(url: str) -> str:
+    """The URL without its user name and password ("https://user:secret@es:9200" ->
+    "https://es:9200"), for logs and messages: the credentials must never reach a log."""
+    return _USERINFO.sub(lambda match: match.group("scheme") or "", url, count=1)
 
 
 def alias_name(prefix: str) -> str:
@@ -538,6 +561,7 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
         url: str | None = None,
         prefix: str | None = None,
         timeout: float | None = None,
+        write_timeout: float | None = None,
         client: Elasticsearch | None = None,
         fallback: bool = True,
     ) -> None:
@@ -547,9 +571,31 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
         self.url: str = configured_url
         self.prefix: str = prefix or settings.ELASTICSEARCH_INDEX_PREFIX or "caremarket"
         self.timeout = float(timeout or settings.ELASTICSEARCH_TIMEOUT or DEFAULT_TIMEOUT)
+        self.write_timeout = float(
+            write_timeout or settings.ELASTICSEARCH_WRITE_TIMEOUT or DEFAULT_WRITE_TIMEOUT
+        )
         self.client = client or _client(self.url, self.timeout)
-        # fallback=False lets errors through: for tests that must know Elasticsearch answered.
+        # fallback=False lets errors through (and ignores the circuit breaker): for tests that
+        # must know Elasticsearch answered.
         self.fallback = fallback
+
+    @property
+    def safe_url(self) -> str:
+        """The URL as logs and messages show it: without user name or password."""
+        return redacted_url(self.url)
+
+    def _safe(self, error: BaseException | str) -> str:
+        """An error's text, without the URL's credentials should the error quote the URL."""
+        return str(error).replace(self.url, self.safe_url)
+
+    # the circuit breaker, shared by searches and updates
+
+    def _breaker_open(self) -> bool:
+        """True while the cluster failed less than RETRY_AFTER seconds ago: do not ask it."""
+        return self.fallback and _unavailable_until.get(self.url, 0.0) > time.monotonic()
+
+    def _trip_breaker(self) -> None:
+        _unavailable_until[self.url] = time.monotonic() + RETRY_AFTER
 
     @property
     def alias(self) -> str:
@@ -559,7 +605,7 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
 
     def search(self, query: SearchQuery) -> SearchResults:
         """Visible services matching query; the database backend answers if the cluster cannot."""
-        if self.fallback and _unavailable_until.get(self.url, 0.0) > time.monotonic():
+        if self._breaker_open():
             return self._fallback(query)
         prepared = build_search(query, now=timezone.now(), corrections=self._corrections(query))
         try:
@@ -567,13 +613,13 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
         except UNAVAILABLE as error:
             if not self.fallback:
                 raise
-            _unavailable_until[self.url] = time.monotonic() + RETRY_AFTER
+            self._trip_breaker()
             logger.warning(
                 "Elasticsearch at %s could not answer a catalogue search (%s: %s); "
                 "answering with the database backend for the next %.0f s",
-                self.url,
+                self.safe_url,
                 type(error).__name__,
-                error,
+                self._safe(error),
                 RETRY_AFTER,
             )
             return self._fallback(query)
@@ -586,7 +632,7 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
             logger.exception(
                 "Elasticsearch at %s answered a catalogue search in an unexpected shape; "
                 "answering with the database backend",
-                self.url,
+                self.safe_url,
             )
             return self._fallback(query)
 
@@ -626,32 +672,124 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
 
     def index_services(self, service_ids: Iterable[int]) -> None:
         """Index the services that are visible, delete the others; the changes are searchable
-        when this returns (refresh=wait_for), and the database fallback index follows too."""
+        when this returns (refresh=wait_for), and the database fallback index follows too.
+
+        Never waits on the cluster longer than write_timeout, and not at all while the circuit
+        breaker is open; an update that does not reach the cluster goes to the search outbox.
+        An update that reaches it takes along the oldest pending ones (up to BULK_CHUNK)."""
         from search.backends import get_backend
-        from search.indexing import service_documents
+        from search.outbox import outbox_pending
 
         ids = sorted({int(pk) for pk in service_ids})
         if not ids:
             return
         get_backend("database").index_services(ids)
-        self.ensure_index()
+        if not self._breaker_open():
+            ids = sorted(set(ids) | set(outbox_pending(limit=BULK_CHUNK)))
+        self._write(ids)
+
+    def replay_outbox(self) -> tuple[int, int]:
+        """Write the search outbox's pending updates to the cluster, the oldest first, in chunks
+        of BULK_CHUNK, even while the breaker is open (an operator asked); stops at the first
+        chunk the cluster does not take. Returns (updates written, updates still pending)."""
+        from search.outbox import outbox_count, outbox_pending
+
+        written = 0
+        previous: list[int] = []
+        while True:
+            ids = outbox_pending(limit=BULK_CHUNK)
+            # The same ids again: failures recorded (by a clock ahead of ours) after this write
+            # began; they wait for the next replay rather than loop here.
+            if not ids or ids == previous or not self._write(ids, force=True):
+                break
+            written += len(ids)
+            previous = ids
+        return written, outbox_count()
+
+    def _write(self, ids: list[int], *, force: bool = False) -> bool:
+        """Bring these services up to date in the cluster: one bulk request, bounded by
+        write_timeout. Returns whether every update was written; the ones that were not are
+        in the search outbox (and an unavailable cluster opens the circuit breaker)."""
+        from search.indexing import service_documents
+        from search.models import PendingIndexUpdate
+        from search.outbox import outbox_done, outbox_record
+
         documents = list(service_documents(ids))
         present = {doc.service_id for doc in documents}
+        what = {
+            pk: PendingIndexUpdate.Action.INDEX
+            if pk in present
+            else PendingIndexUpdate.Action.DELETE
+            for pk in ids
+        }
+        if not force and self._breaker_open():
+            outbox_record(what, error="not sent: Elasticsearch was unavailable")
+            return False
+        started = timezone.now()
+        # A short timeout and no retry: a provider's save waits on this (in-process tasks).
+        writer = self.client.options(request_timeout=self.write_timeout, max_retries=0)
         actions: list[dict[str, Any]] = [self._index_action(doc) for doc in documents]
         actions += [
             {"_op_type": "delete", "_index": self.alias, "_id": pk}
             for pk in ids
             if pk not in present
         ]
-        # require_alias: never let a write auto-create a concrete index under the alias's name.
-        helpers.bulk(
-            self.client,
-            actions,
-            chunk_size=BULK_CHUNK,
-            refresh="wait_for",
-            require_alias=True,
-            ignore_status=(404,),  # deleting what was never indexed is fine
-        )
+        try:
+            if not writer.indices.exists_alias(name=self.alias):
+                self.ensure_index()  # first deploy: creating an index may take longer
+            # require_alias: never let a write auto-create a concrete index under the alias.
+            helpers.bulk(
+                writer,
+                actions,
+                chunk_size=BULK_CHUNK,
+                refresh="wait_for",
+                require_alias=True,
+                ignore_status=(404,),  # deleting what was never indexed is fine
+            )
+        except UNAVAILABLE as error:
+            outbox_record(what, error=f"{type(error).__name__}: {self._safe(error)}")
+            if not self.fallback:
+                raise
+            self._trip_breaker()
+            logger.warning(
+                "Elasticsearch at %s could not take %s index updates (%s: %s); they are kept "
+                "in the search outbox, and updates skip the cluster for the next %.0f s",
+                self.safe_url,
+                len(ids),
+                type(error).__name__,
+                self._safe(error),
+                RETRY_AFTER,
+            )
+            return False
+        except BulkIndexError as error:
+            # The cluster answered but refused some documents: keep those, not an outage.
+            failed: dict[int, str] = {}
+            for item in error.errors:
+                for result in item.values():
+                    if isinstance(result, dict) and "_id" in result:
+                        reason = result.get("error") or {}
+                        failed[int(result["_id"])] = (
+                            f"{reason.get('type', 'error')}: {reason.get('reason', '')}"
+                            if isinstance(reason, dict)
+                            else str(reason)
+                        )
+            for pk, message in failed.items():  # rare: one row at a time is fine
+                if pk in what:
+                    outbox_record({pk: what[pk]}, error=self._safe(message))
+            outbox_done([pk for pk in ids if pk not in failed], started=started)
+            if not self.fallback:
+                raise
+            logger.error(
+                "Elasticsearch at %s refused %s of %s index updates (%s); they are kept in the "
+                "search outbox",
+                self.safe_url,
+                len(failed),
+                len(ids),
+                self._safe(error),
+            )
+            return False
+        outbox_done(ids, started=started)
+        return True
 
     def _index_action(self, doc, index: str | None = None) -> dict[str, Any]:
         source = from_service_document(doc).to_dict()
@@ -701,8 +839,10 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
         the cluster is down. Returns how many services Elasticsearch indexed."""
         from search.backends import get_backend
         from search.indexing import indexable_services, service_documents
+        from search.outbox import outbox_done
 
         get_backend("database").rebuild()
+        started = timezone.now()  # the outbox's pending updates are in the new index
         total = indexable_services().count()
         name = self._new_index_name()
         index = service_index(name, vocabulary.rules())
@@ -733,6 +873,7 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
             raise
         for old_index in old:
             self.client.indices.delete(index=old_index, ignore_unavailable=True)
+        outbox_done(None, started=started)
         return done
 
     # for tests and operators
