@@ -601,6 +601,7 @@ class MonthlyRate:
     problems: tuple[str, ...]
     source: str
     months: list[tuple[datetime.date, Decimal | None]]
+    basis_text: str = "the market median"
 
 
 def _rate_of(summary: RateSummary | None) -> Decimal | None:
@@ -610,8 +611,12 @@ def _rate_of(summary: RateSummary | None) -> Decimal | None:
 def monthly_rate(months: int) -> MonthlyRate | None:
     """The active scheme's rate over the past `months` months; None with no active scheme.
 
-    At market prices, each month's rate is the weighted sum of the reference services' market
-    rates that month; a hand-set or frozen rate is the same every month."""
+    Following the market, each month's rate is the weighted sum of the reference services'
+    rates that month on the scheme's basis: the market median rebuilt from the price history,
+    the contracted rate in force at that month end, or their blend (no figure before the first
+    contracted rate applied). A hand-set or frozen rate is shown only for the months it was in
+    force (from the version's activation; today's row always), never back-filled over months
+    when another rate applied."""
     scheme = active_scheme()
     if scheme is None:
         return None
@@ -623,8 +628,13 @@ def monthly_rate(months: int) -> MonthlyRate | None:
         rate_history(r, iqr_multiple=scheme.iqr_multiple, months=months) for r in references
     ]
     market_mode = scheme.rate_mode == SchemeVersion.RateMode.MARKET
+    contracted_basis = scheme.rate_basis != SchemeVersion.RateBasis.MARKET
+    in_force_from = (
+        timezone.localdate(scheme.activated_at) if scheme.activated_at is not None else None
+    )
+    days = [day for day, _summary in (histories[0] if histories else [])]
     rows: list[tuple[datetime.date, Decimal | None]] = []
-    for index, (day, _summary) in enumerate(histories[0] if histories else []):
+    for index, day in enumerate(days):
         rate: Decimal | None
         if market_mode:
             try:
@@ -633,7 +643,16 @@ def monthly_rate(months: int) -> MonthlyRate | None:
                         calculator.RateComponent(
                             name=r.name,
                             weight=r.weight,
-                            rate=_rate_of(history[index][1]),
+                            rate=calculator.basis_rate(
+                                basis=scheme.rate_basis,
+                                market=_rate_of(history[index][1]),
+                                contracted=(
+                                    getattr(contracted_rate(r, on=day), "amount", None)
+                                    if contracted_basis
+                                    else None
+                                ),
+                                market_percent=scheme.basis_market_percent,
+                            ),
                         )
                         for r, history in zip(references, histories, strict=True)
                     ]
@@ -641,7 +660,10 @@ def monthly_rate(months: int) -> MonthlyRate | None:
             except CalculatorError:
                 rate = None
         else:
-            rate = scheme.fixed_rate
+            in_force = index == len(days) - 1 or (
+                in_force_from is not None and day >= in_force_from
+            )
+            rate = scheme.fixed_rate if in_force else None
         rows.append((day, rate))
     return MonthlyRate(
         scheme_name=scheme.name,
@@ -652,4 +674,5 @@ def monthly_rate(months: int) -> MonthlyRate | None:
         problems=tuple(current.problems),
         source=current.source,
         months=rows,
+        basis_text=scheme.basis_text,
     )
