@@ -89,6 +89,15 @@ def test_only_commissioners_set_the_flag(service, commissioner):
         "framework_note": ["", "Home care framework 2026"],
     }
 
+    # The provider sees the change in the listing's history, in words.
+    from catalogue.views.provider_services import change_rows
+
+    (row,) = change_rows([change])
+    assert row.fields == [
+        ("On the council's framework", "No", "Yes"),
+        ("Framework or contract", "(blank)", "Home care framework 2026"),
+    ]
+
     catalogue_services.service_framework_set(user=commissioner, service=service, on_framework=False)
     service.refresh_from_db()
     assert (service.on_council_framework, service.framework_note) == (False, "")
