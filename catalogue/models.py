@@ -530,6 +530,17 @@ class Service(models.Model):
     earliest_start = models.DateField(null=True, blank=True)
     availability_updated_at = models.DateTimeField(null=True, blank=True)
 
+    # On a council framework or contract (issue 17): set only by commissioners
+    # (services.service_framework_set), never by a provider's form, bulk upload, partner
+    # import or the API, so not editable in any model form either.
+    on_council_framework = models.BooleanField(default=False, editable=False)
+    framework_note = models.CharField(
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text="Which framework or contract, e.g. 'Home care framework 2026 to 2030'.",
+    )
+
     # Review summary, kept by the ratings app (through catalogue.services) for pages and search:
     # published reviews of the last 24 months, and their ranking score (a Bayesian average).
     review_count = models.PositiveIntegerField(default=0)
@@ -744,6 +755,7 @@ class ServiceChange(models.Model):
         CONFIRMED = "confirmed", "Confirmed as correct"
         REMINDED = "reminded", "Reminder sent"
         IMPORTED = "imported", "Imported"
+        FRAMEWORK = "framework", "Council framework changed"
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="changes")
     user = models.ForeignKey(

@@ -45,6 +45,15 @@ def require_owner(user, organisation: Organisation) -> None:
         raise PermissionDenied("Only an owner of the organisation can do that.")
 
 
+def is_commissioner(user) -> bool:
+    return has_role(user, Role.COMMISSIONER)
+
+
+def require_commissioner(user) -> None:
+    if not is_commissioner(user):
+        raise PermissionDenied("Only commissioners can do that.")
+
+
 def require_moderator(user) -> None:
     if not is_moderator(user):
         raise PermissionDenied("Only moderators can do that.")

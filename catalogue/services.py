@@ -42,7 +42,7 @@ from .models import (
     Service,
     ServiceChange,
 )
-from .permissions import require_editor, require_moderator, require_owner
+from .permissions import require_commissioner, require_editor, require_moderator, require_owner
 
 INVITATION_DAYS = 14
 DAY_SECONDS = 24 * 60 * 60
@@ -872,6 +872,34 @@ def service_set_availability(
         "earliest_start": str(earliest_start) if earliest_start else None,
     }
     _log(service, user, ServiceChange.Action.AVAILABILITY, _diff(before, after))
+    return service
+
+
+@transaction.atomic
+def service_framework_set(*, user, service: Service, on_framework: bool, note: str = "") -> Service:
+    """A commissioner says whether a listing is on a council framework or contract (and which).
+    Only commissioners: providers cannot claim it for themselves by any route. Partner
+    directories' listings are not the council's to contract. Logged in the listing's change
+    log, so the history of the flag is kept."""
+    require_commissioner(user)
+    if on_framework and service.partner_source_id:
+        raise ValidationError(
+            "This listing comes from a partner directory; only the council's own listings can "
+            "be on its framework."
+        )
+    note = note.strip() if on_framework else ""
+    before = {
+        "on_council_framework": service.on_council_framework,
+        "framework_note": service.framework_note,
+    }
+    service.on_council_framework = on_framework
+    service.framework_note = note
+    service.full_clean()
+    service.save(update_fields=["on_council_framework", "framework_note", "updated_at"])
+    after = {"on_council_framework": on_framework, "framework_note": note}
+    changes = _diff(before, after)
+    if changes:
+        _log(service, user, ServiceChange.Action.FRAMEWORK, changes)
     return service
 
 

@@ -1141,15 +1141,26 @@ def ras_rate(options: Options, reference: Reference) -> Figures:
     period = dict(PERIOD_CHOICES).get(options.period_months, f"{options.period_months} months")
     market_mode = rate.market_mode
     if rate.money_per_point is not None:
-        summary = f"The RAS pays £{rate.money_per_point} a week per point ({rate.scheme_name})."
-        if len(priced) >= 2:
+        # The RAS pays nothing: its rate indicates budgets, which a practitioner or a panel
+        # then agrees.
+        summary = (
+            f"The RAS rate indicates budgets at £{rate.money_per_point} a week per point "
+            f"({rate.scheme_name}); the budget itself is agreed with each person."
+        )
+        basis = getattr(rate, "basis_text", "the market median")
+        if not market_mode:
+            summary += f" The rate is not following market prices: {rate.rate_mode_label.lower()}."
+        elif len(priced) >= 2:
             first, last = Decimal(str(priced[0]["rate"])), Decimal(str(priced[-1]["rate"]))
             change = stats.percent_change(first, last) or Decimal(0)
+            lead = (
+                "At market prices"
+                if basis == "the market median"
+                else f"On its rate basis ({basis})"
+            )
             summary += (
-                f" At market prices it moved from £{first} in {priced[0]['label']} to £{last} "
+                f" {lead} it moved from £{first} in {priced[0]['label']} to £{last} "
                 f"in {priced[-1]['label']} ({change:+}%)."
-                if market_mode
-                else f" The rate is not following market prices: {rate.rate_mode_label.lower()}."
             )
     else:
         summary = "The RAS has no money-per-point rate: " + "; ".join(rate.problems)

@@ -150,6 +150,7 @@ class ServiceSearchDocument(Document):
     review_score = ScaledFloat(scaling_factor=100)
     review_count = Integer()
     accepting_new_clients = Boolean()
+    on_framework = Boolean()
     last_confirmed_at = Date()
     published_at = Date()
 
@@ -212,6 +213,7 @@ def from_service_document(doc: ServiceDocument) -> ServiceSearchDocument:
         "review_score": _money(doc.review_score),
         "review_count": doc.review_count,
         "accepting_new_clients": doc.accepting_new_clients,
+        "on_framework": doc.on_framework,
         "last_confirmed_at": doc.last_confirmed_at,
         "published_at": doc.published_at,
     }

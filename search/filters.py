@@ -12,6 +12,7 @@ so that a search can be bookmarked and shared.
 | max_price, unit | a price ceiling in pounds, per the category's reference unit (or `unit`) |
 | min_rating | review score at or above 1-4 |
 | accepting=1 | only services taking new clients |
+| framework=1 | only services on a council framework or contract |
 | sort | relevance, distance (needs a postcode), price, rating |
 
 The FilterSet declares and validates the parameters (its form, search/forms.py) and turns them
@@ -202,6 +203,11 @@ class ServiceSearchFilter(django_filters.FilterSet):
         label="Only services taking new clients",
         widget=forms.CheckboxInput(attrs={"value": "1"}),
     )
+    framework = Param(
+        forms.BooleanField,
+        label="Only services on the council's framework",
+        widget=forms.CheckboxInput(attrs={"value": "1"}),
+    )
     sort = Param(
         forms.ChoiceField,
         label="Sort by",
@@ -277,6 +283,8 @@ class ServiceSearchFilter(django_filters.FilterSet):
         accepting = label("accepting", "yes", "Only services taking new clients")
         # The bound field keeps its own copy of the label once the form has been validated.
         fields["accepting"].label = self.form["accepting"].label = accepting
+        framework = label("framework", "yes", "Only services on the council's framework")
+        fields["framework"].label = self.form["framework"].label = framework
         self.form.categories = self.category_by_slug
 
     def label_with_counts(self, results: SearchResults, *, has_origin: bool) -> None:
@@ -349,6 +357,7 @@ class ServiceSearchFilter(django_filters.FilterSet):
             min_rating=Decimal(min_rating) if min_rating else None,
             cqc_ratings=tuple(self.value("cqc") or ()),
             accepting_new_clients=True if self.value("accepting") else None,
+            on_framework=True if self.value("framework") else None,
             sort=sort,
             page=page,
         )

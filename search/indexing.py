@@ -46,6 +46,7 @@ class ServiceDocument:
     review_count: int = 0
     cqc_overall: str = ""
     accepting_new_clients: bool | None = None
+    on_framework: bool = False  # on a council framework or contract (set by commissioners)
     last_confirmed_at: datetime | None = None
     published_at: datetime | None = None
     # What the service is, in words, so text search finds it by what people call it: the names
@@ -157,6 +158,7 @@ def service_document(service: Service) -> ServiceDocument:
         review_count=service.review_count,
         cqc_overall=service.cqc_overall,
         accepting_new_clients=service.accepting_new_clients,
+        on_framework=service.on_council_framework,
         last_confirmed_at=service.last_confirmed_at,
         published_at=service.published_at,
         category_names=_distinct(names),

@@ -73,6 +73,7 @@ class IndexedService(models.Model):
     rating_floor = models.PositiveSmallIntegerField(null=True)  # whole stars, for the facet
     review_count = models.PositiveIntegerField(default=0)
     accepting = models.PositiveSmallIntegerField(null=True)  # 1 yes, 0 no, null unknown
+    framework = models.PositiveSmallIntegerField(default=0)  # 1: on a council framework
     # The lowest current price in each unit, in pence, plus the lowest of any unit and the
     # headline price shown on the card.
     price_hour = models.PositiveIntegerField(null=True)

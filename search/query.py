@@ -30,9 +30,12 @@ class Sort(enum.StrEnum):
 # Facet value keys: category / client_group / funding / locality -> slugs (a service counts under
 # every category slug of its document, parents included, and under each locality it serves or is
 # based in); cqc -> the CQC rating value ("Good"); rating -> "4", "3", "2", "1" meaning "at least
-# that review score" (cumulative); accepting -> "yes" (services taking new clients). Values with
-# a zero count are left out; the order of a list is not significant (the page orders them).
-FACETS = ("category", "client_group", "funding", "locality", "cqc", "rating", "accepting")
+# that review score" (cumulative); accepting -> "yes" (services taking new clients); framework ->
+# "yes" (on a council framework or contract). Values with a zero count are left out; the order of
+# a list is not significant (the page orders them).
+FACETS = (
+    "category", "client_group", "funding", "locality", "cqc", "rating", "accepting", "framework",
+)  # fmt: skip
 RATING_THRESHOLDS = (4, 3, 2, 1)
 
 
@@ -63,6 +66,7 @@ class SearchQuery:
       category's reference unit when the page knows it); without a unit, any unit.
     - min_rating: review ranking score at or above this (1-5).
     - accepting_new_clients: True keeps only services that say they are taking new clients.
+    - on_framework: True keeps only services a commissioner marked as on a council framework.
     """
 
     text: str = ""
@@ -79,6 +83,7 @@ class SearchQuery:
     min_rating: Decimal | None = None
     cqc_ratings: tuple[str, ...] = ()
     accepting_new_clients: bool | None = None
+    on_framework: bool | None = None
     sort: Sort = Sort.RELEVANCE
     page: int = 1
     per_page: int = PER_PAGE

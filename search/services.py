@@ -52,6 +52,8 @@ def _filters_without_personal_data(query: SearchQuery) -> dict[str, Any]:
         filters["min_rating"] = str(query.min_rating)
     if query.accepting_new_clients:
         filters["accepting"] = True
+    if query.on_framework:
+        filters["framework"] = True
     return filters
 
 

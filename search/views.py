@@ -175,6 +175,8 @@ def active_filters(filterset: ServiceSearchFilter, criteria: Criteria) -> list[F
         links.append(FilterLink(f"Review score: {text}", _url_without(params, "min_rating")))
     if query.accepting_new_clients:
         links.append(FilterLink("Taking new clients", _url_without(params, "accepting")))
+    if query.on_framework:
+        links.append(FilterLink("On the council's framework", _url_without(params, "framework")))
     return links
 
 

@@ -72,6 +72,8 @@ FIELD_LABELS = {
     "languages": "Languages",
     "cqc_location_id": "CQC location ID",
     "beds": "Beds",
+    "on_council_framework": "On the council's framework",
+    "framework_note": "Framework or contract",
     "label": "Price name",
     "amount": "Price",
     "unit": "Unit",

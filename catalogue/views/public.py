@@ -28,7 +28,7 @@ from catalogue.models import (
     Service,
     ServicePhoto,
 )
-from catalogue.permissions import can_edit_listings, is_moderator
+from catalogue.permissions import can_edit_listings, is_commissioner, is_moderator
 from catalogue.remembered_postcode import postcode_data, remember_postcode
 from core.limits import client_key
 from safeguarding.models import Concern
@@ -240,6 +240,7 @@ def service_detail(request, slug: str):
             "organisation": service.organisation,
             "not_public": not_public,
             "can_edit": can_edit_listings(request.user, service.organisation),
+            "can_set_framework": is_commissioner(request.user),
             "located": located,
             "distance_form": distance_form,
             "distance": distance,

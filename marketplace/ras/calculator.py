@@ -9,7 +9,8 @@ so table-driven tests can check it with worked numbers and the bench can time it
 - the market rate of a reference service (median of one figure per service: its standard
   price or a blend of price kinds; per locality when enough, outliers beyond a multiple of the
   interquartile range dropped);
-- money per point = sum(weight x market rate);
+- money per point = sum(weight x rate), each reference service's rate on the scheme's basis: the
+  market median, the council's contracted rate, or a stated blend of the two;
 - the indicative weekly budget (to the penny, within floor and ceiling);
 - the tolerance verdict (below %, above %, cap);
 - a budget against the cost of the support it replaced;
@@ -242,6 +243,9 @@ class RateComponent:
     name: str
     weight: Decimal
     rate: Decimal | None
+    # Why there is no rate, when the reason is not missing market prices (e.g. no contracted
+    # rate recorded for a contracted basis).
+    missing: str = ""
 
     @property
     def amount(self) -> Decimal | None:
@@ -256,9 +260,65 @@ def money_per_point(components: Sequence[RateComponent]) -> Decimal:
     missing = [c.name for c in components if c.rate is None]
     if missing:
         raise CalculatorError(
-            [f"There are no current market prices for {name}." for name in missing]
+            [
+                c.missing or f"There are no current market prices for {c.name}."
+                for c in components
+                if c.rate is None
+            ]
         )
     return to_penny(sum((c.weight * c.rate for c in components if c.rate is not None), ZERO))
+
+
+class RateBasis:
+    MARKET = "market"
+    CONTRACTED = "contracted"
+    BLEND = "blend"
+
+
+def basis_rate(
+    *,
+    basis: str,
+    market: Decimal | None,
+    contracted: Decimal | None,
+    market_percent: Decimal = HUNDRED,
+) -> Decimal | None:
+    """A reference service's rate on the scheme's basis: the market median, the contracted rate,
+    or the blend `market_percent`% market + the rest contracted, to the penny (70% of £28.00 +
+    30% of £24.00 = £26.80). None when the basis needs a figure that is missing: a blend never
+    falls back to one side."""
+    if basis == RateBasis.CONTRACTED:
+        return contracted
+    if basis == RateBasis.BLEND:
+        if market is None or contracted is None:
+            return None
+        share = Decimal(market_percent) / HUNDRED
+        return to_penny(market * share + contracted * (1 - share))
+    return market
+
+
+@dataclass(frozen=True)
+class RateGap:
+    """The contracted rate against the market median: amount (contracted - market) and that as
+    a percentage of the market median, to one decimal place (negative: contracted is lower)."""
+
+    amount: Decimal
+    percent: Decimal
+
+    @property
+    def size(self) -> Decimal:
+        return abs(self.amount)
+
+    @property
+    def percent_size(self) -> Decimal:
+        return abs(self.percent)
+
+
+def rate_gap(*, market: Decimal | None, contracted: Decimal | None) -> RateGap | None:
+    """How far the contracted rate is from the market median; None without both."""
+    if market is None or contracted is None or not market:
+        return None
+    amount = to_penny(contracted - market)
+    return RateGap(amount=amount, percent=percent(amount, market))
 
 
 class RateMode:

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 
+from catalogue.forms_services import DATE_FORMATS, MoneyField
 from catalogue.models import Locality
 
 from .models import ClientGroup, Domain
@@ -168,3 +169,46 @@ class InvitePersonForm(forms.Form):
             "invalid": "Enter an email address like name@example.com",
         },
     )
+
+
+class ContractedRateForm(forms.Form):
+    """The council's contracted or framework rate for a reference service, from a date. The
+    service (contracted_rate_record) checks who may record it."""
+
+    amount = MoneyField(
+        label="Contracted rate (£)",
+        max_digits=10,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-5"}),
+        error_messages={
+            "required": "Enter the contracted rate",
+            "invalid": "Enter the contracted rate as a number of pounds, like 24.50",
+            "max_digits": "Enter a rate under £100,000,000",
+            "max_decimal_places": "Enter the rate to the penny, like 24.50",
+            "max_whole_digits": "Enter a rate under £100,000,000",
+        },
+    )
+    applies_from = forms.DateField(
+        label="Applies from",
+        help_text="For example, 1 April 2026 or 2026-04-01.",
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(
+            format="%Y-%m-%d", attrs={"type": "date", "class": "govuk-input--width-10"}
+        ),
+        error_messages={
+            "required": "Enter the date the rate applies from",
+            "invalid": "Enter a real date, like 1 April 2026",
+        },
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        help_text="For example, the framework or contract the rate comes from.",
+        max_length=1000,
+        required=False,
+    )
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount <= Decimal(0):
+            raise forms.ValidationError("The contracted rate must be more than zero")
+        return amount

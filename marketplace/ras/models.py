@@ -6,6 +6,7 @@ so it always re-computes to the same figure. The rules are in ras/calculator.py 
 writes in ras/services.py.
 """
 
+import datetime
 import uuid
 from decimal import Decimal
 
@@ -55,6 +56,11 @@ class SchemeVersion(ClusterableModel):
         MARKET = "market", "Follow market prices"
         FROZEN = "frozen", "Frozen at a figure"
         MANUAL = "manual", "Set by hand"
+
+    class RateBasis(models.TextChoices):
+        MARKET = "market", "The market median"
+        CONTRACTED = "contracted", "The council's contracted rate"
+        BLEND = "blend", "A blend of the market median and the contracted rate"
 
     name = models.CharField(max_length=120)
     version = models.PositiveIntegerField(unique=True, editable=False, default=next_version)
@@ -108,6 +114,20 @@ class SchemeVersion(ClusterableModel):
     rate_reason = models.TextField(
         blank=True, help_text="Why the rate is frozen or set by hand (required then)."
     )
+    # What each reference service's rate rests on (issue 17): the market median, the council's
+    # contracted or framework rate, or a stated blend of the two.
+    rate_basis = models.CharField(
+        max_length=12,
+        choices=RateBasis.choices,
+        default=RateBasis.MARKET,
+        help_text="What each reference service's rate rests on.",
+    )
+    basis_market_percent = models.DecimalField(
+        **PERCENT,
+        default=Decimal("100"),
+        help_text="For a blend: the market median's share (%); the rest is the contracted "
+        "rate (e.g. 70 for 70% market, 30% contracted).",
+    )
     min_locality_prices = models.PositiveSmallIntegerField(
         default=10, help_text="A locality gets its own rate only with at least this many prices."
     )
@@ -151,6 +171,16 @@ class SchemeVersion(ClusterableModel):
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    @property
+    def basis_text(self) -> str:
+        """'the market median', 'the contracted rate' or '70% market median, 30% contracted'."""
+        if self.rate_basis == self.RateBasis.CONTRACTED:
+            return "the council's contracted rate"
+        if self.rate_basis == self.RateBasis.BLEND:
+            market = self.basis_market_percent.normalize()
+            return f"{market:f}% market median, {(100 - market).normalize():f}% contracted rate"
+        return "the market median"
+
     def clean(self):
         if (
             self.pk
@@ -165,6 +195,12 @@ class SchemeVersion(ClusterableModel):
                 errors["fixed_rate"] = "Give the money per point when it is frozen or set by hand."
             if not self.rate_reason.strip():
                 errors["rate_reason"] = "Say why the rate is frozen or set by hand."
+        if self.rate_basis == self.RateBasis.BLEND and not (
+            self.basis_market_percent is not None and 0 < self.basis_market_percent < 100
+        ):
+            errors["basis_market_percent"] = (
+                "For a blend, give the market median's share as a number between 1 and 99."
+            )
         if self.ceiling is not None and self.floor is not None and self.ceiling < self.floor:
             errors["ceiling"] = "The ceiling must not be below the floor."
         if errors:
@@ -337,6 +373,55 @@ class ReferenceService(FrozenWithScheme, models.Model):
             raise ValidationError(
                 {"blend_evenings_weekends_percent": "The blend's shares add up to more than 100%."}
             )
+
+
+class ContractedRateQuerySet(models.QuerySet):
+    def in_force(self, *, category, unit: str, on: datetime.date | None = None):
+        """The rate for this category and unit applying on `on` (today): the one with the
+        latest start on or before it (the later recorded when two start the same day)."""
+        day = on or timezone.localdate()
+        return (
+            self.filter(category=category, unit=unit, applies_from__lte=day)
+            .order_by("-applies_from", "-recorded_at", "-pk")
+            .first()
+        )
+
+
+class ContractedRate(models.Model):
+    """The council's contracted or framework rate for a reference service, from a date.
+
+    Kept by category and unit, not by scheme version, so the rate and its history outlive the
+    versions that copy a reference service. Append-only: a new rate is a new row applying from
+    its date, and the rows before it stay as the history."""
+
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    unit = models.CharField(max_length=10, choices=Unit.choices)
+    amount = models.DecimalField(
+        **MONEY,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="The contracted rate in pounds, per the unit.",
+    )
+    applies_from = models.DateField(help_text="The date the rate applies from.")
+    note = models.TextField(
+        blank=True, max_length=1000, help_text="e.g. the framework or contract it comes from."
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = ContractedRateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-applies_from", "-recorded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"£{self.amount} {self.get_unit_display()} from {self.applies_from:%d %B %Y}"
 
 
 class RateReview(models.Model):

@@ -28,6 +28,7 @@ from .calculator import CalculatorError, RateSummary, Tolerance, ToleranceVerdic
 from .models import (
     Assessment,
     ClientGroup,
+    ContractedRate,
     Domain,
     HistoricCase,
     Question,
@@ -197,6 +198,25 @@ def current_prices(
     return _figures(counted_services(reference, on=on), locality=locality)
 
 
+def contracted_rate(
+    reference: ReferenceService, *, on: datetime.date | None = None
+) -> ContractedRate | None:
+    """The council's contracted rate in force for the reference service's category and unit."""
+    return ContractedRate.objects.in_force(
+        category=reference.category_id, unit=reference.unit, on=on
+    )
+
+
+def contracted_rate_history(reference: ReferenceService) -> list[ContractedRate]:
+    """Every contracted rate recorded for the reference service's category and unit, latest
+    start first (the history is never edited)."""
+    return list(
+        ContractedRate.objects.filter(category=reference.category_id, unit=reference.unit)
+        .select_related("recorded_by")
+        .order_by("-applies_from", "-recorded_at", "-pk")
+    )
+
+
 @dataclass(frozen=True)
 class ReferenceRate:
     reference: ReferenceService
@@ -205,6 +225,63 @@ class ReferenceRate:
     used: RateSummary | None
     used_local: bool
     counted: tuple[CountedService, ...] = ()
+    contracted: ContractedRate | None = None
+    basis: str = SchemeVersion.RateBasis.MARKET
+    market_percent: Decimal = Decimal(100)
+
+    @property
+    def market(self) -> Decimal | None:
+        """The market median used (the locality's where it has its own)."""
+        return self.used.rate if self.used is not None else None
+
+    @property
+    def contracted_amount(self) -> Decimal | None:
+        return self.contracted.amount if self.contracted is not None else None
+
+    @property
+    def rate(self) -> Decimal | None:
+        """The rate on the scheme's basis: market median, contracted rate or their blend."""
+        return calculator.basis_rate(
+            basis=self.basis,
+            market=self.market,
+            contracted=self.contracted_amount,
+            market_percent=self.market_percent,
+        )
+
+    @property
+    def gap(self) -> calculator.RateGap | None:
+        """The contracted rate against the market median (amount and percent)."""
+        return calculator.rate_gap(market=self.market, contracted=self.contracted_amount)
+
+    @property
+    def missing(self) -> str:
+        """Why there is no rate on the basis, when a contracted rate is what is missing."""
+        if self.basis != SchemeVersion.RateBasis.MARKET and self.contracted is None:
+            return (
+                f"There is no contracted rate for {self.reference.name}: record one on the "
+                "market rate page."
+            )
+        return ""
+
+    @property
+    def basis_words(self) -> str:
+        """How the rate was reached, for the scheme's source text."""
+        market = (
+            f"{'local median of' if self.used_local else 'median of'} {self.used.count} "
+            "services' "
+            + (self.reference.blend_text if self.reference.blend else "standard prices")
+            if self.used is not None
+            else ""
+        )
+        if self.basis == SchemeVersion.RateBasis.CONTRACTED and self.contracted is not None:
+            return f"contracted rate from {self.contracted.applies_from:%-d %B %Y}"
+        if self.basis == SchemeVersion.RateBasis.BLEND and self.contracted is not None:
+            share = self.market_percent.normalize()
+            return (
+                f"{share:f}% of the market rate £{self.market} ({market}), "
+                f"{(100 - share).normalize():f}% of the contracted rate £{self.contracted.amount}"
+            )
+        return market
 
     @property
     def counted_rows(self) -> list[tuple[CountedService, str]]:
@@ -224,7 +301,8 @@ class ReferenceRate:
 
     @property
     def amount(self) -> Decimal | None:
-        return None if self.used is None else self.reference.weight * self.used.rate
+        rate = self.rate
+        return None if rate is None else self.reference.weight * rate
 
 
 @dataclass(frozen=True)
@@ -264,13 +342,17 @@ def reference_rate(
         used=used,
         used_local=used_local,
         counted=tuple(counted),
+        contracted=contracted_rate(reference),
+        basis=scheme.rate_basis,
+        market_percent=scheme.basis_market_percent,
     )
 
 
 def scheme_rate(scheme: SchemeVersion, *, locality: Locality | None = None) -> SchemeRate:
-    """Money per point = sum(weight x market rate) over the scheme's reference services, or
-    the frozen / hand-set figure. With no reference prices there is no rate (and a message),
-    never a zero."""
+    """Money per point = sum(weight x rate) over the scheme's reference services, each rate on
+    the scheme's basis (market median, contracted rate or their stated blend), or the frozen /
+    hand-set figure. With no reference prices (or no contracted rate the basis needs) there is
+    no rate (and a message), never a zero."""
     references = tuple(
         reference_rate(r, scheme=scheme, locality=locality)
         for r in scheme.reference_services.select_related("category").order_by("sort_order", "pk")
@@ -283,7 +365,8 @@ def scheme_rate(scheme: SchemeVersion, *, locality: Locality | None = None) -> S
                 calculator.RateComponent(
                     name=r.reference.name,
                     weight=r.reference.weight,
-                    rate=r.used.rate if r.used else None,
+                    rate=r.rate,
+                    missing=r.missing,
                 )
                 for r in references
             ]
@@ -293,13 +376,17 @@ def scheme_rate(scheme: SchemeVersion, *, locality: Locality | None = None) -> S
     rate = calculator.effective_rate(mode=scheme.rate_mode, market=market, fixed=scheme.fixed_rate)
     if scheme.rate_mode == SchemeVersion.RateMode.MARKET:
         parts = [
-            f"{r.reference.weight.normalize():f} x {r.reference.name} at £{r.used.rate} "
-            f"({'local median of' if r.used_local else 'median of'} {r.used.count} services' "
-            f"{r.reference.blend_text if r.reference.blend else 'standard prices'})"
+            f"{r.reference.weight.normalize():f} x {r.reference.name} at £{r.rate} "
+            f"({r.basis_words})"
             for r in references
-            if r.used
+            if r.rate is not None
         ]
-        source = "Market prices in the catalogue: " + "; ".join(parts) if parts else ""
+        lead = (
+            "Market prices in the catalogue: "
+            if scheme.rate_basis == SchemeVersion.RateBasis.MARKET
+            else f"Rates on the basis of {scheme.basis_text}: "
+        )
+        source = lead + "; ".join(parts) if parts else ""
     else:
         source = f"{scheme.get_rate_mode_display()} by the council: {scheme.rate_reason}"
         problems = []
@@ -514,6 +601,7 @@ class MonthlyRate:
     problems: tuple[str, ...]
     source: str
     months: list[tuple[datetime.date, Decimal | None]]
+    basis_text: str = "the market median"
 
 
 def _rate_of(summary: RateSummary | None) -> Decimal | None:
@@ -523,8 +611,12 @@ def _rate_of(summary: RateSummary | None) -> Decimal | None:
 def monthly_rate(months: int) -> MonthlyRate | None:
     """The active scheme's rate over the past `months` months; None with no active scheme.
 
-    At market prices, each month's rate is the weighted sum of the reference services' market
-    rates that month; a hand-set or frozen rate is the same every month."""
+    Following the market, each month's rate is the weighted sum of the reference services'
+    rates that month on the scheme's basis: the market median rebuilt from the price history,
+    the contracted rate in force at that month end, or their blend (no figure before the first
+    contracted rate applied). A hand-set or frozen rate is shown only for the months it was in
+    force (from the version's activation; today's row always), never back-filled over months
+    when another rate applied."""
     scheme = active_scheme()
     if scheme is None:
         return None
@@ -536,8 +628,13 @@ def monthly_rate(months: int) -> MonthlyRate | None:
         rate_history(r, iqr_multiple=scheme.iqr_multiple, months=months) for r in references
     ]
     market_mode = scheme.rate_mode == SchemeVersion.RateMode.MARKET
+    contracted_basis = scheme.rate_basis != SchemeVersion.RateBasis.MARKET
+    in_force_from = (
+        timezone.localdate(scheme.activated_at) if scheme.activated_at is not None else None
+    )
+    days = [day for day, _summary in (histories[0] if histories else [])]
     rows: list[tuple[datetime.date, Decimal | None]] = []
-    for index, (day, _summary) in enumerate(histories[0] if histories else []):
+    for index, day in enumerate(days):
         rate: Decimal | None
         if market_mode:
             try:
@@ -546,7 +643,16 @@ def monthly_rate(months: int) -> MonthlyRate | None:
                         calculator.RateComponent(
                             name=r.name,
                             weight=r.weight,
-                            rate=_rate_of(history[index][1]),
+                            rate=calculator.basis_rate(
+                                basis=scheme.rate_basis,
+                                market=_rate_of(history[index][1]),
+                                contracted=(
+                                    getattr(contracted_rate(r, on=day), "amount", None)
+                                    if contracted_basis
+                                    else None
+                                ),
+                                market_percent=scheme.basis_market_percent,
+                            ),
                         )
                         for r, history in zip(references, histories, strict=True)
                     ]
@@ -554,7 +660,10 @@ def monthly_rate(months: int) -> MonthlyRate | None:
             except CalculatorError:
                 rate = None
         else:
-            rate = scheme.fixed_rate
+            in_force = index == len(days) - 1 or (
+                in_force_from is not None and day >= in_force_from
+            )
+            rate = scheme.fixed_rate if in_force else None
         rows.append((day, rate))
     return MonthlyRate(
         scheme_name=scheme.name,
@@ -565,4 +674,5 @@ def monthly_rate(months: int) -> MonthlyRate | None:
         problems=tuple(current.problems),
         source=current.source,
         months=rows,
+        basis_text=scheme.basis_text,
     )

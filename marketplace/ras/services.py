@@ -6,6 +6,7 @@ Each function is keyword-only, checks who may act, validates and saves in one tr
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import unicodedata
 import uuid
@@ -28,6 +29,7 @@ from .models import (
     AnswerOption,
     Assessment,
     CaseImport,
+    ContractedRate,
     Domain,
     HistoricCase,
     Question,
@@ -76,6 +78,8 @@ def scheme_version_copy(
         "rate_mode",
         "fixed_rate",
         "rate_reason",
+        "rate_basis",
+        "basis_market_percent",
         "min_locality_prices",
         "iqr_multiple",
     ):
@@ -288,6 +292,53 @@ def scheme_rate_freeze(*, user, scheme: SchemeVersion, reason: str) -> SchemeVer
 # --- rate reviews -----------------------------------------------------------------------------
 
 
+def _review_input(reference: selectors.ReferenceRate, scheme: SchemeVersion) -> dict:
+    """What a rate review keeps of one reference service: its rate on the scheme's basis and
+    what it rests on (with the market median and the contracted rate apart, unless the basis is
+    the market median alone)."""
+    used = reference.used
+    row: dict[str, Any] = {
+        "name": reference.reference.name,
+        "weight": str(reference.reference.weight),
+        "rate": str(reference.rate) if reference.rate is not None else None,
+        "services": used.count if used else 0,
+        "basis": reference.reference.blend_text,
+    }
+    if scheme.rate_basis != SchemeVersion.RateBasis.MARKET:
+        row["rate_basis"] = scheme.basis_text
+        row["market_rate"] = str(used.rate) if used else None
+        contracted = reference.contracted
+        row["contracted_rate"] = str(contracted.amount) if contracted else None
+        row["contracted_from"] = contracted.applies_from.isoformat() if contracted else None
+    return row
+
+
+@transaction.atomic
+def contracted_rate_record(
+    *,
+    user,
+    reference: ReferenceService,
+    amount: Decimal,
+    applies_from: datetime.date,
+    note: str = "",
+) -> ContractedRate:
+    """A commissioner records the council's contracted or framework rate for a reference
+    service's category and unit, applying from a date. Nothing is overwritten: the rates
+    before stay as the history, and the one in force on a day is the latest to start by then."""
+    require_commissioner(user)
+    rate = ContractedRate(
+        category_id=reference.category_id,
+        unit=reference.unit,
+        amount=to_penny(amount),
+        applies_from=applies_from,
+        note=note.strip(),
+        recorded_by=user,
+    )
+    rate.full_clean()
+    rate.save()
+    return rate
+
+
 @transaction.atomic
 def rate_review_take(
     *, user, scheme: SchemeVersion, note: str = "", scheduled: bool = False
@@ -322,16 +373,7 @@ def rate_review_take(
         scheme=scheme,
         money_per_point=rate.money_per_point,
         locality_rates=local_rates,
-        inputs=[
-            {
-                "name": r.reference.name,
-                "weight": str(r.reference.weight),
-                "rate": str(r.used.rate) if r.used else None,
-                "services": r.used.count if r.used else 0,
-                "basis": r.reference.blend_text,
-            }
-            for r in rate.references
-        ],
+        inputs=[_review_input(r, scheme) for r in rate.references],
         source=rate.source,
         note=note.strip()[:1000],
         taken_by=None if scheduled else user,

@@ -119,6 +119,8 @@ class SchemeVersionViewSet(ModelViewSet):
                 FieldPanel("rate_mode"),
                 FieldPanel("fixed_rate"),
                 FieldPanel("rate_reason"),
+                FieldPanel("rate_basis"),
+                FieldPanel("basis_market_percent"),
                 FieldPanel("min_locality_prices"),
                 FieldPanel("iqr_multiple"),
             ],

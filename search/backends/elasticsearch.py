@@ -312,12 +312,15 @@ def _facet_filters(query: SearchQuery) -> dict[str, Q]:
         filters["rating"] = Q("range", review_score={"gte": _decimal_string(query.min_rating)})
     if query.accepting_new_clients:
         filters["accepting"] = Q("term", accepting_new_clients=True)
+    if query.on_framework:
+        filters["framework"] = Q("term", on_framework=True)
     return filters
 
 
 def _facet_aggregation(name: str) -> A:
     # rating: "4" counts services scoring 4 and up (cumulative, like SearchQuery.min_rating);
-    # accepting: "yes" counts services taking new clients.
+    # accepting: "yes" counts services taking new clients; framework: "yes" those on a council
+    # framework or contract.
     if name == "rating":
         return A(
             "filters",
@@ -327,6 +330,8 @@ def _facet_aggregation(name: str) -> A:
         )
     if name == "accepting":
         return A("filters", filters={"yes": Q("term", accepting_new_clients=True).to_dict()})
+    if name == "framework":
+        return A("filters", filters={"yes": Q("term", on_framework=True).to_dict()})
     field = {
         "category": "categories",
         "client_group": "client_groups",
@@ -492,7 +497,7 @@ def _grid_distance(origin: GridPoint | None, source: dict[str, Any] | None) -> f
 def _facet_values(aggregation: dict[str, Any]) -> list[FacetValue]:
     """A facet's values with a count, ordered by key (search.query's contract)."""
     buckets = aggregation["values"]["buckets"]
-    if isinstance(buckets, dict):  # a keyed "filters" aggregation (rating, accepting)
+    if isinstance(buckets, dict):  # a keyed "filters" aggregation (rating, accepting, framework)
         pairs = [(key, bucket["doc_count"]) for key, bucket in buckets.items()]
     else:  # a terms aggregation
         pairs = [(b.get("key_as_string", b["key"]), b["doc_count"]) for b in buckets]

@@ -134,17 +134,57 @@ def test_ras_money_per_point_now_and_its_movement(market, scheme):
     # Now: 0.5 x the median of one figure per home care service: s1's two standard prices
     # (£20, £22) count once as £21.00, s2 £24.00, s3 £30.00: median £24.00. Counting every
     # price (20, 22, 24, 30) gave £23.00 and £11.50.
-    assert figures.summary.startswith("The RAS pays £12.00 a week per point")
+    # The RAS pays nothing: its rate indicates budgets (issue 17).
+    assert figures.summary.startswith("The RAS rate indicates budgets at £12.00 a week per point")
+    assert "pays" not in figures.summary
     assert "moved from £10.00" in figures.summary and "to £11.00" in figures.summary
 
 
-def test_a_frozen_ras_rate_stays_flat(market, scheme):
+def test_a_frozen_ras_rate_stays_flat_from_when_it_came_into_force(market, scheme):
+    """Issue 17: a frozen or set rate is not back-filled over months when it was not in force;
+    the months before the version's activation have no figure."""
+    from marketplace.ras.selectors import month_ends
+
+    activated = timezone.now() - timedelta(days=45)
     SchemeVersion.objects.filter(pk=scheme.pk).update(
-        rate_mode=SchemeVersion.RateMode.FROZEN, fixed_rate=Decimal("12.34"), rate_reason="Budget"
+        rate_mode=SchemeVersion.RateMode.FROZEN,
+        fixed_rate=Decimal("12.34"),
+        rate_reason="Budget",
+        activated_at=activated,
     )
-    figures = compute("ras_rate", Options(period_months=3))
-    assert [row["rate"] for row in figures.rows] == ["12.34", "12.34", "12.34"]
+    figures = compute("ras_rate", Options(period_months=6))
+    in_force = [day >= timezone.localdate(activated) for day in month_ends(months=6)]
+    assert [row["rate"] for row in figures.rows] == ["12.34" if yes else None for yes in in_force]
+    assert in_force.count(False) >= 3  # six month ends; 45 days hold at most two and today
     assert "not following market prices" in figures.summary
+
+
+def test_a_contracted_basis_uses_the_contracted_rate_in_force_each_month(market, scheme):
+    """Issue 17: on a contracted basis each month's rate is 0.5 x the contracted rate in force
+    at that month end (£13.00 until 20 days ago, £14.00 since: £6.50, then £7.00); before the
+    first contracted rate applied there is no figure, not a back-filled one."""
+    from marketplace.ras.models import ContractedRate
+    from marketplace.ras.selectors import month_ends
+
+    SchemeVersion.objects.filter(pk=scheme.pk).update(rate_basis="contracted")
+    today = timezone.localdate()
+    first, second = today - timedelta(days=70), today - timedelta(days=20)
+    for amount, applies_from in (("13.00", first), ("14.00", second)):
+        ContractedRate.objects.create(
+            category=market.home_care,
+            unit="hour",
+            amount=Decimal(amount),
+            applies_from=applies_from,
+        )
+    figures = compute("ras_rate", Options(period_months=6))
+    expected = [
+        "7.00" if day >= second else "6.50" if day >= first else None
+        for day in month_ends(months=6)
+    ]
+    assert [row["rate"] for row in figures.rows] == expected
+    assert expected[0] is None and expected[-1] == "7.00"
+    assert figures.summary.startswith("The RAS rate indicates budgets at £7.00 a week per point")
+    assert "On its rate basis (the council's contracted rate)" in figures.summary
 
 
 def test_no_active_scheme_gives_a_note(market):

@@ -276,6 +276,7 @@ def _expected(documents, query: SearchQuery, cutoff):
         "cqc": lambda d: d.cqc_overall in query.cqc_ratings,
         "rating": lambda d: d.review_score is not None and d.review_score >= query.min_rating,
         "accepting": lambda d: d.accepting_new_clients is True,
+        "framework": lambda d: d.on_framework,
     }
     active = {
         "category": bool(query.categories),
@@ -285,6 +286,7 @@ def _expected(documents, query: SearchQuery, cutoff):
         "cqc": bool(query.cqc_ratings),
         "rating": query.min_rating is not None,
         "accepting": bool(query.accepting_new_clients),
+        "framework": bool(query.on_framework),
     }
     values = {
         "category": lambda d: d.category_slugs,
@@ -296,6 +298,7 @@ def _expected(documents, query: SearchQuery, cutoff):
             str(t) for t in RATING_THRESHOLDS if d.review_score is not None and d.review_score >= t
         ],
         "accepting": lambda d: ["yes"] if d.accepting_new_clients else [],
+        "framework": lambda d: ["yes"] if d.on_framework else [],
     }
     kept = [d for d in documents if base(d)]
     facets = {}
@@ -357,7 +360,7 @@ def _random_catalogue(rng):
     groups = list(ClientGroup.objects.all())
     funding = list(FundingType.objects.all())
     now = timezone.now()
-    for _ in range(70):
+    for index in range(70):
         located = rng.random() < 0.8
         service = ServiceFactory(
             categories=rng.sample(categories, rng.randint(1, 2)),
@@ -370,6 +373,7 @@ def _random_catalogue(rng):
             review_count=rng.randint(0, 3),
             accepting_new_clients=rng.choice([True, False, None]),
             last_confirmed_at=now - timezone.timedelta(days=rng.choice([1, 100, 400])),
+            on_council_framework=index % 4 == 0,  # not drawn: the random stream stays as it was
         )
         service.client_groups.set(rng.sample(groups, rng.randint(0, 2)))
         service.funding_accepted.set(rng.sample(funding, rng.randint(0, 2)))
@@ -425,7 +429,7 @@ def _check_random_queries(backend, rng, pick, towns, categories, groups, funding
     documents = list(service_documents(None))
     cutoff = stale_cutoff(timezone.now())
     checked = 0
-    for _ in range(runs):
+    for run in range(runs):
         origin = rng.choice(towns) if rng.random() < 0.5 else None
         query = SearchQuery(
             categories=pick([c.slug for c in categories], 1),
@@ -441,6 +445,7 @@ def _check_random_queries(backend, rng, pick, towns, categories, groups, funding
             min_rating=Decimal(rng.choice([1, 2, 3, 4])) if rng.random() < 0.3 else None,
             cqc_ratings=pick(["Good", "Outstanding", "Inadequate"]),
             accepting_new_clients=True if rng.random() < 0.3 else None,
+            on_framework=True if run % 5 == 4 else None,
             sort=rng.choice(list(Sort)),
             page=rng.choice([1, 1, 2, 3]),
             per_page=7,
@@ -493,6 +498,8 @@ def test_patched_postings_agree_with_the_contract_after_every_kind_of_change():
             else:
                 service.funding_accepted.set(rng.sample(funding, 1))
             service.save()
+        changed[0].on_council_framework = not changed[0].on_council_framework
+        changed[0].save()
         new = ServiceFactory(categories=[categories[1]], easting=301_000, northing=300_500)
         backend.index_services([s.pk for s in changed] + [new.pk])
         services.append(new)

@@ -227,6 +227,7 @@ FACET_CASES = [
     ("cqc", {"cqc_ratings": ("Good", "Outstanding")}, {"terms": {"cqc": ["Good", "Outstanding"]}}),
     ("rating", {"min_rating": Decimal("3.5")}, {"range": {"review_score": {"gte": "3.5"}}}),
     ("accepting", {"accepting_new_clients": True}, {"term": {"accepting_new_clients": True}}),
+    ("framework", {"on_framework": True}, {"term": {"on_framework": True}}),
 ]
 
 

@@ -105,6 +105,7 @@ def test_every_facet_is_read_from_its_filter_aggregation():
         FacetValue("4", 1),
     ]
     assert results.facets["accepting"] == [FacetValue("yes", 2)]
+    assert results.facets["framework"] == [FacetValue("yes", 1)]
 
 
 def test_the_fixture_answers_the_aggregations_the_request_asks_for():

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from core.ids import as_id
 
 from .. import calculator, charts, selectors, services
-from ..forms import AdoptRateForm, CaseUploadForm, ProposedRateForm
-from ..models import CaseImport, SchemeVersion
+from ..forms import AdoptRateForm, CaseUploadForm, ContractedRateForm, ProposedRateForm
+from ..models import CaseImport, ReferenceService, SchemeVersion
 from ..permissions import is_commissioner
 
 
@@ -120,10 +120,14 @@ def _chosen_scheme(request) -> SchemeVersion | None:
     return selectors.active_scheme() or SchemeVersion.objects.drafts().first()
 
 
-@login_required
-def market_rate(request):
-    _require_commissioner(request)
-    scheme = _chosen_scheme(request)
+def _contracted_form(reference: ReferenceService, data=None) -> ContractedRateForm:
+    return ContractedRateForm(data, prefix=f"contracted-{reference.pk}")
+
+
+def _market_rate_page(request, *, scheme=None, bound_form=None, status=200):
+    """The market rate page; `bound_form`: a contracted rate form that did not validate, shown
+    again with its errors in its reference service's section."""
+    scheme = scheme or _chosen_scheme(request)
     references = []
     rate = None
     review = None
@@ -135,17 +139,23 @@ def market_rate(request):
             effect = selectors.review_effect(review.money_per_point, rate.money_per_point)
         for reference_rate in rate.references:
             reference = reference_rate.reference
+            form = _contracted_form(reference)
+            if bound_form is not None and bound_form.prefix == form.prefix:
+                form = bound_form
             references.append(
                 {
                     "rate": reference_rate,
                     "localities": selectors.locality_rates(reference, scheme=scheme),
                     "history": selectors.rate_history(reference, iqr_multiple=scheme.iqr_multiple),
+                    "contracted_form": form,
+                    "contracted_history": selectors.contracted_rate_history(reference),
                 }
             )
     return render(
         request,
         "ras/commissioning/market_rate.html",
         {
+            "bound_form": bound_form,
             "scheme": scheme,
             "scheme_rate": rate,
             "review": review,
@@ -154,7 +164,45 @@ def market_rate(request):
             "references": references,
             "versions": SchemeVersion.objects.order_by("-version"),
         },
+        status=status,
     )
+
+
+@login_required
+def market_rate(request):
+    _require_commissioner(request)
+    return _market_rate_page(request)
+
+
+@login_required
+@require_POST
+def contracted_rate(request, pk: int):
+    """Record the council's contracted rate for a reference service (its category and unit)."""
+    _require_commissioner(request)
+    reference = get_object_or_404(ReferenceService.objects.select_related("scheme"), pk=pk)
+    form = _contracted_form(reference, request.POST)
+    if form.is_valid():
+        try:
+            rate = services.contracted_rate_record(
+                user=request.user,
+                reference=reference,
+                amount=form.cleaned_data["amount"],
+                applies_from=form.cleaned_data["applies_from"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+        else:
+            messages.success(
+                request,
+                f"The contracted rate for {reference.name.lower()} is £{rate.amount} from "
+                f"{rate.applies_from:%-d %B %Y}.",
+            )
+            return redirect(
+                f"{reverse('ras:market_rate')}?version={reference.scheme.version}"
+                f"#reference-{reference.pk}"
+            )
+    return _market_rate_page(request, scheme=reference.scheme, bound_form=form, status=400)
 
 
 def _calibration_context(request, *, upload_form=None, adopt_form=None) -> dict:
@@ -302,6 +350,11 @@ urlpatterns = [
     path("commissioning/ras/versions/<int:pk>/freeze/", version_freeze, name="freeze"),
     path("commissioning/ras/versions/<int:pk>/review/", version_review, name="review"),
     path("commissioning/ras/market-rate/", market_rate, name="market_rate"),
+    path(
+        "commissioning/ras/reference-services/<int:pk>/contracted-rate/",
+        contracted_rate,
+        name="contracted_rate",
+    ),
     path("commissioning/ras/calibration/", calibration, name="calibration"),
     path("commissioning/ras/calibration/upload/", calibration_upload, name="calibration_upload"),
     path("commissioning/ras/calibration/adopt/", calibration_adopt, name="calibration_adopt"),

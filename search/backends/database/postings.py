@@ -80,7 +80,7 @@ MASK_COLUMNS: dict[str, tuple[str, ...]] = {
 PRICE_COLUMNS = (*(price_column(unit) for unit in PRICE_UNITS), "min_price", "headline_price")
 # Kept per service id (arrays, -1 for null) for distances, sorting and patching.
 PER_ID = ("easting", "northing", "radius_m", "review_score", "review_count", "accepting",
-          *PRICE_COLUMNS)  # fmt: skip
+          "framework", *PRICE_COLUMNS)  # fmt: skip
 MASKS = tuple(c for columns in MASK_COLUMNS.values() for c in columns)
 COLUMNS = ("service_id", "last_confirmed_at", "cqc", *PER_ID, *MASKS)
 # Past this many changed services since the snapshot a process holds, it reads the index whole.
@@ -277,6 +277,8 @@ class Snapshot:
             by_value["rating"][str(threshold)] = [pk for _, pk in self.scores.pairs[position:]]
         accepting = self.values["accepting"]
         by_value["accepting"] = {"yes": [pk for pk in self.ids if accepting[pk] == 1]}
+        framework = self.values["framework"]
+        by_value["framework"] = {"yes": [pk for pk in self.ids if framework[pk] == 1]}
         for facet, lists in by_value.items():
             self.postings[facet] = {k: bits_of(m, top) for k, m in lists.items() if m}
         self.rating_keys = sorted(_rating_key(score[pk], count[pk], pk) for pk in self.ids)
@@ -802,6 +804,8 @@ def _facet_filters(snap: Snapshot, query: SearchQuery) -> dict[str, int]:
         filters["rating"] = snap.scores.at_least(floor)
     if query.accepting_new_clients:
         filters["accepting"] = snap.any_of("accepting", ["yes"])
+    if query.on_framework:
+        filters["framework"] = snap.any_of("framework", ["yes"])
     return filters
 
 

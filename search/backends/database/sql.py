@@ -306,6 +306,7 @@ class SQLSearchBackend(BaseSearchBackend):
                 if document.accepting_new_clients is None
                 else int(document.accepting_new_clients)
             ),
+            framework=int(document.on_framework),
             min_price=min(prices.values()) if prices else None,
             headline_price=(
                 to_pence(document.headline_price) if document.headline_price is not None else None
