@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Links in e-mails sent while answering a request use the address the person is using.
+    "core.site_url.SiteUrlMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"

@@ -1,9 +1,14 @@
 """Journeys that stumbled in issue 20's walk through the site, in a real browser."""
 
-import pytest
+import re
 
+import pytest
+from django.core import mail
+
+from catalogue.models import Service
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS
 from tests.browser.site_pages import DEMO_SERVICE, sign_in
+from tests.factories import DEFAULT_PASSWORD, make_user
 
 
 @pytest.fixture
@@ -87,3 +92,28 @@ def test_review_text_is_in_the_sites_font(page, site_url):
     family = text.evaluate("el => getComputedStyle(el).fontFamily")
     assert family == body.evaluate("el => getComputedStyle(el).fontFamily")
     assert "Times" not in family
+
+
+def test_the_link_in_an_email_opens_on_the_port_the_site_runs_on(page, site_url, settings):
+    # Issue 20: e-mail links pointed at port 8000 whatever port the site was served on. The
+    # live server listens on a random port; BASE_URL still says 8000.
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
+    person = make_user("email-links@example.org")
+    service = Service.objects.get(slug=DEMO_SERVICE)
+    sign_in(page, site_url, person.email, DEFAULT_PASSWORD)
+    page.goto(f"{site_url}/enquiries/new/?service={service.pk}")
+    page.locator("textarea[name=needs]").fill("Help getting up each morning.")
+    page.locator("input[name=for_whom]").first.check()
+    page.locator("input[name=start]").first.check()
+    page.locator("input[name=sender_name]").fill("Pat Public")
+    sent_before = len(mail.outbox)
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Send")).click()
+
+    (receipt,) = [m for m in mail.outbox[sent_before:] if m.to == [person.email]]
+    (link,) = re.findall(r"https?://\S+", receipt.body)
+    assert link.startswith(f"{site_url}/"), link
+    response = page.goto(link)
+    assert response.status == 200
+    assert page.locator("h1").inner_text() == "Your enquiries"
+

@@ -214,6 +214,24 @@ def enquiry_data(*listings, **overrides):
     return data
 
 
+def test_enquiry_emails_link_to_the_host_and_port_the_person_used(
+    sign_in, home_page, person, service, settings, django_capture_on_commit_callbacks
+):
+    # Issue 20: every notice linked to http://127.0.0.1:8000/ whatever port the site ran on.
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
+    client = sign_in(person)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/enquiries/new/", enquiry_data(service), headers={"host": "localhost:8123"})
+
+    enquiry = Enquiry.objects.get(service=service)
+    bodies = [m.body for m in mail.outbox]
+    assert len(bodies) == 2  # the provider's notice and the sender's receipt
+    assert [b for b in bodies if f"http://localhost:8123{enquiry.get_provider_url()}" in b]
+    assert [b for b in bodies if "http://localhost:8123/enquiries/" in b]
+    assert not [b for b in bodies if "8000" in b]
+
+
 def test_sending_an_enquiry_needs_sign_in(client, home_page, service):
     response = client.get(f"/enquiries/new/?service={service.pk}")
     assert is_sign_in_redirect(response)
