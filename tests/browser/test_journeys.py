@@ -117,3 +117,45 @@ def test_the_link_in_an_email_opens_on_the_port_the_site_runs_on(page, site_url,
     assert response.status == 200
     assert page.locator("h1").inner_text() == "Your enquiries"
 
+
+@pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
+def test_with_javascript_the_shortlist_button_changes_in_place(browser, site_url, viewport):
+    # Issue 20: adding to the shortlist reloaded the page at the top.
+    from tests.browser.test_accessibility import assert_no_violations
+
+    width, height = viewport
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}/search/?q=care")
+        url = page.url
+        navigations = []
+        page.on("framenavigated", lambda frame: navigations.append(frame.url))
+        card = page.locator("[data-service-results] > li").nth(5)
+        button = card.get_by_role("button", name="Add to shortlist")
+        button.scroll_into_view_if_needed()
+        scrolled = page.evaluate("window.scrollY")
+        assert scrolled > 0
+        count = page.locator("#shortlist-link")
+        assert count.inner_text() == "Shortlist (0)"
+
+        button.click()
+
+        remove = card.get_by_role("button", name="Remove from shortlist")
+        remove.wait_for()
+        assert count.inner_text() == "Shortlist (1)"
+        assert page.evaluate("window.scrollY") == scrolled
+        assert page.url == url and navigations == []
+        assert page.evaluate("document.activeElement.closest('form').id").startswith("shortlist-")
+        status = page.locator("[data-shortlist-status]")
+        assert "has been added to your shortlist" in status.inner_text()
+        assert_no_violations(page)
+
+        remove.click()
+        card.get_by_role("button", name="Add to shortlist").wait_for()
+        assert count.inner_text() == "Shortlist (0)"
+        assert page.evaluate("window.scrollY") == scrolled and navigations == []
+    finally:
+        context.close()
+

@@ -55,6 +55,33 @@ def test_shortlist_without_javascript_or_an_account(client, home_page, service, 
     assert names == [service.name, other_service.name]
 
 
+def test_shortlist_js_gets_what_changed_without_a_flashed_message(client, home_page, service):
+    # static/js/shortlist.js updates the button and the header's count in place (issue 20).
+    fetch = {"headers": {"X-Requested-With": "fetch"}}
+
+    added = client.post("/shortlist/add/", {"service": service.pk}, **fetch)
+    assert added.status_code == 200
+    assert added.json() == {
+        "in_shortlist": True,
+        "count": 1,
+        "message": f"{service.name} has been added to your shortlist.",
+    }
+    removed = client.post("/shortlist/remove/", {"service": service.pk}, **fetch)
+    assert removed.json()["in_shortlist"] is False and removed.json()["count"] == 0
+
+    # Nothing waits to be shown on the next page the person opens.
+    page = soup(client.get(service.get_absolute_url()))
+    assert not page.select(".govuk-notification-banner")
+
+
+def test_shortlist_js_hears_why_a_service_cannot_be_added(client, home_page, service):
+    Service.objects.filter(pk=service.pk).update(status=Service.Status.SUSPENDED)
+    response = client.post(
+        "/shortlist/add/", {"service": service.pk}, headers={"X-Requested-With": "fetch"}
+    )
+    assert response.status_code == 400 and "cannot be added" in response.json()["error"]
+
+
 def test_next_must_be_on_this_site(client, home_page, service):
     response = client.post(
         "/shortlist/add/", {"service": service.pk, "next": "https://evil.example/"}
