@@ -159,3 +159,23 @@ def test_with_javascript_the_shortlist_button_changes_in_place(browser, site_url
     finally:
         context.close()
 
+
+@pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
+def test_the_review_page_has_one_title_and_passes_axe(browser, site_url, viewport):
+    # Issue 20: the review page repeated its title.
+    from ratings.models import Review
+    from tests.browser.test_accessibility import assert_no_violations
+
+    review = Review.objects.filter(status=Review.Status.PUBLISHED, hidden_by_reports=False).first()
+    width, height = viewport
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}{review.get_absolute_url()}")
+        assert page.locator("main").get_by_text(review.title, exact=True).count() == 1
+        text = page.locator(".app-review__text p").first
+        assert "Times" not in text.evaluate("el => getComputedStyle(el).fontFamily")
+        assert_no_violations(page)
+    finally:
+        context.close()
