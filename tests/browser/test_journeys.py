@@ -179,3 +179,23 @@ def test_the_review_page_has_one_title_and_passes_axe(browser, site_url, viewpor
         assert_no_violations(page)
     finally:
         context.close()
+
+
+def test_the_signed_in_menu_is_one_line_at_1280px(browser, site_url):
+    # Issue 20: the signed-in header wrapped to two lines at 1280px.
+    from tests.browser.test_accessibility import assert_no_violations
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        sign_in(page, site_url)
+        page.goto(f"{site_url}/search/?q=care")
+        tops = page.evaluate(
+            "[...document.querySelectorAll('.govuk-service-navigation__item')]"
+            ".map(item => Math.round(item.getBoundingClientRect().top))"
+        )
+        assert len(tops) >= 8 and len(set(tops)) == 1, tops
+        assert_no_violations(page)
+    finally:
+        context.close()
