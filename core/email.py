@@ -14,6 +14,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django_tasks import task
 
+from .site_url import site_url
+
 
 @task()
 def deliver_email(*, subject: str, body: str, to: list[str]) -> int:
@@ -26,10 +28,11 @@ def deliver_email(*, subject: str, body: str, to: list[str]) -> int:
 
 def render_email(*, template: str, context: dict) -> tuple[str, str]:
     """The subject (one line) and body of the e-mail `template`, with the site's name and
-    address in the context (what `send_email` sends; for callers that deliver it themselves)."""
+    address in the context (what `send_email` sends; for callers that deliver it themselves).
+    The address is `site_url()`: the one the person is using during a request, else BASE_URL."""
     context = {
         "service_name": settings.WAGTAIL_SITE_NAME,
-        "base_url": settings.WAGTAILADMIN_BASE_URL,
+        "base_url": site_url(),
         **context,
     }
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())

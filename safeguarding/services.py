@@ -32,6 +32,7 @@ from wagtail.models import Site
 
 from core.email import render_email, send_email
 from core.roles import Role, has_role, role_holders
+from core.site_url import site_url
 
 from .models import DESCRIPTION_MAX_LENGTH, Concern, ConcernEvent, CouncilContacts
 
@@ -63,9 +64,7 @@ def team_addresses() -> list[str]:
 
 
 def concern_admin_url(concern: Concern) -> str:
-    return (settings.WAGTAILADMIN_BASE_URL or "").rstrip("/") + reverse(
-        "safeguarding_concerns:inspect", args=[concern.pk]
-    )
+    return site_url() + reverse("safeguarding_concerns:inspect", args=[concern.pk])
 
 
 def _name_of(user) -> str:

@@ -115,6 +115,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "marketplace.accounts.middleware.StaffSecondFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Links in e-mails sent while answering a request use the address the person is using.
+    "core.site_url.SiteUrlMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"

@@ -5,6 +5,8 @@
 // The classList line below is a fallback if that snippet is missing (a module
 // script only runs in browsers that GOV.UK Frontend supports).
 import { initAll } from './govuk-frontend.min.js'
+// Shortlist buttons that change in place, without reloading the page.
+import './shortlist.js'
 
 document.body.classList.add('js-enabled', 'govuk-frontend-supported')
 initAll()

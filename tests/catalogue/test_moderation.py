@@ -806,6 +806,9 @@ def test_inspect_pages_speak_plain_english(moderator_client, pending_organisatio
     assert labels and not {"Uuid", "Cqc provider id"} & set(labels)
     assert not [label for label in labels if "Cqc" in label or label.endswith(" id")]
     assert "None" not in values
+    # The internal identifier is for other systems, not moderators; unverified says so.
+    assert "Reference" not in labels and str(pending_organisation.uuid) not in " ".join(values)
+    assert dict(zip(labels, values, strict=True))["Verified at"] == "Not verified"
 
 
 def test_plain_labels_and_empty_values():
@@ -813,4 +816,5 @@ def test_plain_labels_and_empty_values():
 
     assert plain_label("Cqc provider id") == "CQC provider ID"
     assert plain_label("Uuid") == "Reference"
-    assert (empty_value("verified_at"), empty_value("website")) == ("Not yet", "Not given")
+    assert empty_value("verified_at") == "Not verified"
+    assert (empty_value("created_at"), empty_value("website")) == ("Not yet", "Not given")

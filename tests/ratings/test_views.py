@@ -379,3 +379,17 @@ def test_your_reviews_lists_only_your_own(client, author, other_user, published,
     client.force_login(other_user)
     page = client.get(url).content.decode()
     assert published.title not in page and "not written any reviews" in page
+
+
+def test_the_review_page_shows_its_title_once(client, published):
+    # Issue 20: the title was the page's heading and then the review's heading again.
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(client.get(published.get_absolute_url()).content, "html.parser")
+    main = page.select_one("main")
+
+    assert main.h1.get_text(strip=True) == published.title
+    headings = [h.get_text(strip=True) for h in main.select("h1, h2, h3, h4")]
+    assert headings.count(published.title) == 1
+    article = main.select_one("article.app-review")
+    assert page.find(id=article["aria-labelledby"]) is main.h1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -23,6 +23,29 @@ def _service_id(request) -> int | None:
     return as_id(request.POST.get("service", ""))
 
 
+def _wants_json(request) -> bool:
+    """static/js/shortlist.js asks for the result to update the page in place."""
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _changed(request, *, message: str, in_shortlist: bool, back: str):
+    """Where a change leads: the page the person came from (at the same card) with a message,
+    or, for shortlist.js, what changed: the button's new state, the header's count and the
+    words to announce (no flashed message, which would show on the next page)."""
+    forget_shortlist_ids(request)
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "in_shortlist": in_shortlist,
+                "count": len(current_shortlist_ids(request)),
+                "message": message,
+            }
+        )
+    if message:
+        messages.success(request, message)
+    return redirect(back)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def shortlist_add(request):
     if request.method != "POST":  # an old bookmark or a typed address: show the shortlist
@@ -35,12 +58,12 @@ def shortlist_add(request):
     try:
         added = services.shortlist_add(user=request.user, session=request.session, service=service)
     except ValidationError as error:
+        if _wants_json(request):
+            return JsonResponse({"error": " ".join(error.messages)}, status=400)
         messages.error(request, " ".join(error.messages))
         return redirect(back)
-    forget_shortlist_ids(request)
-    if added:
-        messages.success(request, f"{service.name} has been added to your shortlist.")
-    return redirect(back)
+    message = f"{service.name} has been added to your shortlist." if added else ""
+    return _changed(request, message=message, in_shortlist=True, back=back)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -53,11 +76,12 @@ def shortlist_remove(request):
     removed = services.shortlist_remove(
         user=request.user, session=request.session, service_id=service_id
     )
-    forget_shortlist_ids(request)
+    message = ""
     if removed:
         name = Service.objects.filter(pk=service_id).values_list("name", flat=True).first()
-        messages.success(request, f"{name or 'The service'} has been removed from your shortlist.")
-    return redirect(safe_next(request, reverse("plans:shortlist")))
+        message = f"{name or 'The service'} has been removed from your shortlist."
+    back = safe_next(request, reverse("plans:shortlist"))
+    return _changed(request, message=message, in_shortlist=False, back=back)
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -55,6 +55,33 @@ def test_shortlist_without_javascript_or_an_account(client, home_page, service, 
     assert names == [service.name, other_service.name]
 
 
+def test_shortlist_js_gets_what_changed_without_a_flashed_message(client, home_page, service):
+    # static/js/shortlist.js updates the button and the header's count in place (issue 20).
+    fetch = {"headers": {"X-Requested-With": "fetch"}}
+
+    added = client.post("/shortlist/add/", {"service": service.pk}, **fetch)
+    assert added.status_code == 200
+    assert added.json() == {
+        "in_shortlist": True,
+        "count": 1,
+        "message": f"{service.name} has been added to your shortlist.",
+    }
+    removed = client.post("/shortlist/remove/", {"service": service.pk}, **fetch)
+    assert removed.json()["in_shortlist"] is False and removed.json()["count"] == 0
+
+    # Nothing waits to be shown on the next page the person opens.
+    page = soup(client.get(service.get_absolute_url()))
+    assert not page.select(".govuk-notification-banner")
+
+
+def test_shortlist_js_hears_why_a_service_cannot_be_added(client, home_page, service):
+    Service.objects.filter(pk=service.pk).update(status=Service.Status.SUSPENDED)
+    response = client.post(
+        "/shortlist/add/", {"service": service.pk}, headers={"X-Requested-With": "fetch"}
+    )
+    assert response.status_code == 400 and "cannot be added" in response.json()["error"]
+
+
 def test_next_must_be_on_this_site(client, home_page, service):
     response = client.post(
         "/shortlist/add/", {"service": service.pk, "next": "https://evil.example/"}
@@ -212,6 +239,24 @@ def enquiry_data(*listings, **overrides):
     }
     data.update(overrides)
     return data
+
+
+def test_enquiry_emails_link_to_the_host_and_port_the_person_used(
+    sign_in, home_page, person, service, settings, django_capture_on_commit_callbacks
+):
+    # Issue 20: every notice linked to http://127.0.0.1:8000/ whatever port the site ran on.
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
+    client = sign_in(person)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/enquiries/new/", enquiry_data(service), headers={"host": "localhost:8123"})
+
+    enquiry = Enquiry.objects.get(service=service)
+    bodies = [m.body for m in mail.outbox]
+    assert len(bodies) == 2  # the provider's notice and the sender's receipt
+    assert [b for b in bodies if f"http://localhost:8123{enquiry.get_provider_url()}" in b]
+    assert [b for b in bodies if "http://localhost:8123/enquiries/" in b]
+    assert not [b for b in bodies if "8000" in b]
 
 
 def test_sending_an_enquiry_needs_sign_in(client, home_page, service):
