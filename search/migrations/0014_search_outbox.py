@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalogue_search", "0012_physical_disability_one_way"),
+        ("catalogue_search", "0013_index_council_framework"),
     ]
 
     operations = [
