@@ -2,7 +2,7 @@
 RAS services as the demo commissioner would: the scheme from content/ras/scheme.yaml, then
 about 2,000 synthetic historic cases in three client groups (a fixed random seed, so every
 load gives the same cases), uploaded as the CSV a commissioner would upload, and two
-assessments recorded by the demo practitioner.
+assessments recorded by the demo practitioner for their team.
 
 Idempotent: if a scheme version exists, nothing is changed.
 """
@@ -20,11 +20,12 @@ from catalogue.models import Category
 from marketplace.accounts.models import User
 from marketplace.ras import selectors
 from marketplace.ras import services as ras
-from marketplace.ras.models import Domain, SchemeVersion
+from marketplace.ras.models import Domain, PractitionerTeam, SchemeVersion
 
 CONTENT = Path(__file__).resolve().parent / "content" / "ras"
 COMMISSIONER_EMAIL = "commissioner@caremarket.example"
 PRACTITIONER_EMAIL = "practitioner@caremarket.example"
+DEMO_TEAM = "Westshire community team (south)"
 SEED = 20260402
 
 # (client group, cases, pounds a point the council actually spent, fixed weekly cost, spread)
@@ -137,6 +138,9 @@ def load_ras() -> RasSummary:
     summary.cases = cases.row_count
     practitioner = User.objects.filter(email=PRACTITIONER_EMAIL).first()
     if practitioner is not None:
+        # The demo practitioner works in a team: its assessments are the team's caseload.
+        team, _ = PractitionerTeam.objects.get_or_create(name=DEMO_TEAM)
+        team.members.add(practitioner)
         questions = selectors.scheme_questions(scheme)
         for name, level in (("Alex Morgan", 1), ("Sam Price", 2)):
             choices = {q.key: q.options[min(level, len(q.options) - 1)].key for q in questions}

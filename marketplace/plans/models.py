@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalogue.models import Organisation, PriceOption, Service
+from core.roles import Role, has_role
 
 from . import costing
 
@@ -209,12 +210,14 @@ class OutcomeOption(models.Model):
 
 class SupportPlanQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Plans a person owns or that were shared with them (and not revoked)."""
+        """Plans a person owns or that were shared with them (and not revoked); for a
+        practitioner also those made from an assessment of one of their teams."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(
-            Q(owner=user) | Q(shares__user=user, shares__revoked_at__isnull=True)
-        ).distinct()
+        visible = Q(owner=user) | Q(shares__user=user, shares__revoked_at__isnull=True)
+        if has_role(user, Role.PRACTITIONER):
+            visible |= Q(assessment__team__members=user)
+        return self.filter(visible).distinct()
 
 
 class SupportPlan(models.Model):

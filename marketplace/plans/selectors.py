@@ -368,8 +368,18 @@ def panel_queue(user) -> list[SupportPlan]:
     )
 
 
+def plan_ids_shared_with(user) -> set[int]:
+    """The plans shared with `user` (not revoked), as ids."""
+    return set(
+        PlanShare.objects.filter(user=user, revoked_at__isnull=True).values_list(
+            "plan_id", flat=True
+        )
+    )
+
+
 def plans_for(user) -> QuerySet[SupportPlan]:
-    """A person's own plans and those shared with them, each with its line count."""
+    """A person's own plans, those shared with them and, for a practitioner, their teams'
+    (SupportPlan.objects.visible_to), each with its line count."""
     return (
         SupportPlan.objects.visible_to(user)
         .select_related("owner")
@@ -570,21 +580,22 @@ def review_figures(
 
 
 def reassessments_for(review: PlanReview, *, user) -> list[Any]:
-    """The RAS assessments `user` (the practitioner recording `review`) made of the plan's
-    person since the review was set or asked for, newest first: a reassessment's figure becomes
-    the review's new estimate, shown beside the budget it replaces. The person is matched by
-    the e-mail address the assessment was sent to."""
+    """The RAS assessments `user` (the practitioner recording `review`) or their teams made of
+    the plan's person since the review was set or asked for, newest first: a reassessment's
+    figure becomes the review's new estimate, shown beside the budget it replaces. The person is
+    matched by the e-mail address the assessment was sent to."""
     from marketplace.ras.models import Assessment
 
     owner = review.plan.owner
     if owner is None or not owner.email or not getattr(user, "is_authenticated", False):
         return []
     return list(
-        Assessment.objects.filter(
-            recorded_by=user,
+        Assessment.objects.caseload(user)
+        .filter(
             person_email__iexact=owner.email,
             created_at__gte=review.created_at,
-        ).order_by("-created_at", "-pk")[:5]
+        )
+        .order_by("-created_at", "-pk")[:5]
     )
 
 

@@ -791,7 +791,9 @@ def _require_agreer(user, plan: SupportPlan) -> None:
     if not can_agree_plan(user, plan):
         if plan_access(user, plan) == "owner" and is_practitioner(user):
             raise PermissionDenied("You cannot agree your own plan: another practitioner must.")
-        raise PermissionDenied("Only a practitioner the plan is shared with can agree it.")
+        raise PermissionDenied(
+            "Only a practitioner the plan is shared with, or one in its team, can agree it."
+        )
 
 
 def _checked_split(

@@ -8,7 +8,7 @@ from django import forms
 from catalogue.forms_services import DATE_FORMATS, MoneyField
 from catalogue.models import Locality
 
-from .models import ClientGroup, Domain
+from .models import ClientGroup, Domain, PractitionerTeam
 
 INFORMAL_PREFIX = "informal-"
 CARER_AGREES = "carer_agrees"
@@ -98,6 +98,23 @@ class PersonForm(forms.Form):
         required=False,
         empty_label="Anywhere in the county",
     )
+
+    def __init__(self, *args, teams=None, **kwargs):
+        """`teams`: the recorder's practitioner teams; asked only when there are several (with
+        one, the assessment goes into that team's caseload)."""
+        super().__init__(*args, **kwargs)
+        if teams is not None and len(teams) > 1:
+            self.fields["team"] = forms.ModelChoiceField(
+                label="Team",
+                help_text="The assessment goes into this team's caseload: anyone in the team "
+                "can pick up the case.",
+                queryset=PractitionerTeam.objects.filter(pk__in=[t.pk for t in teams]),
+                empty_label="Choose a team",
+                error_messages={
+                    "required": "Choose the team whose caseload the assessment is in",
+                    "invalid_choice": "Choose one of your own teams",
+                },
+            )
 
 
 class CaseUploadForm(forms.Form):

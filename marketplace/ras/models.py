@@ -20,6 +20,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
 from catalogue.models import Category, Locality, PriceKind, Unit
+from core.roles import Role, has_role
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
 POINTS = {"max_digits": 8, "decimal_places": 2}
@@ -466,11 +467,46 @@ class RateReview(models.Model):
         return self.money_per_point
 
 
+class PractitionerTeam(models.Model):
+    """Practitioners who share a caseload (a locality team, a hospital team...). An assessment
+    recorded for a team stays with the team: any practitioner in it finds it, sends it and works
+    on the plans made from it, so a case moves between workers without being re-shared.
+    Superusers and admins given the model's permissions keep the teams in the Wagtail admin."""
+
+    name = models.CharField(max_length=120, unique=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="practitioner_teams",
+        limit_choices_to={"groups__name": Role.PRACTITIONER.value},
+        help_text="Practitioners in the team. Someone who stops being a practitioner loses the "
+        "team's cases even while still listed here.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "practitioner team"
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class AssessmentQuerySet(models.QuerySet):
     def recorded_by(self, user):
         if not getattr(user, "is_authenticated", False):
             return self.none()
         return self.filter(recorded_by=user)
+
+    def caseload(self, user):
+        """The named assessments a practitioner works on: those they recorded and those of the
+        teams they are in (a signed-in non-practitioner: only their own records)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        mine = models.Q(recorded_by=user)
+        if has_role(user, Role.PRACTITIONER):
+            mine |= models.Q(team__members=user)
+        return self.filter(mine).distinct()
 
 
 class ClientGroup(models.TextChoices):
@@ -519,6 +555,14 @@ class Assessment(models.Model):
         related_name="ras_assessments",
     )
     person_name = models.CharField(max_length=200, blank=True)
+    # The team whose caseload the assessment is in (the recorder's team when it was recorded).
+    team = models.ForeignKey(
+        PractitionerTeam,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assessments",
+    )
     # Recorded by the practitioner; blank for an anonymous estimate.
     client_group = models.CharField(max_length=30, choices=ClientGroup.choices, blank=True)
     # The person's own access (issue 17): the practitioner e-mails them an invitation; they

@@ -32,12 +32,18 @@ from .models import (
     ContractedRate,
     Domain,
     HistoricCase,
+    PractitionerTeam,
     Question,
     RateReview,
     ReferenceService,
     SchemeVersion,
 )
-from .permissions import require_commissioner, require_practitioner
+from .permissions import (
+    require_commissioner,
+    require_practitioner,
+    require_works_on_assessment,
+    team_ids_of,
+)
 
 # --- scheme versions --------------------------------------------------------------------------
 
@@ -418,16 +424,20 @@ def assessment_create(
     person_name: str = "",
     locality: Locality | None = None,
     client_group: str = "",
+    team: PractitionerTeam | None = None,
 ) -> Assessment:
     """Score the answers under the scheme (the active one by default) at today's rate and
     keep the inputs, the rate and the figure.
 
     Anyone may estimate for themselves (no name kept); only a practitioner records for a
-    named person. Incomplete answers, or a scheme with no rate, are refused with the reason
-    (never a zero budget)."""
+    named person, into the caseload of one of their teams (see _recording_team). Incomplete
+    answers, or a scheme with no rate, are refused with the reason (never a zero budget)."""
     person_name = person_name.strip()
     if person_name:
         require_practitioner(user)
+        team = _recording_team(user, team)
+    else:
+        team = None
     scheme = scheme or selectors.active_scheme()
     if scheme is None:
         raise ValidationError("There is no resource allocation scheme in force yet.")
@@ -462,10 +472,27 @@ def assessment_create(
         recorded_by=user if getattr(user, "is_authenticated", False) else None,
         person_name=person_name,
         client_group=client_group if person_name else "",
+        team=team,
     )
     assessment.full_clean()
     assessment.save()
     return assessment
+
+
+def _recording_team(user, team: PractitionerTeam | None) -> PractitionerTeam | None:
+    """The team a practitioner records a named assessment for: the one they chose, which must
+    be one of theirs; else their only team; none when they are in no team (the assessment is
+    then theirs alone). Someone in several teams must choose."""
+    ids = team_ids_of(user)
+    if team is not None:
+        if team.pk not in ids:
+            raise ValidationError({"team": "Choose one of your own teams."})
+        return team
+    if len(ids) > 1:
+        raise ValidationError({"team": "Choose the team whose caseload the assessment is in."})
+    if ids:
+        return PractitionerTeam.objects.get(pk=next(iter(ids)))
+    return None
 
 
 INVITATIONS_PER_DAY = 50
@@ -481,12 +508,12 @@ def _addresses_of(user) -> set[str]:
 
 @transaction.atomic
 def assessment_invite(*, user, assessment: Assessment, email: str) -> Assessment:
-    """The practitioner who recorded an assessment e-mails the person an invitation to open it
-    as their own (to see it and start their own plan from it). A new invitation replaces the
-    last one (its link stops working). At most INVITATIONS_PER_DAY a day per practitioner."""
+    """The practitioner who recorded an assessment, or one in its team, e-mails the person an
+    invitation to open it as their own (to see it and start their own plan from it). A new
+    invitation replaces the last one (its link stops working). At most INVITATIONS_PER_DAY a
+    day per practitioner."""
     require_practitioner(user)
-    if assessment.recorded_by_id != user.pk:
-        raise PermissionDenied("Only the practitioner who recorded the assessment can send it.")
+    require_works_on_assessment(user, assessment)
     if not assessment.person_name:
         raise ValidationError("Only an assessment recorded for a named person can be sent.")
     email = (email or "").strip()

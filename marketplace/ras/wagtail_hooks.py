@@ -4,9 +4,11 @@ Only Commissioners (and superusers) see or change these screens: a permission po
 group in without any permission rows. Versions that are active or retired are frozen (their
 models refuse changes in clean(), and the policy refuses deleting their questions), so every
 assessment keeps re-computing to its figure. Activation, market rates and calibration are on
-the commissioner pages (/commissioning/ras/), linked from the menu.
+the commissioner pages (/commissioning/ras/), linked from the menu. Practitioner teams are
+kept by superusers and admins.
 """
 
+from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -14,6 +16,7 @@ from django.urls import reverse_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import DeleteView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -22,7 +25,7 @@ from wagtail.permissions import register_permission_policy
 from core.inspect import PlainInspectView
 from core.roles import Role
 
-from .models import Question, SchemeVersion
+from .models import PractitionerTeam, Question, SchemeVersion
 from .permissions import is_commissioner
 
 
@@ -224,3 +227,37 @@ class RasViewSetGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_ras_viewsets():
     return RasViewSetGroup()
+
+
+def _member_names(team: PractitionerTeam) -> str:
+    return ", ".join(str(user) for user in team.members.all()) or "No one yet"
+
+
+class PractitionerTeamViewSet(ModelViewSet):
+    """Practitioner teams: kept by superusers and admins given the model's permissions (Wagtail's
+    default policy), not by commissioners or practitioners themselves (who joins a caseload is
+    a line-management decision)."""
+
+    model = PractitionerTeam
+    name = "practitioner_teams"
+    icon = "group"
+    menu_label = "Practitioner teams"
+    menu_order = 240
+    url_prefix = "ras/teams"
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    list_display = [
+        "name",
+        Column("members", label="Practitioners", accessor=_member_names),
+    ]
+    search_fields = ["name"]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("members", widget=forms.CheckboxSelectMultiple),
+    ]
+
+
+@hooks.register("register_admin_viewset")
+def register_practitioner_teams():
+    return PractitionerTeamViewSet()

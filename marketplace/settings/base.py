@@ -423,6 +423,11 @@ PLANS_EMPLOYER_COSTS.update(json.loads(env("PLANS_EMPLOYER_COSTS", "{}") or "{}"
 PLANS_FIRST_REVIEW_WEEKS = env_int("PLANS_FIRST_REVIEW_WEEKS", 6)
 PLANS_REVIEW_INTERVAL_MONTHS = env_int("PLANS_REVIEW_INTERVAL_MONTHS", 12)
 PLANS_REVIEW_REMIND_DAYS = env_int("PLANS_REVIEW_REMIND_DAYS", 14)
+# The no-panel band of a council-funded plan ("a practitioner can agree a plan costing from £x
+# to £y a week") is shown to practitioners, panel members and commissioners; the person and
+# their helpers see the verdict and the cost against the budget but not the band, unless the
+# council chooses to publish it (some councils do, others find plans then drift to its edge).
+PLANS_SHOW_TOLERANCE_BAND_TO_PUBLIC = env_bool("PLANS_SHOW_TOLERANCE_BAND_TO_PUBLIC", False)
 # Enquiries hold names, phone numbers and health needs: ENQUIRY_RETENTION_DAYS after their last
 # activity `prune_personal_data` (run daily) empties them, keeping only the service, the dates
 # and the status the response times and the market statement count.

@@ -7,8 +7,17 @@ from django import template
 
 from .. import selectors
 from ..models import Enquiry, ShortlistItem, SupportPlan
+from ..permissions import sees_tolerance_band
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def tolerance_band_shown(context) -> bool:
+    """Whether the page's reader sees the no-panel band (permissions.sees_tolerance_band)."""
+    request = context.get("request")
+    return sees_tolerance_band(getattr(request, "user", None))
+
 
 USAGE_WEEKS = 8
 

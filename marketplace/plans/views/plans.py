@@ -60,6 +60,7 @@ def _assessment_from(request):
         return None
     try:
         from marketplace.ras.models import Assessment
+        from marketplace.ras.permissions import works_on_assessment
     except ImportError:  # pragma: no cover
         return None
     try:
@@ -68,10 +69,12 @@ def _assessment_from(request):
         return None
     assessment = Assessment.objects.filter(uuid=key).first()
     # The assessment's link is its secret (the RAS result page links here); one recorded by
-    # someone else is only usable by them and by the person who opened it from their invitation.
+    # someone else is only usable by them, by the practitioners of its team and by the person
+    # who opened it from their invitation.
     if assessment is None or (
         assessment.recorded_by_id
         and request.user.pk not in (assessment.recorded_by_id, assessment.person_id)
+        and not works_on_assessment(request.user, assessment)
     ):
         return None
     return assessment
@@ -81,9 +84,13 @@ def _assessment_from(request):
 @require_http_methods(["GET", "HEAD"])
 def plan_list(request):
     plans = list(selectors.plans_for(request.user))
+    shared_ids = selectors.plan_ids_shared_with(request.user)
     own = [p for p in plans if p.owner_id == request.user.pk]
-    shared = [p for p in plans if p.owner_id != request.user.pk]
-    return render(request, TEMPLATES + "plan_list.html", {"own": own, "shared": shared})
+    shared = [p for p in plans if p.owner_id != request.user.pk and p.pk in shared_ids]
+    team = [p for p in plans if p.owner_id != request.user.pk and p.pk not in shared_ids]
+    return render(
+        request, TEMPLATES + "plan_list.html", {"own": own, "shared": shared, "team": team}
+    )
 
 
 @login_required

@@ -1,8 +1,8 @@
-"""Practitioner mode: record an assessment for a named person, and list one's own.
+"""Practitioner mode: record an assessment for a named person, and list one's caseload.
 
 Only practitioners (the Practitioners group, or superusers) reach these pages: anyone else who
 is signed in gets the 403 page, and anonymous visitors are asked to sign in. A practitioner
-sees only the assessments they recorded.
+sees the assessments they recorded and those of their teams (ras.permissions), no others.
 """
 
 from django.contrib import messages
@@ -18,7 +18,7 @@ from core.forms import add_service_errors
 from .. import selectors, services
 from ..forms import DomainAnswersForm, InvitePersonForm, PersonForm
 from ..models import Assessment
-from ..permissions import is_practitioner
+from ..permissions import is_practitioner, works_on_assessment
 from .public import asks_informal
 
 PER_PAGE = 25
@@ -33,12 +33,16 @@ def _require_practitioner(request) -> None:
 def assessment_list(request):
     _require_practitioner(request)
     assessments = (
-        Assessment.objects.recorded_by(request.user)
+        Assessment.objects.caseload(request.user)
         .exclude(person_name="")
-        .select_related("scheme_version", "locality")
+        .select_related("scheme_version", "locality", "team", "recorded_by")
     )
     page_obj = Paginator(assessments, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "ras/assessment_list.html", {"page_obj": page_obj})
+    return render(
+        request,
+        "ras/assessment_list.html",
+        {"page_obj": page_obj, "teams": list(request.user.practitioner_teams.all())},
+    )
 
 
 @login_required
@@ -49,7 +53,7 @@ def assessment_new(request):
         return render(request, "ras/estimate_unavailable.html")
     domains = selectors.scheme_domains(scheme)
     data = request.POST or None
-    person_form = PersonForm(data)
+    person_form = PersonForm(data, teams=list(request.user.practitioner_teams.all()))
     answers_form = DomainAnswersForm(data, domains=domains, ask_informal=asks_informal(domains))
     errors: list[str] = []
     if request.method == "POST":
@@ -63,6 +67,7 @@ def assessment_new(request):
                     person_name=person_form.cleaned_data["person_name"],
                     locality=person_form.cleaned_data["locality"],
                     client_group=person_form.cleaned_data["client_group"],
+                    team=person_form.cleaned_data.get("team"),
                     answers=services.AnswerInput(
                         choices=choices, informal=sorted(informal_yes), carer_agrees=bool(agrees)
                     ),
@@ -90,10 +95,11 @@ def assessment_new(request):
 
 @login_required
 def assessment_send(request, uuid):
-    """The practitioner who recorded the assessment e-mails it to the person."""
+    """The practitioner who recorded the assessment, or one in its team, e-mails it to the
+    person."""
     _require_practitioner(request)
     assessment = get_object_or_404(Assessment, uuid=uuid)
-    if assessment.recorded_by_id != request.user.pk or not assessment.person_name:
+    if not works_on_assessment(request.user, assessment):
         raise Http404("No such assessment.")
     form = InvitePersonForm(request.POST or None, initial={"email": assessment.person_email})
     if request.method == "POST" and form.is_valid():

@@ -3,9 +3,12 @@
 Answers wait in the session (keyed to the scheme version, so a newly activated version starts
 afresh); the result is stored as an anonymous Assessment so a support plan can start from it.
 A result is shown only to the browser session that made it, to the practitioner who recorded
-it, or to the person it is about once they opened the practitioner's invitation: its link
+it and the practitioners of its team, or to the person it is about once they opened the
+practitioner's invitation: its link
 carries a random UUID, but answers about someone's needs are personal.
 """
+
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -15,15 +18,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 
-from core.money import to_penny
+from core.money import to_nearest, to_penny
 
 from .. import selectors, services
 from ..forms import DomainAnswersForm
 from ..models import Assessment, Domain, SchemeVersion
+from ..permissions import works_on_assessment
+from ..signposts import signposts_for
 
 STATE_KEY = "ras-estimate"
 RESULTS_KEY = "ras-results"
 MAX_RESULTS_IN_SESSION = 20
+# The yearly figure on the result page is rounded to the nearest £10: an estimate, not a sum.
+YEARLY_ROUNDING = Decimal("10")
 
 
 def _scheme_and_domains(request) -> tuple[SchemeVersion | None, list[Domain]]:
@@ -56,8 +63,10 @@ def may_see(request, assessment: Assessment) -> bool:
     if str(assessment.uuid) in request.session.get(RESULTS_KEY, []):
         return True
     user = request.user
-    return bool(
-        user.is_authenticated and user.pk in (assessment.recorded_by_id, assessment.person_id)
+    if not user.is_authenticated:
+        return False
+    return user.pk in (assessment.recorded_by_id, assessment.person_id) or works_on_assessment(
+        user, assessment
     )
 
 
@@ -191,13 +200,16 @@ def estimate_result(request, uuid):
             "scheme": assessment.scheme_version,
             "points_by_domain": recomputed.score.points_by_domain,
             "budget": recomputed.budget,
-            "annual": assessment.weekly_budget * 52,
+            # An estimate read as "about": 52 weeks, to the nearest £10 (YEARLY_ROUNDING).
+            "annual": to_nearest(assessment.weekly_budget * 52, YEARLY_ROUNDING),
+            "yearly_rounding": YEARLY_ROUNDING,
+            "no_budget": assessment.weekly_budget == 0,
+            "signposts": signposts_for(assessment),
             "needs_amount": to_penny(assessment.points * assessment.money_per_point),
             "carer_amount": to_penny(assessment.carer_points * assessment.carer_rate),
             "plan_url": f"/plans/new/?assessment={assessment.uuid}",
-            "is_recorder": bool(
-                request.user.is_authenticated and assessment.recorded_by_id == request.user.pk
-            ),
+            # The recorder, or a practitioner in the assessment's team.
+            "is_recorder": works_on_assessment(request.user, assessment),
         },
     )
 

@@ -97,7 +97,11 @@ def test_the_tolerance_verdict_uses_the_assessments_scheme(
     assert verdict.lower == D("336.18") and verdict.upper == D("388.53")
 
 
-def test_the_plan_page_shows_the_verdict(sign_in, home_page, person, assessment, service, hourly):
+def test_the_plan_page_shows_the_verdict(
+    sign_in, home_page, person, assessment, service, hourly, settings
+):
+    # The council publishes its no-panel band (off by default: test_tolerance_band.py).
+    settings.PLANS_SHOW_TOLERANCE_BAND_TO_PUBLIC = True
     plan = services.plan_create(
         user=person,
         person_name="Pat",

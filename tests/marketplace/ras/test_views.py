@@ -85,8 +85,10 @@ def test_the_questionnaire_a_page_at_a_time_to_the_estimate(client, scheme):
     assert "£373.44 a week" in text
     assert "This is an estimate, not a decision" in text
     assert "Personal care 12" in text and "Keeping safe 12" in text
-    assert "£15.56 a week" in text
-    assert "Home care per hour at £15.56 (median of 5 services' standard prices)" in text
+    # The public page speaks plainly (issue 17): the money per point and the median it comes
+    # from are for practitioners and the commissioner pages (tests/marketplace/ras/
+    # test_signposts.py).
+    assert "£15.56" not in text and "median of" not in text
     button = BeautifulSoup(result.content, "html.parser").find(
         "a", string="Start a support plan with this budget"
     )
