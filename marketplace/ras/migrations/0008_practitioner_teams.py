@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ras", "0006_assessment_invitation"),
+        ("ras", "0007_contracted_rates"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
