@@ -12,6 +12,7 @@ Publishing rules (DESIGN.md, issue 3):
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -767,6 +768,36 @@ PRICE_FIELDS = (
 )
 
 
+# What an editor sees of a price on its edit form: a change to any of these by someone else
+# while the form is open must not be overwritten unseen.
+PRICE_SEEN_FIELDS = ("label", "amount", "unit", "kind", "conditions", "valid_from", "valid_to")
+
+
+def price_option_fingerprint(option: PriceOption) -> str:
+    """A short digest of a price as it stands, carried in the edit form, so that a save can tell
+    whether someone changed the price since the form was opened (optimistic concurrency: no
+    lock is held while a person types)."""
+    values = "\x1f".join(str(getattr(option, name)) for name in PRICE_SEEN_FIELDS)
+    return hashlib.sha256(values.encode()).hexdigest()[:20]
+
+
+class PriceChangedMeanwhile(ValidationError):
+    """Someone else saved the price after this editor opened it: their save is refused, and the
+    form shows the price as it now is beside the editor's own, unsaved, values."""
+
+    def __init__(self, current: PriceOption):
+        self.current = current
+        self.fingerprint = price_option_fingerprint(current)
+        amount = "free" if current.unit == "free" else f"£{current.amount}"
+        unit = "" if current.unit == "free" else f" {current.get_unit_display()}"
+        super().__init__(
+            f"Someone else changed this price while you were editing it: it is now "
+            f"{current.label}, {amount}{unit}. Your changes are below and have not been saved; "
+            "check them and save again to replace it.",
+            code="changed_meanwhile",
+        )
+
+
 @transaction.atomic
 def price_option_save(
     *,
@@ -781,13 +812,23 @@ def price_option_save(
     valid_from: date | None = None,
     valid_to: date | None = None,
     sort_order: int | None = None,
+    seen: str | None = None,
 ) -> PriceOption:
     """Add or change a price. Every new value appends a PriceRecord; the public page shows it at
     once. `kind` says when it applies (standard weekday daytime, evenings and weekends, nights,
-    bank holidays, other): the RAS market rate counts one standard price per service."""
+    bank holidays, other): the RAS market rate counts one standard price per service.
+
+    `seen` is price_option_fingerprint() of the price when the editor opened it: if the price
+    has changed since (two people editing one price), PriceChangedMeanwhile is raised and
+    nothing is saved. The row is locked while it is compared, so two saves cannot both pass."""
     require_editor(user, service.organisation)
     if option is not None and option.service_id != service.pk:
         raise ValidationError("That price belongs to another listing.")
+    if option is not None and option.pk and seen:
+        current = PriceOption.objects.select_for_update().get(pk=option.pk)
+        if price_option_fingerprint(current) != seen:
+            raise PriceChangedMeanwhile(current)
+        option = current
     amount = Decimal(amount) if amount is not None else None
     check_price(amount, unit)
     if valid_from and valid_to and valid_to < valid_from:
