@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
@@ -94,6 +94,30 @@ def unique_slug(model, text: str, *, exclude_pk: int | None = None) -> str:
     return slug
 
 
+SLUG_ATTEMPTS = 5
+
+
+def save_with_unique_slug(instance, text: str) -> None:
+    """Insert a new organisation or listing under a free slug made from `text`.
+
+    unique_slug() checks, then the insert takes the slug: two requests registering the same
+    name at once can both find 'sunrise-care' free. The loser's insert then fails on the
+    unique index; it is retried (inside a savepoint, so the caller's transaction stays usable)
+    with the next free number instead of reaching the person as a server error."""
+    model = type(instance)
+    for attempt in range(SLUG_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                instance.save()
+            return
+        except IntegrityError:
+            taken = model.objects.filter(slug=instance.slug).exists()
+            if not taken or attempt == SLUG_ATTEMPTS - 1:
+                raise  # not the slug, or a race that will not settle
+            instance.pk = None
+            instance.slug = unique_slug(model, text)
+
+
 # --- organisations ----------------------------------------------------------------------------
 
 
@@ -109,8 +133,8 @@ def organisation_register(*, user, name: str, kind: str, **details: Any) -> Orga
         source=Organisation.Source.REGISTERED,
         **{k: v for k, v in details.items() if k in ORGANISATION_FIELDS},
     )
-    organisation.full_clean()
-    organisation.save()
+    organisation.full_clean(exclude=["slug"])  # ours, made free; a race is settled on saving
+    save_with_unique_slug(organisation, name)
     Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.OWNER)
     user_grant_role(user=user, role=Role.PROVIDER_STAFF)
     return organisation
@@ -544,16 +568,17 @@ def service_create(*, user, organisation: Organisation, name: str, **fields: Any
     """Staff of an organisation create a listing; it starts as a draft and needs a category."""
     require_editor(user, organisation)
     plain, relations = _split(fields)
+    slug_text = _slug_text(name, plain.get("town") or organisation.name)
     service = Service(
         organisation=organisation,
         name=name,
-        slug=unique_slug(Service, _slug_text(name, plain.get("town") or organisation.name)),
+        slug=unique_slug(Service, slug_text),
         status=Service.Status.DRAFT,
         **plain,
     )
     _locate(service)
-    service.full_clean()
-    service.save()
+    service.full_clean(exclude=["slug"])  # ours, made free; a race is settled on saving
+    save_with_unique_slug(service, slug_text)
     _set_relations(service, {"categories": [], **relations})
     _log(service, user, ServiceChange.Action.CREATED)
     return service
