@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "marketplace.accounts.middleware.StaffIdleTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -261,6 +262,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# Council staff (moderators, editors, commissioners, panel, safeguarding, superusers) are signed
+# out after this many minutes without a request; 0 turns it off. The public are not affected.
+STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 30)
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Background tasks (django-tasks): run in-process by default; TASKS_BACKEND=database uses the
