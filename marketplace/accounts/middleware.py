@@ -27,22 +27,30 @@ def is_council_staff(user) -> bool:
     )
 
 
+def note_staff_sign_in(sender, request, user, **kwargs) -> None:
+    """On signing in, a staff session is marked for the idle check (user_logged_in). Marking
+    here, not on every request, keeps the public's pages free of a role query; a role granted
+    during a session counts from the next sign-in."""
+    if request is not None and is_council_staff(user):
+        request.session[LAST_SEEN_KEY] = time.time()
+
+
 class StaffIdleTimeoutMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         minutes = int(getattr(settings, "STAFF_IDLE_MINUTES", 0) or 0)
-        if minutes > 0 and is_council_staff(request.user):
+        last_seen = request.session.get(LAST_SEEN_KEY) if hasattr(request, "session") else None
+        if minutes > 0 and last_seen is not None and request.user.is_authenticated:
             now = time.time()
-            last_seen = request.session.get(LAST_SEEN_KEY)
-            if last_seen is not None and now - last_seen > minutes * 60:
+            if now - last_seen > minutes * 60:
                 logout(request)  # the request goes on as a visitor's: sign-in pages ask again
                 messages.info(
                     request,
                     f"You were signed out after {minutes} minutes without activity. "
                     "Sign in again to carry on.",
                 )
-            elif last_seen is None or now - last_seen >= WRITE_EVERY_SECONDS:
+            elif now - last_seen >= WRITE_EVERY_SECONDS:
                 request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
