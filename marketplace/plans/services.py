@@ -1156,17 +1156,26 @@ def _addresses_of(user) -> set[str]:
 @transaction.atomic
 def plan_share_check(*, user, share: PlanShare) -> None:
     """Whether this user may accept the invitation: signed in with the address it was sent to
-    (so a forwarded link is no use to anyone else), not cancelled, not used by someone else,
-    not their own plan. Raises PermissionDenied or ValidationError with the reason."""
+    (so a forwarded link is no use to anyone else, and does not show the address), not
+    cancelled, not used by someone else, not older than PLANS_SHARE_INVITATION_DAYS unless
+    accepted, not their own plan. Raises PermissionDenied or ValidationError with the reason."""
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied("Sign in to open a shared plan.")
     if share.revoked_at:
         raise ValidationError("This invitation has been cancelled.")
     if share.user_id and share.user_id != user.pk:
         raise ValidationError("This invitation has already been used by someone else.")
-    if share.email.lower() not in _addresses_of(user):
+    days = int(settings.PLANS_SHARE_INVITATION_DAYS)
+    if share.user_id is None and share.created_at < timezone.now() - timedelta(days=days):
         raise ValidationError(
-            f"This invitation was sent to {share.email}. Sign in with that email address."
+            f"This invitation has expired: invitations last {days} days. Ask the person who "
+            "sent it to invite you again."
+        )
+    if share.email.lower() not in _addresses_of(user):
+        # Not the address itself: whoever holds a forwarded link learns nothing from it.
+        raise ValidationError(
+            "This invitation was sent to another email address. Sign in with the address it "
+            "was sent to."
         )
     if share.plan.owner_id == user.pk:
         raise ValidationError("This is your own plan.")

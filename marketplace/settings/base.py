@@ -361,6 +361,8 @@ PLANS_ENQUIRY_WINDOW_SECONDS = env_int("PLANS_ENQUIRY_WINDOW_SECONDS", 24 * 60 *
 # Invitations e-mail a typed address: one account may send at most PLANS_SHARES_PER_DAY plan
 # invitations and CATALOGUE_INVITATIONS_PER_DAY organisation invitations a day.
 PLANS_SHARES_PER_DAY = env_int("PLANS_SHARES_PER_DAY", 10)
+# A plan invitation not accepted within this many days can no longer be accepted.
+PLANS_SHARE_INVITATION_DAYS = env_int("PLANS_SHARE_INVITATION_DAYS", 14)
 CATALOGUE_INVITATIONS_PER_DAY = env_int("CATALOGUE_INVITATIONS_PER_DAY", 10)
 
 # Seconds the market statement's live figures are cached (market_statement.metrics).
