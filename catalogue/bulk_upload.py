@@ -29,6 +29,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
@@ -49,6 +50,9 @@ from .models import (
 from .permissions import require_editor
 from .photos import describe_size
 from .rules import normalise_postcode
+
+# How long a confirmed upload's token stays claimed: longer than a preview waits in the session.
+UPLOAD_CLAIM_SECONDS = 24 * 60 * 60
 
 
 def max_bytes() -> int:
@@ -697,17 +701,41 @@ def validate_rows(*, organisation: Organisation, rows: Sequence[UploadRow]) -> U
 # --- saving --------------------------------------------------------------------------------------
 
 
+class UploadAlreadyImported(Exception):
+    """This upload (its confirmation token) has been imported, or is being imported now."""
+
+
+def _claim_key(token: str) -> str:
+    return f"catalogue:upload-claimed:{token}"
+
+
 @transaction.atomic
 def services_bulk_import(
-    *, user, organisation: Organisation, rows: Sequence[UploadRow]
+    *, user, organisation: Organisation, rows: Sequence[UploadRow], token: str = ""
 ) -> ImportResult:
     """Create the services and prices of an upload, all or nothing, as drafts.
 
     Only staff of the organisation may. The rows are checked again here (whatever a preview
     said), and if any row has a problem nothing is saved: UploadRejected carries the report.
     Services and prices are made by catalogue.services, so every rule of a single edit holds
-    (postcode look-up, price limits, the change log, a PriceRecord for every price)."""
+    (postcode look-up, price limits, the change log, a PriceRecord for every price).
+
+    An upload is imported once: its `token` is claimed in the shared cache (an atomic add)
+    before anything is saved, so a second click that arrives while the first is still saving,
+    with its own copy of the session, raises UploadAlreadyImported. A rejected upload gives
+    its claim back, so it can be confirmed again once the catalogue allows it."""
     require_editor(user, organisation)
+    if token and not cache.add(_claim_key(token), True, timeout=UPLOAD_CLAIM_SECONDS):
+        raise UploadAlreadyImported
+    try:
+        return _import(user=user, organisation=organisation, rows=rows)
+    except BaseException:
+        if token:
+            cache.delete(_claim_key(token))
+        raise
+
+
+def _import(*, user, organisation: Organisation, rows: Sequence[UploadRow]) -> ImportResult:
     report = validate_rows(organisation=organisation, rows=rows)
     if not report.ok:
         raise UploadRejected(report)

@@ -27,7 +27,12 @@ from .models import (
     Service,
     Unit,
 )
-from .services import SERVICE_FIELDS, SERVICE_RELATIONS
+from .services import (
+    SERVICE_FIELDS,
+    SERVICE_RELATIONS,
+    PriceChangedMeanwhile,
+    price_option_fingerprint,
+)
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -416,6 +421,9 @@ class PriceForm(forms.Form):
     )
     valid_from = _date_field("Valid from (optional)", "Leave blank if it applies now.")
     valid_to = _date_field("Valid until (optional)", "Leave blank if it has no end date.")
+    # The price as this editor found it (services.price_option_fingerprint): a save after
+    # someone else's is refused instead of overwriting it unseen.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args: Any, option: PriceOption | None = None, **kwargs: Any) -> None:
         if option is not None and "initial" not in kwargs:
@@ -431,6 +439,7 @@ class PriceForm(forms.Form):
                     "valid_to",
                 )
             }
+            kwargs["initial"]["seen"] = price_option_fingerprint(option)
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
@@ -445,6 +454,13 @@ class PriceForm(forms.Form):
     def price_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {name: data[name] for name in PRICE_FORM_FIELDS}
+
+    def changed_meanwhile(self, error: PriceChangedMeanwhile) -> None:
+        """Keep what this editor typed, say what the price now is, and take the new price as
+        the one they have seen: saving again replaces it knowingly."""
+        self.data = self.data.copy()
+        self.data["seen"] = error.fingerprint
+        self.add_error(None, error.messages)
 
 
 # --- availability -----------------------------------------------------------------------------

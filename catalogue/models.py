@@ -607,7 +607,33 @@ class ServicePhoto(models.Model):
         return self.alt_text
 
 
+# The fields a PriceRecord copies: a change to any of them is a new price in the history.
+PRICE_HISTORY_FIELDS = frozenset(
+    {"label", "amount", "unit", "kind", "valid_from", "valid_to", "service", "service_id"}
+)
+
+
+def _refuse_unrecorded_prices(fields) -> None:
+    priced = sorted(PRICE_HISTORY_FIELDS.intersection(fields))
+    if priced:
+        raise TypeError(
+            "Prices are changed through catalogue.services.price_option_save, which records "
+            f"the history; a bulk update of {', '.join(priced)} is refused."
+        )
+
+
 class PriceOptionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # A bulk update would change prices without a line in the history the market figures
+        # read; prices change one at a time through services.price_option_save. Other fields
+        # (the order they are shown in) may still be updated in bulk.
+        _refuse_unrecorded_prices(kwargs)
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        _refuse_unrecorded_prices(fields)  # before its transaction starts, which would be spoilt
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
     def current(self, *, on=None):
         day = on or timezone.localdate()
         return self.filter(
@@ -665,7 +691,8 @@ class PriceRecord(models.Model):
     """Append-only price history: one row each time a price option is set, changed or withdrawn.
 
     A record's span runs from `recorded_at` to the next record of the same option; a withdrawal
-    has no amount. Rows are never edited or deleted (save() and delete() refuse).
+    has no amount. Rows are never edited or deleted: save() and delete() refuse, and so does the
+    database (a trigger, catalogue migration 0010), whatever path the statement takes.
     """
 
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="price_records")

@@ -12,6 +12,7 @@ Publishing rules (DESIGN.md, issue 3):
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -19,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
@@ -93,6 +94,30 @@ def unique_slug(model, text: str, *, exclude_pk: int | None = None) -> str:
     return slug
 
 
+SLUG_ATTEMPTS = 5
+
+
+def save_with_unique_slug(instance, text: str) -> None:
+    """Insert a new organisation or listing under a free slug made from `text`.
+
+    unique_slug() checks, then the insert takes the slug: two requests registering the same
+    name at once can both find 'sunrise-care' free. The loser's insert then fails on the
+    unique index; it is retried (inside a savepoint, so the caller's transaction stays usable)
+    with the next free number instead of reaching the person as a server error."""
+    model = type(instance)
+    for attempt in range(SLUG_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                instance.save()
+            return
+        except IntegrityError:
+            taken = model.objects.filter(slug=instance.slug).exists()
+            if not taken or attempt == SLUG_ATTEMPTS - 1:
+                raise  # not the slug, or a race that will not settle
+            instance.pk = None
+            instance.slug = unique_slug(model, text)
+
+
 # --- organisations ----------------------------------------------------------------------------
 
 
@@ -108,8 +133,8 @@ def organisation_register(*, user, name: str, kind: str, **details: Any) -> Orga
         source=Organisation.Source.REGISTERED,
         **{k: v for k, v in details.items() if k in ORGANISATION_FIELDS},
     )
-    organisation.full_clean()
-    organisation.save()
+    organisation.full_clean(exclude=["slug"])  # ours, made free; a race is settled on saving
+    save_with_unique_slug(organisation, name)
     Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.OWNER)
     user_grant_role(user=user, role=Role.PROVIDER_STAFF)
     return organisation
@@ -543,16 +568,17 @@ def service_create(*, user, organisation: Organisation, name: str, **fields: Any
     """Staff of an organisation create a listing; it starts as a draft and needs a category."""
     require_editor(user, organisation)
     plain, relations = _split(fields)
+    slug_text = _slug_text(name, plain.get("town") or organisation.name)
     service = Service(
         organisation=organisation,
         name=name,
-        slug=unique_slug(Service, _slug_text(name, plain.get("town") or organisation.name)),
+        slug=unique_slug(Service, slug_text),
         status=Service.Status.DRAFT,
         **plain,
     )
     _locate(service)
-    service.full_clean()
-    service.save()
+    service.full_clean(exclude=["slug"])  # ours, made free; a race is settled on saving
+    save_with_unique_slug(service, slug_text)
     _set_relations(service, {"categories": [], **relations})
     _log(service, user, ServiceChange.Action.CREATED)
     return service
@@ -767,6 +793,36 @@ PRICE_FIELDS = (
 )
 
 
+# What an editor sees of a price on its edit form: a change to any of these by someone else
+# while the form is open must not be overwritten unseen.
+PRICE_SEEN_FIELDS = ("label", "amount", "unit", "kind", "conditions", "valid_from", "valid_to")
+
+
+def price_option_fingerprint(option: PriceOption) -> str:
+    """A short digest of a price as it stands, carried in the edit form, so that a save can tell
+    whether someone changed the price since the form was opened (optimistic concurrency: no
+    lock is held while a person types)."""
+    values = "\x1f".join(str(getattr(option, name)) for name in PRICE_SEEN_FIELDS)
+    return hashlib.sha256(values.encode()).hexdigest()[:20]
+
+
+class PriceChangedMeanwhile(ValidationError):
+    """Someone else saved the price after this editor opened it: their save is refused, and the
+    form shows the price as it now is beside the editor's own, unsaved, values."""
+
+    def __init__(self, current: PriceOption):
+        self.current = current
+        self.fingerprint = price_option_fingerprint(current)
+        amount = "free" if current.unit == "free" else f"£{current.amount}"
+        unit = "" if current.unit == "free" else f" {current.get_unit_display()}"
+        super().__init__(
+            f"Someone else changed this price while you were editing it: it is now "
+            f"{current.label}, {amount}{unit}. Your changes are below and have not been saved; "
+            "check them and save again to replace it.",
+            code="changed_meanwhile",
+        )
+
+
 @transaction.atomic
 def price_option_save(
     *,
@@ -781,13 +837,23 @@ def price_option_save(
     valid_from: date | None = None,
     valid_to: date | None = None,
     sort_order: int | None = None,
+    seen: str | None = None,
 ) -> PriceOption:
     """Add or change a price. Every new value appends a PriceRecord; the public page shows it at
     once. `kind` says when it applies (standard weekday daytime, evenings and weekends, nights,
-    bank holidays, other): the RAS market rate counts one standard price per service."""
+    bank holidays, other): the RAS market rate counts one standard price per service.
+
+    `seen` is price_option_fingerprint() of the price when the editor opened it: if the price
+    has changed since (two people editing one price), PriceChangedMeanwhile is raised and
+    nothing is saved. The row is locked while it is compared, so two saves cannot both pass."""
     require_editor(user, service.organisation)
     if option is not None and option.service_id != service.pk:
         raise ValidationError("That price belongs to another listing.")
+    if option is not None and option.pk and seen:
+        current = PriceOption.objects.select_for_update().get(pk=option.pk)
+        if price_option_fingerprint(current) != seen:
+            raise PriceChangedMeanwhile(current)
+        option = current
     amount = Decimal(amount) if amount is not None else None
     check_price(amount, unit)
     if valid_from and valid_to and valid_to < valid_from:

@@ -106,7 +106,9 @@ def test_concurrent_enquiries_never_pass_the_account_limit(settings, monkeypatch
         "contact_phone": "",
     }
 
-    statuses = together(person, [("/enquiries/new/", data)] * THREADS)
+    # Each with its own words: the same words twice would be one enquiry (a double click).
+    requests = [("/enquiries/new/", {**data, "needs": f"Help, day {n}."}) for n in range(THREADS)]
+    statuses = together(person, requests)
 
     # Eight requests of five services each against 20: four are sent, four refused.
     assert Enquiry.objects.count() == 20

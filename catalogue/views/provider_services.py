@@ -295,8 +295,14 @@ def price_edit(request, slug: str, uuid):
     if request.method == "POST" and form.is_valid():
         try:
             services.price_option_save(
-                user=request.user, service=service, option=option, **form.price_fields()
+                user=request.user,
+                service=service,
+                option=option,
+                seen=form.cleaned_data["seen"] or None,
+                **form.price_fields(),
             )
+        except services.PriceChangedMeanwhile as error:
+            form.changed_meanwhile(error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

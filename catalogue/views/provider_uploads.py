@@ -35,6 +35,10 @@ UPLOAD_SESSION_KEY = "catalogue-upload-{pk}"
 DONE_SESSION_KEY = "catalogue-upload-done-{pk}"
 UPLOAD_KEEP_SECONDS = 2 * 60 * 60
 ERRORS_IN_SUMMARY = 10
+ALREADY_CREATED = (
+    "These services have already been created from your file: you clicked Create twice. "
+    "Nothing was created twice."
+)
 
 
 # --- photos --------------------------------------------------------------------------------------
@@ -254,6 +258,11 @@ def service_upload_preview(request, slug):
     meanwhile and a row no longer passes, nothing, and the problems are shown)."""
     organisation = organisation_for_staff(request, slug)
     pending = _pending_upload(request, organisation)
+    done = request.session.get(DONE_SESSION_KEY.format(pk=organisation.pk)) or {}
+    clicked_again = done.get("token") and request.POST.get("token") == done["token"]
+    if pending is None and request.method == "POST" and clicked_again:
+        messages.info(request, ALREADY_CREATED)
+        return redirect("catalogue:service_upload_done", slug=organisation.slug)
     if pending is None:
         messages.info(
             request, "Upload your file again: it has already been used, or it was too long ago."
@@ -266,8 +275,14 @@ def service_upload_preview(request, slug):
             return redirect("catalogue:service_upload_preview", slug=organisation.slug)
         try:
             result = bulk_upload.services_bulk_import(
-                user=request.user, organisation=organisation, rows=rows
+                user=request.user, organisation=organisation, rows=rows, token=pending["token"]
             )
+        except bulk_upload.UploadAlreadyImported:
+            # The first click is saving (or saved) them; this request's copy of the session
+            # is older than that, so it is left alone and the services page, read from the
+            # database, shows what was created.
+            messages.info(request, ALREADY_CREATED)
+            return redirect("catalogue:dashboard")
         except bulk_upload.UploadRejected as rejected:
             report = rejected.report
         else:
@@ -276,6 +291,7 @@ def service_upload_preview(request, slug):
                 "services": [service.pk for service in result.services],
                 "prices": result.price_count,
                 "filename": pending["filename"],
+                "token": pending["token"],
             }
             return redirect("catalogue:service_upload_done", slug=organisation.slug)
     else:

@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -207,6 +208,19 @@ def _check_message(body: str, field: str = "body") -> str:
     return body
 
 
+# A second identical enquiry this soon is a double click or a resubmitted page, not a new one.
+ENQUIRY_REPEAT_WINDOW = timedelta(minutes=10)
+
+
+class EnquiryAlreadySent(Exception):
+    """The same person sent this same enquiry to these services moments ago: nothing is sent
+    again, and `enquiries` are the ones already sent."""
+
+    def __init__(self, enquiries: list[Enquiry]):
+        super().__init__("This enquiry has already been sent.")
+        self.enquiries = enquiries
+
+
 @transaction.atomic
 def enquiry_send(
     *,
@@ -223,7 +237,12 @@ def enquiry_send(
     today: date | None = None,
 ) -> list[Enquiry]:
     """Send an enquiry to one or more listings the public can find: one Enquiry each, sharing a
-    group. The providers are told by e-mail, and so is the sender (after commit)."""
+    group. The providers are told by e-mail, and so is the sender (after commit).
+
+    An enquiry is sent once: a service this person already sent the same words to within
+    ENQUIRY_REPEAT_WINDOW is left out, and EnquiryAlreadySent is raised when that leaves none.
+    The person's row is locked first, so two requests of one double click queue here and the
+    second finds the first's enquiries."""
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied("Sign in to send an enquiry.")
     errors: dict[str, list[str]] = {}
@@ -260,6 +279,20 @@ def enquiry_send(
         start_date = None
     if errors:
         raise ValidationError(errors)
+
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    repeated = {
+        enquiry.service_id: enquiry
+        for enquiry in Enquiry.objects.filter(
+            sender=user,
+            service__in=chosen,
+            needs=needs,
+            created_at__gte=timezone.now() - ENQUIRY_REPEAT_WINDOW,
+        ).select_related("service")
+    }
+    if repeated and all(service.pk in repeated for service in chosen):
+        raise EnquiryAlreadySent([repeated[service.pk] for service in chosen])
+    chosen = [service for service in chosen if service.pk not in repeated]
 
     group = None
     enquiries = []
@@ -1125,17 +1158,26 @@ def _addresses_of(user) -> set[str]:
 @transaction.atomic
 def plan_share_check(*, user, share: PlanShare) -> None:
     """Whether this user may accept the invitation: signed in with the address it was sent to
-    (so a forwarded link is no use to anyone else), not cancelled, not used by someone else,
-    not their own plan. Raises PermissionDenied or ValidationError with the reason."""
+    (so a forwarded link is no use to anyone else, and does not show the address), not
+    cancelled, not used by someone else, not older than PLANS_SHARE_INVITATION_DAYS unless
+    accepted, not their own plan. Raises PermissionDenied or ValidationError with the reason."""
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied("Sign in to open a shared plan.")
     if share.revoked_at:
         raise ValidationError("This invitation has been cancelled.")
     if share.user_id and share.user_id != user.pk:
         raise ValidationError("This invitation has already been used by someone else.")
-    if share.email.lower() not in _addresses_of(user):
+    days = int(settings.PLANS_SHARE_INVITATION_DAYS)
+    if share.user_id is None and share.created_at < timezone.now() - timedelta(days=days):
         raise ValidationError(
-            f"This invitation was sent to {share.email}. Sign in with that email address."
+            f"This invitation has expired: invitations last {days} days. Ask the person who "
+            "sent it to invite you again."
+        )
+    if share.email.lower() not in _addresses_of(user):
+        # Not the address itself: whoever holds a forwarded link learns nothing from it.
+        raise ValidationError(
+            "This invitation was sent to another email address. Sign in with the address it "
+            "was sent to."
         )
     if share.plan.owner_id == user.pk:
         raise ValidationError("This is your own plan.")

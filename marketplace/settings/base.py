@@ -115,6 +115,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "marketplace.accounts.middleware.StaffSecondFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "marketplace.accounts.middleware.StaffIdleTimeoutMiddleware",
     # Links in e-mails sent while answering a request use the address the person is using.
     "core.site_url.SiteUrlMiddleware",
 ]
@@ -278,6 +279,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+# Council staff (moderators, editors, commissioners, practitioners, panel, safeguarding,
+# superusers) are signed out after this many minutes without a request; 0 turns it off. The
+# public and provider staff are not affected (marketplace/accounts/middleware.py).
+STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 30)
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Background tasks (django-tasks): run in-process by default; TASKS_BACKEND=database uses the
@@ -377,6 +382,8 @@ PLANS_ENQUIRY_WINDOW_SECONDS = env_int("PLANS_ENQUIRY_WINDOW_SECONDS", 24 * 60 *
 # Invitations e-mail a typed address: one account may send at most PLANS_SHARES_PER_DAY plan
 # invitations and CATALOGUE_INVITATIONS_PER_DAY organisation invitations a day.
 PLANS_SHARES_PER_DAY = env_int("PLANS_SHARES_PER_DAY", 10)
+# A plan invitation not accepted within this many days can no longer be accepted.
+PLANS_SHARE_INVITATION_DAYS = env_int("PLANS_SHARE_INVITATION_DAYS", 14)
 CATALOGUE_INVITATIONS_PER_DAY = env_int("CATALOGUE_INVITATIONS_PER_DAY", 10)
 
 # Seconds the market statement's live figures are cached (market_statement.metrics).

@@ -130,6 +130,10 @@ def png() -> bytes:
     return buffer.getvalue()
 
 
+def page_text(response) -> str:
+    return " ".join(soup(response).get_text().split())
+
+
 def soup(response) -> BeautifulSoup:
     return BeautifulSoup(response.content, "html.parser")
 
@@ -675,11 +679,34 @@ def test_upload_preview_confirm_and_done(client, home_page, organisation, owner)
     assert page.select_one(f"a[href='/provider/services/{service.slug}/edit/']")
     assert page.select_one(f"a[href='/provider/services/{service.slug}/photos/']")
 
-    # A second click (or the back button) cannot create them twice.
-    response = client.post(PREVIEW, {"token": token})
-    assert response.status_code == 302
-    assert response["Location"] == UPLOAD
+    # A second click (or the back button) cannot create them twice, and says so.
+    response = client.post(PREVIEW, {"token": token}, follow=True)
+    assert response.redirect_chain == [(DONE, 302)]
+    assert "you clicked Create twice. Nothing was created twice." in page_text(response)
     assert Service.objects.count() == 3
+
+
+def test_a_second_click_while_the_first_is_saving_creates_nothing_twice(
+    client, home_page, organisation, owner
+):
+    """The second request of a double click carries the session as it was before the first
+    finished: the upload still waiting to be confirmed."""
+    client.force_login(owner)
+    post_file(client, GOOD)
+    token = soup(client.get(PREVIEW)).select_one("input[name=token]")["value"]
+    waiting = client.session[f"catalogue-upload-{organisation.pk}"]
+    assert client.post(PREVIEW, {"token": token})["Location"] == DONE
+
+    session = client.session  # put the older session back, as the second request holds it
+    session[f"catalogue-upload-{organisation.pk}"] = waiting
+    session.save()
+    response = client.post(PREVIEW, {"token": token}, follow=True)
+
+    assert response.status_code == 200
+    assert response.redirect_chain[0] == ("/provider/", 302)
+    assert "you clicked Create twice. Nothing was created twice." in page_text(response)
+    assert Service.objects.count() == 3
+    assert PriceRecord.objects.count() == 5
 
 
 def test_a_bad_row_shows_its_errors_and_creates_nothing(client, home_page, organisation, owner):

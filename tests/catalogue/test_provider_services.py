@@ -781,6 +781,43 @@ def test_changing_a_price_shows_the_new_price_publicly_and_keeps_the_old_in_hist
     assert "£28.50" not in text(soup(public_page))
 
 
+def test_two_people_editing_one_price_the_second_is_told_and_loses_nothing(
+    client, owner, editor, service
+):
+    option = service.price_options.get()
+    edit_url = f"{prices_url(service)}{option.uuid}/edit/"
+    client.force_login(editor)
+    editor_seen = soup(client.get(edit_url)).select_one("input[name=seen]")["value"]
+    client.force_login(owner)
+    owner_seen = soup(client.get(edit_url)).select_one("input[name=seen]")["value"]
+    assert owner_seen == editor_seen  # both opened the same price
+    weekday = {**PRICE, "label": "Weekday daytime"}
+
+    client.post(edit_url, {**weekday, "amount": "30.00", "seen": owner_seen})
+    client.force_login(editor)
+    response = client.post(edit_url, {**weekday, "amount": "32.00", "seen": editor_seen})
+
+    assert response.status_code == 200
+    assert list(error_summary(response).values()) == [
+        "Someone else changed this price while you were editing it: it is now Weekday daytime, "
+        "£30.00 per hour. Your changes are below and have not been saved; check them and save "
+        "again to replace it."
+    ]
+    page = soup(response)
+    assert page.select_one("#id_amount")["value"] == "32.00"  # what the editor typed stays
+    option.refresh_from_db()
+    assert option.amount == Decimal("30.00")
+    assert PriceRecord.objects.filter(option_uuid=option.uuid).count() == 1
+
+    # Saving the re-displayed form replaces the other person's price knowingly.
+    again = {**weekday, "amount": "32.00", "seen": page.select_one("input[name=seen]")["value"]}
+    response = client.post(edit_url, again, follow=True)
+    assert response.redirect_chain == [(prices_url(service), 302)]
+    option.refresh_from_db()
+    assert option.amount == Decimal("32.00")
+    assert PriceRecord.objects.filter(option_uuid=option.uuid).count() == 2
+
+
 def test_a_free_option_needs_no_amount(client, owner, service):
     client.force_login(owner)
 

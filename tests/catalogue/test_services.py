@@ -75,6 +75,45 @@ def test_registering_an_organisation_makes_the_person_its_owner_and_waits_for_ap
     assert second.slug == "meadow-home-care-2"
 
 
+def test_two_registrations_of_one_name_at_once_both_get_a_slug(monkeypatch):
+    """The race: both requests found the slug free before either saved. Played here by a
+    slug check that answers from before the other's save."""
+    OrganisationFactory(name="Meadow Home Care", slug="meadow-home-care")
+    stale = iter(["meadow-home-care"])
+    real = services.unique_slug
+    monkeypatch.setattr(
+        services, "unique_slug", lambda model, text, **kw: next(stale, None) or real(model, text)
+    )
+    person = make_user("founder@new.example")
+
+    organisation = services.organisation_register(
+        user=person, name="Meadow Home Care", kind="company"
+    )
+
+    assert organisation.slug == "meadow-home-care-2"
+    assert organisation.memberships.get().user == person
+
+
+def test_two_listings_of_one_name_at_once_both_get_a_slug(monkeypatch, organisation, editor):
+    ServiceFactory(organisation=organisation, slug="day-centre-sunrise-care-ltd")
+    stale = iter(["day-centre-sunrise-care-ltd"])
+    real = services.unique_slug
+    monkeypatch.setattr(
+        services, "unique_slug", lambda model, text, **kw: next(stale, None) or real(model, text)
+    )
+
+    service = services.service_create(
+        user=editor,
+        organisation=organisation,
+        name="Day centre",
+        summary="Days out.",
+        categories=[CategoryFactory()],
+    )
+
+    assert service.slug == "day-centre-sunrise-care-ltd-2"
+    assert service.changes.exists()  # the rest of the creation went on in the same transaction
+
+
 def test_registration_validates_the_details():
     with pytest.raises(ValidationError) as error:
         services.organisation_register(

@@ -68,9 +68,22 @@ def enquiry_new(request):
             sent = None
             try:
                 sent = _send(user, form, data)
+            except services.EnquiryAlreadySent as repeat:
+                # A double click: the first request sent it; this one shows what was sent.
+                names = ", ".join(e.service.name for e in repeat.enquiries)
+                messages.success(
+                    request, f"Your enquiry has been sent to {names}. It was sent once, just now."
+                )
+                if len(repeat.enquiries) == 1:
+                    return redirect(repeat.enquiries[0].get_absolute_url())
+                return redirect("plans:enquiries")
             finally:  # refused or failed: nothing was sent, so nothing is used
                 if sent is None:
                     enquiry_limits.enquiries_give_back(**asked)
+                elif len(sent) < asked["services"]:  # some had been sent already
+                    enquiry_limits.enquiries_give_back(
+                        **{**asked, "services": asked["services"] - len(sent)}
+                    )
             if sent is not None:
                 names = ", ".join(e.service.name for e in sent)
                 messages.success(request, f"Your enquiry has been sent to {names}.")

@@ -1,12 +1,15 @@
-"""Issue 18, low items: ids too long for the database and the names of listings the public
-cannot find."""
+"""Issue 18, low items: ids too long for the database, the names of listings the public
+cannot find, and a double-clicked enquiry."""
 
 import pytest
+from django.core import mail
 
 from catalogue.models import Service
+from marketplace.plans.models import Enquiry
 from tests.factories import ServiceFactory
 
 from .conftest import soup
+from .test_views import enquiry_data
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +55,26 @@ def test_a_listing_on_my_shortlist_hidden_since_is_still_offered_so_i_see_why(
     Service.objects.filter(pk=service.pk).update(status=Service.Status.SUSPENDED)
     page = soup(client.get(f"/enquiries/new/?service={service.pk}"))
     assert service.name in page.get_text()
+
+
+def test_a_double_clicked_enquiry_is_sent_once(
+    sign_in, home_page, person, provider, service, django_capture_on_commit_callbacks
+):
+    client = sign_in(person)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post("/enquiries/new/", enquiry_data(service))
+    with django_capture_on_commit_callbacks(execute=True):
+        second = client.post("/enquiries/new/", enquiry_data(service), follow=True)
+
+    enquiry = Enquiry.objects.get()  # one enquiry
+    assert first["Location"] == enquiry.get_absolute_url()
+    assert second.redirect_chain == [(enquiry.get_absolute_url(), 302)]
+    banners = [b.get_text() for b in soup(second).select(".govuk-notification-banner__heading")]
+    assert f"Your enquiry has been sent to {service.name}. It was sent once, just now." in banners
+    to_provider = [m for m in mail.outbox if provider.email in m.to]
+    to_person = [m for m in mail.outbox if person.email in m.to]
+    assert (len(to_provider), len(to_person)) == (1, 1)  # one e-mail each
+
+    # Other words are another enquiry.
+    client.post("/enquiries/new/", enquiry_data(service, needs="And help on Sundays."))
+    assert Enquiry.objects.count() == 2

@@ -1,15 +1,17 @@
 """The pages: who may open them (the permissions matrix), what they show, and bad input."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from catalogue.models import Service
 from core.roles import Role
 from marketplace.plans import services
-from marketplace.plans.models import Enquiry, PlanLine, ShortlistItem, SupportPlan
+from marketplace.plans.models import Enquiry, PlanLine, PlanShare, ShortlistItem, SupportPlan
 from marketplace.ras.models import SchemeVersion
 from tests.factories import DEFAULT_PASSWORD, PriceOptionFactory, ServiceFactory, make_user
 
@@ -750,8 +752,26 @@ def test_a_share_link_opened_by_someone_else_is_refused(sign_in, home_page, pers
     for method in ("get", "post"):
         response = getattr(sign_in(stranger), method)(share.accept_path)
         assert response.status_code == 403
-        assert "sent to hana@example.org" in response.content.decode()
+        assert "This invitation was sent to another email address." in response.content.decode()
+        assert "hana@example.org" not in response.content.decode()  # the link shows no address
     assert sign_in(stranger).get(plan.get_absolute_url()).status_code == 404
+
+
+def test_a_share_invitation_expires_after_the_set_days(sign_in, home_page, person, plan, settings):
+    settings.PLANS_SHARE_INVITATION_DAYS = 14
+    helper = make_user("helper@example.org")
+    old = services.plan_share(user=person, plan=plan, name="Hal", email=helper.email, access="view")
+    PlanShare.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=15))
+    client = sign_in(helper)
+
+    response = client.post(old.accept_path)
+
+    assert response.status_code == 403
+    assert "This invitation has expired: invitations last 14 days." in response.content.decode()
+    assert client.get(plan.get_absolute_url()).status_code == 404
+    # Thirteen days old is still good.
+    PlanShare.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=13))
+    assert client.post(old.accept_path)["Location"] == plan.get_absolute_url()
 
 
 def test_the_plan_csv_does_not_run_formulas(sign_in, home_page, person, plan):
