@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from .geo import public_grid_point
+from .titles import title_parts
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
 
@@ -552,6 +553,20 @@ class Service(models.Model):
         from django.urls import reverse
 
         return reverse("catalogue:service", kwargs={"slug": self.slug})
+
+    @property
+    def public_title(self) -> str:
+        """The name the public sees wherever a service is named (results, its page, shortlist,
+        compare, plans, enquiries and their e-mails): "Provider: Service name in Town", nothing
+        said twice (catalogue.titles). The raw name stays for the provider's own pages and
+        for open data."""
+        return "".join(self.public_title_parts)
+
+    @property
+    def public_title_parts(self) -> tuple[str, str, str]:
+        """public_title as (before the name, the name, after it)."""
+        town = self.town or (self.locality.name if self.locality_id else "")
+        return title_parts(self.organisation.name, self.name, town)
 
     @property
     def public_grid(self) -> tuple[int, int] | None:

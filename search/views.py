@@ -282,7 +282,7 @@ def load_cards(hits: list[Hit], *, price_unit: str) -> list[ResultCard]:
     ids = [hit.service_id for hit in hits]
     services = (
         Service.objects.filter(pk__in=ids)
-        .select_related("organisation")
+        .select_related("organisation", "locality")
         .prefetch_related(
             Prefetch("categories", queryset=Category.objects.select_related("parent")),
             Prefetch(

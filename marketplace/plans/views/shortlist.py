@@ -39,7 +39,7 @@ def shortlist_add(request):
         return redirect(back)
     forget_shortlist_ids(request)
     if added:
-        messages.success(request, f"{service.name} has been added to your shortlist.")
+        messages.success(request, f"{service.public_title} has been added to your shortlist.")
     return redirect(back)
 
 
