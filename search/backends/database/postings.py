@@ -51,6 +51,7 @@ import numpy as np
 from django.db import connections
 
 from core.money import to_pence
+from search import ranking
 from search.models import (
     PRICE_UNITS,
     FacetKey,
@@ -185,26 +186,21 @@ def _rating_key(score: int, count: int, pk: int) -> tuple[int, int, int, int]:
 
 
 def standing(cqc: int, min_price: int, accepting: int, reviews: int) -> int:
-    """How far down a service goes among equals in relevance (0 first), before its reviews:
-
-    1. a service rated Inadequate by CQC comes after every other;
-    2. then the more of these its listing has, the sooner it comes: a price (or "free"), its
-       availability (taking new clients or not), reviews; a bare imported entry has none;
-    3. then Requires improvement after Outstanding, Good and not (yet) rated.
-
-    The values are the index's per-id columns (-1: null)."""
-    complete = (min_price >= 0) + (accepting >= 0) + (reviews > 0)
-    inadequate = cqc == CQC_CODES["Inadequate"]
-    improve = cqc == CQC_CODES["Requires improvement"]
-    return inadequate * 8 + (3 - complete) * 2 + improve
+    """search.ranking.standing() of the index's per-id columns (-1: null)."""
+    return ranking.standing(
+        CQC_NAMES.get(cqc, ""),
+        priced=min_price >= 0,
+        availability_known=accepting >= 0,
+        reviewed=reviews > 0,
+    )
 
 
 def _trust_key(values: dict[str, array], pk: int) -> tuple[int, int, int, int, int]:
-    """The order of relevance ties and of a search without words: standing(), then the review
-    ranking order (_rating_key)."""
+    """The order of relevance ties and of a search without words: search.ranking.TRUST_ORDER
+    (standing, then the review ranking order)."""
     score, count = values["review_score"][pk], values["review_count"][pk]
     rank = standing(values["cqc"][pk], values["min_price"][pk], values["accepting"][pk], count)
-    return (rank, *_rating_key(score, count, pk))
+    return ranking.trust_key(rank, score if score >= 0 else None, count, pk)
 
 
 class Snapshot:
