@@ -621,9 +621,10 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
         from search.models import IndexState
 
         token = IndexState.objects.values_list("token", flat=True).first() or ""
-        known = speller(connection.alias, token)
+        words = vocabulary.current()
+        known = speller(connection.alias, token, words.spelling_words)
         changes: dict[str, str] = {}
-        for concept in understanding.concepts(query.text, vocabulary.current()):
+        for concept in understanding.concepts(query.text, words):
             word = concept.typed
             if concept.terms == (word,) and not known.knows(word):
                 better = known.nearest(word)

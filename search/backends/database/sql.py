@@ -51,7 +51,8 @@ from .postings import CQC_CODES, MASK_COLUMNS, mask_of, to_hundredths
 
 logger = logging.getLogger(__name__)
 
-_spellers: dict[str, tuple[str, understanding.Speller]] = {}  # alias -> (index token, speller)
+# alias -> (index token, vocabulary words, speller)
+_spellers: dict[str, tuple[str, frozenset[str], understanding.Speller]] = {}
 _speller_lock = threading.Lock()
 
 
@@ -75,15 +76,20 @@ def document_words(document: ServiceDocument) -> set[str]:
     }
 
 
-def speller(alias: str, token: str) -> understanding.Speller:
-    """The typo speller of this database's word list, made again after each index write."""
+def speller(
+    alias: str, token: str, vocabulary_words: frozenset[str] = frozenset()
+) -> understanding.Speller:
+    """The typo speller of this database's word list and the care vocabulary's words (a word
+    only the vocabulary has, such as "domiciliary", is corrected to as well), made again after
+    each index write or vocabulary change."""
     held = _spellers.get(alias)
-    if held is not None and held[0] == token:
-        return held[1]
+    if held is not None and held[0] == token and held[1] == vocabulary_words:
+        return held[2]
     with _speller_lock:
-        counts = dict(SearchWord.objects.using(alias).values_list("word", "count"))
+        counts = dict.fromkeys(vocabulary_words, 0)
+        counts.update(SearchWord.objects.using(alias).values_list("word", "count"))
         made = understanding.Speller(counts)
-        _spellers[alias] = (token, made)
+        _spellers[alias] = (token, vocabulary_words, made)
     return made
 
 
@@ -321,7 +327,8 @@ class SQLSearchBackend(BaseSearchBackend):
                     snap.keep_term(word, bits)
                 if bits[0]:
                     return None
-                return speller(connection.alias, snap.token).nearest(word)
+                known = speller(connection.alias, snap.token, words.spelling_words)
+                return known.nearest(word)
 
             asked, corrections = understanding.corrected(asked, correct, words)
         terms = understanding.all_terms(asked)
