@@ -12,6 +12,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from .titles import title_parts
+
 if TYPE_CHECKING:
     from .selectors import PublicLocation
 
@@ -582,6 +584,20 @@ class Service(models.Model):
         from catalogue.selectors import public_location
 
         return public_location(self)
+
+    @property
+    def public_title(self) -> str:
+        """The name the public sees wherever a service is named (results, its page, shortlist,
+        compare, plans, enquiries and their e-mails): "Provider: Service name in Town", nothing
+        said twice (catalogue.titles). The raw name stays for the provider's own pages and
+        for open data."""
+        return "".join(self.public_title_parts)
+
+    @property
+    def public_title_parts(self) -> tuple[str, str, str]:
+        """public_title as (before the name, the name, after it)."""
+        town = self.town or (self.locality.name if self.locality_id else "")
+        return title_parts(self.organisation.name, self.name, town)
 
     @property
     def cqc_report_url(self) -> str:

@@ -32,6 +32,7 @@ from elasticsearch_dsl import (
 )
 
 from catalogue.geo import grid_to_wgs84, radius_m
+from search import ranking
 
 if TYPE_CHECKING:  # pragma: no cover
     from search.indexing import ServiceDocument
@@ -149,6 +150,9 @@ class ServiceSearchDocument(Document):
     headline_unit = Keyword()
     review_score = ScaledFloat(scaling_factor=100)
     review_count = Integer()
+    # search.ranking.standing(): the first key of the order of relevance ties and of searches
+    # without words (Inadequate last, bare imported entries after complete listings).
+    standing = Integer()
     accepting_new_clients = Boolean()
     on_framework = Boolean()
     last_confirmed_at = Date()
@@ -212,6 +216,12 @@ def from_service_document(doc: ServiceDocument) -> ServiceSearchDocument:
         "headline_unit": doc.headline_unit or None,
         "review_score": _money(doc.review_score),
         "review_count": doc.review_count,
+        "standing": ranking.standing(
+            doc.cqc_overall or "",
+            priced=any(unit in PRICE_UNITS for unit in doc.prices),
+            availability_known=doc.accepting_new_clients is not None,
+            reviewed=doc.review_count > 0,
+        ),
         "accepting_new_clients": doc.accepting_new_clients,
         "on_framework": doc.on_framework,
         "last_confirmed_at": doc.last_confirmed_at,

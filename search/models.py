@@ -57,17 +57,16 @@ class IndexedService(models.Model):
     easting = models.PositiveIntegerField(null=True)
     northing = models.PositiveIntegerField(null=True)
     radius_m = models.PositiveIntegerField(null=True)  # the area it serves around its premises
-    # Multi-valued facets as bitmasks over FacetKey.bit (two 62-bit words where a council may
-    # have more values than fit one); the backend turns them into one posting (bitset of
-    # service ids) per value when it reads the index (search/backends/database/postings.py).
-    category_bits_0 = models.BigIntegerField(default=0)
-    category_bits_1 = models.BigIntegerField(default=0)
-    client_group_bits = models.BigIntegerField(default=0)
-    funding_bits = models.BigIntegerField(default=0)
-    locality_bits_0 = models.BigIntegerField(default=0)  # served or based there
-    locality_bits_1 = models.BigIntegerField(default=0)
-    served_bits_0 = models.BigIntegerField(default=0)  # localities served only
-    served_bits_1 = models.BigIntegerField(default=0)
+    # Multi-valued facets as bitmasks over FacetKey.bit: bit n of the little-endian bytes is
+    # the value with FacetKey.bit n, as many bytes as the highest bit needs, so a council may
+    # plan by any number of localities (a 250-ward council: 32 bytes a row). The backend turns
+    # them into one posting (bitset of service ids) per value when it reads the index
+    # (search/backends/database/postings.py).
+    category_mask = models.BinaryField(default=b"")
+    client_group_mask = models.BinaryField(default=b"")
+    funding_mask = models.BinaryField(default=b"")
+    locality_mask = models.BinaryField(default=b"")  # served or based there
+    served_mask = models.BinaryField(default=b"")  # localities served only
     cqc = models.PositiveSmallIntegerField(default=0)  # search.backends.database.CQC_CODES
     review_score = models.PositiveSmallIntegerField(null=True)  # hundredths of a star
     rating_floor = models.PositiveSmallIntegerField(null=True)  # whole stars, for the facet

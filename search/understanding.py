@@ -29,6 +29,7 @@ council editors edit in the admin; search/vocabulary.py reads it).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -228,6 +229,18 @@ class Vocabulary:
     @property
     def longest(self) -> int:
         return max((len(key) for key in self.expansions), default=1)
+
+    @functools.cached_property
+    def spelling_words(self) -> frozenset[str]:
+        """The words of the vocabulary's phrases that a typo may be corrected to, besides the
+        indexed words (letters only, at least 3, not stop words): "domicilary" finds
+        "domiciliary" and so home care even when no listing uses the word itself."""
+        return frozenset(
+            word
+            for key in self.expansions
+            for word in key
+            if len(word) >= 3 and word.isalpha() and word not in STOP_WORDS
+        )
 
     def __hash__(self) -> int:  # frozen with a dict: hash by identity
         return id(self)

@@ -289,7 +289,7 @@ def load_cards(hits: list[Hit], *, price_unit: str) -> list[ResultCard]:
     services = (
         Service.objects.visible()
         .filter(pk__in=ids)
-        .select_related("organisation")
+        .select_related("organisation", "locality")
         .prefetch_related(
             Prefetch("categories", queryset=Category.objects.select_related("parent")),
             Prefetch(

@@ -682,10 +682,15 @@ def plan_add_service_line(
     _check_line_room(plan)
     if not Service.objects.visible().filter(pk=service.pk).exists():
         raise ValidationError(
-            {"service": f"{service.name} is not listed at the moment, so it cannot be added."}
+            {
+                "service": f"{service.public_title} is not listed at the moment, "
+                "so it cannot be added."
+            }
         )
     if price_option.service_id != service.pk:
-        raise ValidationError({"price_option": f"Choose one of the prices of {service.name}."})
+        raise ValidationError(
+            {"price_option": f"Choose one of the prices of {service.public_title}."}
+        )
     if not PriceOption.objects.current().filter(pk=price_option.pk).exists():
         raise ValidationError(
             {"price_option": "That price is not valid today. Choose a current price."}
@@ -696,7 +701,7 @@ def plan_add_service_line(
         kind=PlanLine.Kind.SERVICE,
         service=service,
         price_option=price_option,
-        description=service.name,
+        description=service.public_title,
         provided_by=service.organisation.name,
         option_label=price_option.label,
         unit_amount=price_option.amount,

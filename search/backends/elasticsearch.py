@@ -24,11 +24,13 @@ Rules the request enforces (the same contract as the database backend):
   aggregation sits in a `filter` aggregation holding every other facet filter but not its own.
   Filters without a facet (distance, area served, price, staleness) narrow the query itself,
   so they narrow every count too. Facet values are ordered by key, zero counts left out.
-- Relevance is the text score multiplied by 1 + 0.1 x review score (0 to 0.5) + nearness (a
-  Gaussian decay on the geo_point: 1 within 1 km of the origin, 0.5 at 11 km), so a good, near
-  match beats a poor, far one without a rating or distance ever outweighing the words.
-  Relevance ties go to the higher review count; every sort ends with the service id, so pages
-  never overlap (the database backend's tie-breaks).
+- Relevance is the database backend's: tiers of where the concepts were found (a
+  `function_score` that replaces the text score with the tier: every concept in the name or
+  what the service is and in the summary, in the name, in the summary, elsewhere, then the
+  services matching all but one), and inside a tier, as with no words at all, the order people
+  can trust (search.ranking.TRUST_ORDER, on the indexed `standing`): Inadequate last, bare
+  imported entries after complete listings, then reviews. Every sort ends with the service
+  id, so pages never overlap.
 - Distances are metres on the British National Grid, as everywhere else in the catalogue: the
   radius filter is an indexed `geo_distance` (on the `geo_point` converted from the grid
   reference) narrowed by the exact grid distance, and each hit's distance is computed from
@@ -82,7 +84,7 @@ from elasticsearch_dsl import A, Q, Search
 
 from catalogue.geo import grid_to_wgs84
 from catalogue.rules import stale_cutoff
-from search import understanding, vocabulary
+from search import ranking, understanding, vocabulary
 from search.documents import (
     MAX_RESULT_WINDOW,
     PRICE_UNITS,
@@ -180,13 +182,40 @@ def _decimal_string(value: Decimal) -> str:
     return format(value, "f")
 
 
-def _term_query(term: str) -> Q:
+# The fields of the relevance tiers, as the database backend's (its "name about" and "summary"
+# columns): the name and what the service is; the summary.
+NAME_FIELDS = ("name", "category_names", "client_group_names")
+SUMMARY_FIELDS = ("summary",)
+
+
+def _term_query(term: str, fields: tuple[str, ...] = TEXT_FIELDS) -> Q:
     """One term: a word in any of the fields, or a phrase (its words next to each other) in one."""
     if " " in term:
-        return Q("multi_match", query=term, fields=list(TEXT_FIELDS), type="phrase")
+        return Q("multi_match", query=term, fields=list(fields), type="phrase")
+    return Q("multi_match", query=term, fields=list(fields), type="cross_fields", operator="and")
+
+
+def _every_concept_in(found: list[understanding.Concept], fields: tuple[str, ...]) -> Q:
+    """Services with every concept (any of its terms) in these fields."""
     return Q(
-        "multi_match", query=term, fields=list(TEXT_FIELDS), type="cross_fields", operator="and"
+        "bool",
+        filter=[
+            Q("bool", should=[_term_query(t, fields) for t in c.terms], minimum_should_match=1)
+            for c in found
+        ],
     )
+
+
+def _relevance_tiers(found: list[understanding.Concept]) -> list[dict[str, Any]]:
+    """function_score functions whose sum is the database backend's relevance tier plus one
+    (search/backends/database/postings.py, _page): 5 every concept in the name (or what the
+    service is) and the summary, 4 in the name, 3 in the summary, 2 elsewhere, 1 all but one."""
+    return [
+        {"weight": 1},
+        {"filter": _every_concept_in(found, TEXT_FIELDS).to_dict(), "weight": 1},
+        {"filter": _every_concept_in(found, NAME_FIELDS).to_dict(), "weight": 2},
+        {"filter": _every_concept_in(found, SUMMARY_FIELDS).to_dict(), "weight": 1},
+    ]
 
 
 def _text_query(found: list[understanding.Concept]) -> Q:
@@ -390,30 +419,13 @@ def build_search(
     if sort_by == Sort.DISTANCE and origin is None:
         sort_by = Sort.RELEVANCE
 
-    if sort_by == Sort.RELEVANCE:
-        functions: list[dict[str, Any]] = [
-            {"weight": 1},
-            {"field_value_factor": {"field": "review_score", "factor": 0.1, "missing": 0}},
-        ]
-        if origin is not None:
-            functions.append(
-                {
-                    "gauss": {
-                        "location": {
-                            "origin": origin,
-                            "scale": "10km",
-                            "offset": "1km",
-                            "decay": 0.5,
-                        }
-                    }
-                }
-            )
+    if sort_by == Sort.RELEVANCE and found:
         matching = Q(
             "function_score",
             query=matching,
-            functions=functions,
+            functions=_relevance_tiers(found),
             score_mode="sum",
-            boost_mode="multiply",
+            boost_mode="replace",
         )
 
     sort: list[Any]
@@ -443,9 +455,12 @@ def build_search(
             {"review_score": {"order": "desc", "missing": "_last"}},
             {"review_count": {"order": "desc"}},
         ]
-    else:
-        sort = ["_score", {"review_count": {"order": "desc"}}]
-    sort.append({"service_id": {"order": "asc"}})  # a stable order across pages
+    elif found:  # relevance: the tier, then the order people can trust
+        sort = ["_score", *ranking.elasticsearch_sort()]
+    else:  # no words: the order people can trust
+        sort = ranking.elasticsearch_sort()
+    if sort[-1] != {"service_id": {"order": "asc", "missing": "_last"}}:
+        sort.append({"service_id": {"order": "asc"}})  # a stable order across pages
 
     start, size, capped = _page_window(query)
     if capped:
@@ -658,9 +673,10 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
         from search.models import IndexState
 
         token = IndexState.objects.values_list("token", flat=True).first() or ""
-        known = speller(connection.alias, token)
+        words = vocabulary.current()
+        known = speller(connection.alias, token, words.spelling_words)
         changes: dict[str, str] = {}
-        for concept in understanding.concepts(query.text, vocabulary.current()):
+        for concept in understanding.concepts(query.text, words):
             word = concept.typed
             if concept.terms == (word,) and not known.knows(word):
                 better = known.nearest(word)

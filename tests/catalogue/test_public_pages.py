@@ -234,8 +234,11 @@ def test_service_page_shows_what_it_is_and_who_it_is_for(client, home_page, serv
 
     assert response.status_code == 200
     page = soup(response)
-    assert [h.get_text(strip=True) for h in page.select("h1")] == ["Sunrise Home Care"]
-    assert "Sunrise Home Care - " in page.title.get_text()
+    # The title leads with the provider and ends with the town (issue 23).
+    assert [h.get_text(strip=True) for h in page.select("h1")] == [
+        "Sunrise Care Ltd: Sunrise Home Care in Ludlow"
+    ]
+    assert "Sunrise Care Ltd: Sunrise Home Care in Ludlow - " in page.title.get_text()
     assert "Personal care at home, day and night." in text_of(page.select_one(".govuk-body-l"))
     facts = text_of(page.select_one("#key-facts"))
     assert "Home care (personal care)" in facts
@@ -404,7 +407,7 @@ def test_unknown_or_malformed_postcode_gets_a_clear_message(
     assert message in text_of(page.select_one(".govuk-error-summary"))
     assert message in text_of(page.select_one("#id_postcode_error"))
     assert page.select_one(".govuk-error-summary a")["href"] == "#id_postcode"
-    assert page.title.get_text().startswith("Error: Sunrise Home Care")
+    assert page.title.get_text().startswith("Error: Sunrise Care Ltd: Sunrise Home Care in Ludlow")
     assert b"<b>SY1</b>" not in response.content
 
 
@@ -566,7 +569,7 @@ def test_text_from_providers_is_shown_escaped(client, home_page, organisation):
     ]:
         assert markup not in body
     page = soup(response)
-    assert page.h1.get_text() == "<b>Bold</b> care"
+    assert page.h1.get_text().startswith("Sunrise Care Ltd: <b>Bold</b> care")
     assert "<img src=x onerror=alert(1)>" in text_of(page.select_one("#description"))
 
 
@@ -655,7 +658,7 @@ def test_staff_and_moderators_see_a_hidden_listing_with_a_banner(
 
     assert response.status_code == 200
     page = soup(response)
-    assert page.h1.get_text(strip=True) == "Sunrise Home Care"
+    assert page.h1.get_text(strip=True) == "Sunrise Care Ltd: Sunrise Home Care in Ludlow"
     banner = page.select_one(".govuk-notification-banner")
     assert "This listing is not public" in text_of(banner)
     reasons = [text_of(li) for li in banner.select("li")]

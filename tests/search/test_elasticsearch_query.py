@@ -28,6 +28,13 @@ LAT, LON = (round(v, 7) for v in grid_to_wgs84(349000, 312000))
 GRID = ["easting", "northing"]
 TIE_BREAK = {"service_id": {"order": "asc"}}  # the last sort key, as in the database backend
 BY_REVIEWS = {"review_count": {"order": "desc"}}
+# search.ranking.TRUST_ORDER: relevance ties and searches without words (issue 23).
+TRUST = [
+    {"standing": {"order": "asc", "missing": "_last"}},
+    {"review_score": {"order": "desc", "missing": "_last"}},
+    {"review_count": {"order": "desc", "missing": "_last"}},
+    {"service_id": {"order": "asc", "missing": "_last"}},
+]
 
 
 def body_for(**kwargs) -> dict:
@@ -69,7 +76,7 @@ def test_an_empty_query_lists_every_visible_service_with_every_facet():
     assert set(body["aggs"]) == set(FACETS)
     for facet in FACETS:
         assert body["aggs"][facet]["filter"] == {"match_all": {}}
-    assert body["sort"] == ["_score", {"review_count": {"order": "desc"}}, TIE_BREAK]
+    assert body["sort"] == TRUST
     assert (body["from"], body["size"]) == (0, 20)
     assert body["track_total_hits"] is True
     assert body["_source"] is False
@@ -408,10 +415,11 @@ GEO_SORT = {
 @pytest.mark.parametrize(
     ("kwargs", "sort", "source"),
     [
-        ({}, ["_score", BY_REVIEWS, TIE_BREAK], False),
-        ({"origin": SHREWSBURY}, ["_score", BY_REVIEWS, TIE_BREAK], GRID),
+        ({}, TRUST, False),
+        ({"origin": SHREWSBURY}, TRUST, GRID),
+        ({"text": "carers"}, ["_score", *TRUST], False),
         ({"sort": Sort.DISTANCE, "origin": SHREWSBURY}, [GEO_SORT, TIE_BREAK], GRID),
-        ({"sort": Sort.DISTANCE}, ["_score", BY_REVIEWS, TIE_BREAK], False),  # no origin
+        ({"sort": Sort.DISTANCE}, TRUST, False),  # no origin
         (
             {"sort": Sort.PRICE},
             [{"headline_price": {"order": "asc", "missing": "_last"}}, TIE_BREAK],
@@ -441,29 +449,28 @@ def test_sorts(kwargs, sort, source):
     assert prepared.origin == kwargs.get("origin")
 
 
-def test_relevance_multiplies_the_text_score_by_rating_and_nearness():
-    score = body_for(text="carers", origin=SHREWSBURY)["query"]["function_score"]
+def test_relevance_is_the_database_backends_tier_then_the_trust_order():
+    """Issue 23: the score is the tier of where the words were found (the database backend's),
+    with no review or distance factor, so equal relevance falls to search.ranking."""
+    body = body_for(text="carers", origin=SHREWSBURY)
+    score = body["query"]["function_score"]
     assert score["score_mode"] == "sum"
-    assert score["boost_mode"] == "multiply"
-    assert score["functions"] == [
-        {"weight": 1},
-        {"field_value_factor": {"field": "review_score", "factor": 0.1, "missing": 0}},
-        {
-            "gauss": {
-                "location": {
-                    "origin": {"lat": LAT, "lon": LON},
-                    "scale": "10km",
-                    "offset": "1km",
-                    "decay": 0.5,
-                }
-            }
-        },
-    ]
+    assert score["boost_mode"] == "replace"
+    weights = [f["weight"] for f in score["functions"]]
+    assert weights == [1, 1, 2, 1]
+    text = json.dumps(score["functions"])
+    assert "gauss" not in text and "field_value_factor" not in text
+    in_name = score["functions"][2]["filter"]["bool"]["filter"][0]["bool"]["should"]
+    assert {tuple(q["multi_match"]["fields"]) for q in in_name} == {
+        ("name", "category_names", "client_group_names")
+    }
+    in_summary = score["functions"][3]["filter"]["bool"]["filter"][0]["bool"]["should"]
+    assert {tuple(q["multi_match"]["fields"]) for q in in_summary} == {("summary",)}
+    assert body["sort"] == ["_score", *TRUST]
 
 
-def test_without_an_origin_relevance_has_no_distance_decay():
-    functions = body_for(text="carers")["query"]["function_score"]["functions"]
-    assert "gauss" not in json.dumps(functions)
+def test_without_words_there_is_no_score_to_compute():
+    assert "function_score" not in body_for(origin=SHREWSBURY)["query"]
 
 
 @pytest.mark.parametrize("sort", [Sort.PRICE, Sort.RATING])

@@ -42,8 +42,11 @@ def text_of(element) -> str:
 
 
 def names(page) -> list[str]:
-    """The service names on the result cards, in order."""
-    return [text_of(a) for a in page.select("[data-service-results] .app-card__title a")]
+    """The service names on the result cards, in order (each card's title is the public title,
+    "Provider: name in Town", with the name in .app-card__name)."""
+    return [
+        text_of(a) for a in page.select("[data-service-results] .app-card__title a .app-card__name")
+    ]
 
 
 def heading(page) -> str:
@@ -617,7 +620,10 @@ def test_each_card_can_add_its_service_to_the_shortlist(client, catalogue):
     assert page.select_one(f"li#{card}")["data-service-id"] == str(nursing.pk)
     back = f"/search/?category=nursing-home#{card}"
     assert form.select_one("input[name=next]")["value"] == back
-    assert " ".join(form.button.get_text().split()) == "Add to shortlist: Riverside Nursing Home"
+    assert (
+        " ".join(form.button.get_text().split())
+        == "Add to shortlist: Riverside Nursing Home in Ludlow"
+    )
 
     response = client.post(form["action"], {"service": nursing.pk, "next": back})
     assert response.status_code == 302
@@ -627,7 +633,7 @@ def test_each_card_can_add_its_service_to_the_shortlist(client, catalogue):
     form = again.select_one(f"[data-service-id='{nursing.pk}'] form.app-shortlist-form")
     assert form["action"] == "/shortlist/remove/"
     assert " ".join(form.button.get_text().split()) == (
-        "Remove from shortlist: Riverside Nursing Home"
+        "Remove from shortlist: Riverside Nursing Home in Ludlow"
     )
 
 

@@ -44,7 +44,7 @@ def enquiry_new(request):
     queryset = (
         Service.objects.filter(pk__in=offered)
         .filter(Q(pk__in=findable) | Q(pk__in=current_shortlist_ids(request)))
-        .select_related("organisation")
+        .select_related("organisation", "locality")
         .order_by("name")
     )
     user = request.user
@@ -85,7 +85,7 @@ def enquiry_new(request):
                         **{**asked, "services": asked["services"] - len(sent)}
                     )
             if sent is not None:
-                names = ", ".join(e.service.name for e in sent)
+                names = ", ".join(e.service.public_title for e in sent)
                 messages.success(request, f"Your enquiry has been sent to {names}.")
                 if len(sent) == 1:
                     return redirect(sent[0].get_absolute_url())
@@ -144,7 +144,7 @@ def _send(user, form, data) -> list[Enquiry] | None:
 def enquiry_list(request):
     enquiries = (
         Enquiry.objects.sent_by(request.user)
-        .select_related("service", "organisation")
+        .select_related("service__organisation", "service__locality", "organisation")
         .annotate(reply_count=Count("messages"))
         .order_by("-created_at", "-pk")
     )

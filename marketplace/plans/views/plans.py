@@ -409,7 +409,7 @@ def _choosable_services(request, plan: SupportPlan) -> list[Service]:
     return list(
         Service.objects.visible()
         .filter(pk__in=set(ids))
-        .select_related("organisation")
+        .select_related("organisation", "locality")
         .order_by("name")
     )
 
@@ -445,7 +445,7 @@ def plan_add_service(request, uuid):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{service.name} has been added to the plan.")
+            messages.success(request, f"{service.public_title} has been added to the plan.")
             return redirect(plan.get_absolute_url())
     visible = Service.objects.visible().filter(pk=service.pk).exists()
     return render(

@@ -62,7 +62,7 @@ def shortlist_add(request):
             return JsonResponse({"error": " ".join(error.messages)}, status=400)
         messages.error(request, " ".join(error.messages))
         return redirect(back)
-    message = f"{service.name} has been added to your shortlist." if added else ""
+    message = f"{service.public_title} has been added to your shortlist." if added else ""
     return _changed(request, message=message, in_shortlist=True, back=back)
 
 

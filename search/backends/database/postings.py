@@ -51,6 +51,7 @@ import numpy as np
 from django.db import connections
 
 from core.money import to_pence
+from search import ranking
 from search.models import (
     PRICE_UNITS,
     FacetKey,
@@ -65,23 +66,22 @@ TABLE = IndexedService._meta.db_table
 CELL_M = 2_000
 MAX_RADIUS_M = 2_000_000  # further than Great Britain is long: a bigger radius changes nothing
 MAX_PENCE = 10**12  # a price ceiling above this is no ceiling at all
-WORD_BITS = 62  # bits used in each BigInteger mask word of IndexedService
 # CQC overall ratings as small integers in the index (0: not rated).
 CQC_CODES = {"Outstanding": 1, "Good": 2, "Requires improvement": 3, "Inadequate": 4}
 CQC_NAMES = {code: name for name, code in CQC_CODES.items()}
-# facet -> its mask columns in IndexedService, in word order
-MASK_COLUMNS: dict[str, tuple[str, ...]] = {
-    "category": ("category_bits_0", "category_bits_1"),
-    "client_group": ("client_group_bits",),
-    "funding": ("funding_bits",),
-    "locality": ("locality_bits_0", "locality_bits_1"),
-    "served": ("served_bits_0", "served_bits_1"),  # localities served only; FacetKey "locality"
+# facet -> its mask column in IndexedService (little-endian bytes over FacetKey.bit, any length)
+MASK_COLUMNS: dict[str, str] = {
+    "category": "category_mask",
+    "client_group": "client_group_mask",
+    "funding": "funding_mask",
+    "locality": "locality_mask",
+    "served": "served_mask",  # localities served only; FacetKey "locality"
 }
 PRICE_COLUMNS = (*(price_column(unit) for unit in PRICE_UNITS), "min_price", "headline_price")
 # Kept per service id (arrays, -1 for null) for distances, sorting and patching.
 PER_ID = ("easting", "northing", "radius_m", "review_score", "review_count", "accepting",
           "framework", *PRICE_COLUMNS)  # fmt: skip
-MASKS = tuple(c for columns in MASK_COLUMNS.values() for c in columns)
+MASKS = tuple(MASK_COLUMNS.values())
 COLUMNS = ("service_id", "last_confirmed_at", "cqc", *PER_ID, *MASKS)
 # Past this many changed services since the snapshot a process holds, it reads the index whole.
 PATCH_LIMIT = 2_000
@@ -186,26 +186,21 @@ def _rating_key(score: int, count: int, pk: int) -> tuple[int, int, int, int]:
 
 
 def standing(cqc: int, min_price: int, accepting: int, reviews: int) -> int:
-    """How far down a service goes among equals in relevance (0 first), before its reviews:
-
-    1. a service rated Inadequate by CQC comes after every other;
-    2. then the more of these its listing has, the sooner it comes: a price (or "free"), its
-       availability (taking new clients or not), reviews; a bare imported entry has none;
-    3. then Requires improvement after Outstanding, Good and not (yet) rated.
-
-    The values are the index's per-id columns (-1: null)."""
-    complete = (min_price >= 0) + (accepting >= 0) + (reviews > 0)
-    inadequate = cqc == CQC_CODES["Inadequate"]
-    improve = cqc == CQC_CODES["Requires improvement"]
-    return inadequate * 8 + (3 - complete) * 2 + improve
+    """search.ranking.standing() of the index's per-id columns (-1: null)."""
+    return ranking.standing(
+        CQC_NAMES.get(cqc, ""),
+        priced=min_price >= 0,
+        availability_known=accepting >= 0,
+        reviewed=reviews > 0,
+    )
 
 
 def _trust_key(values: dict[str, array], pk: int) -> tuple[int, int, int, int, int]:
-    """The order of relevance ties and of a search without words: standing(), then the review
-    ranking order (_rating_key)."""
+    """The order of relevance ties and of a search without words: search.ranking.TRUST_ORDER
+    (standing, then the review ranking order)."""
     score, count = values["review_score"][pk], values["review_count"][pk]
     rank = standing(values["cqc"][pk], values["min_price"][pk], values["accepting"][pk], count)
-    return (rank, *_rating_key(score, count, pk))
+    return ranking.trust_key(rank, score if score >= 0 else None, count, pk)
 
 
 class Snapshot:
@@ -254,16 +249,15 @@ class Snapshot:
             else:
                 cells[cell] = [pk]
         self.postings: dict[str, dict[str, int]] = {}
-        for facet, columns in MASK_COLUMNS.items():
+        for facet, mask_column in MASK_COLUMNS.items():
             names = keys.get("locality" if facet == "served" else facet, {})
-            groups: dict[tuple[int, ...], list[int]] = defaultdict(list)
-            masks = zip(*(column.get(c, ()) for c in columns), strict=True)
-            for pk, words in zip(ids, masks, strict=True):
-                groups[words].append(pk)
+            groups: dict[bytes, list[int]] = defaultdict(list)
+            for pk, mask in zip(ids, column.get(mask_column, ()), strict=True):
+                groups[bytes(mask or b"")].append(pk)  # PostgreSQL's bytea: a memoryview
             found: dict[str, int] = defaultdict(int)
-            for words, members in groups.items():
+            for mask, members in groups.items():
                 bits = bits_of(members, top)
-                for key in _decode(words, names):
+                for key in _decode(mask, names):
                     found[key] |= bits
             self.postings[facet] = dict(found)
         by_value: dict[str, dict[str, list[int]]] = {"cqc": defaultdict(list), "rating": {}}
@@ -549,16 +543,25 @@ def _cell_distances(x: int, y: int, easting: int, northing: int) -> tuple[int, i
     return dx * dx + dy * dy, fx * fx + fy * fy
 
 
-def _decode(words: Sequence[int | None], names: dict[int, str]) -> list[str]:
+def mask_of(bits: Iterable[int]) -> bytes:
+    """The mask column value with these FacetKey bits set: little-endian bytes, as many as the
+    highest bit needs (b"" for none), so there is no limit on how many values a facet has."""
+    value = 0
+    for bit in bits:
+        value |= 1 << bit
+    return value.to_bytes((value.bit_length() + 7) // 8, "little")
+
+
+def _decode(mask: bytes, names: dict[int, str]) -> list[str]:
+    """The keys of the bits set in a mask column value (mask_of)."""
     keys = []
-    for index, word in enumerate(words):
-        word = int(word or 0)
-        while word:
-            low = word & -word
-            key = names.get(index * WORD_BITS + low.bit_length() - 1)
-            if key is not None:
-                keys.append(key)
-            word ^= low
+    word = int.from_bytes(mask, "little")
+    while word:
+        low = word & -word
+        key = names.get(low.bit_length() - 1)
+        if key is not None:
+            keys.append(key)
+        word ^= low
     return keys
 
 

@@ -48,11 +48,12 @@ from search.models import (
 from search.query import Hit, SearchQuery, SearchResults
 
 from . import postings
-from .postings import CQC_CODES, MASK_COLUMNS, WORD_BITS, to_hundredths
+from .postings import CQC_CODES, MASK_COLUMNS, mask_of, to_hundredths
 
 logger = logging.getLogger(__name__)
 
-_spellers: dict[str, tuple[str, understanding.Speller]] = {}  # alias -> (index token, speller)
+# alias -> (index token, vocabulary words, speller)
+_spellers: dict[str, tuple[str, frozenset[str], understanding.Speller]] = {}
 _speller_lock = threading.Lock()
 
 
@@ -76,15 +77,20 @@ def document_words(document: ServiceDocument) -> set[str]:
     }
 
 
-def speller(alias: str, token: str) -> understanding.Speller:
-    """The typo speller of this database's word list, made again after each index write."""
+def speller(
+    alias: str, token: str, vocabulary_words: frozenset[str] = frozenset()
+) -> understanding.Speller:
+    """The typo speller of this database's word list and the care vocabulary's words (a word
+    only the vocabulary has, such as "domiciliary", is corrected to as well), made again after
+    each index write or vocabulary change."""
     held = _spellers.get(alias)
-    if held is not None and held[0] == token:
-        return held[1]
+    if held is not None and held[0] == token and held[1] == vocabulary_words:
+        return held[2]
     with _speller_lock:
-        counts = dict(SearchWord.objects.using(alias).values_list("word", "count"))
+        counts = dict.fromkeys(vocabulary_words, 0)
+        counts.update(SearchWord.objects.using(alias).values_list("word", "count"))
         made = understanding.Speller(counts)
-        _spellers[alias] = (token, made)
+        _spellers[alias] = (token, vocabulary_words, made)
     return made
 
 
@@ -104,18 +110,13 @@ class FacetBits:
             self.bits.setdefault(facet, {})[key] = bit
 
     def ensure(self, facet: str, keys: Iterable[str]) -> None:
-        """Give every new key a bit (the next free one); safe when two writers race."""
-        capacity = WORD_BITS * len(MASK_COLUMNS[facet])
+        """Give every new key a bit (the next free one); safe when two writers race. There is
+        no limit: a mask column holds as many bytes as its highest bit needs."""
         for _attempt in range(5):
             missing = [k for k in dict.fromkeys(keys) if k not in self.bits[facet]]
             if not missing:
                 return
             next_bit = max(self.bits[facet].values(), default=-1) + 1
-            if next_bit + len(missing) > capacity:
-                raise ValueError(
-                    f"Search index: more than {capacity} {facet} values; "
-                    "add a mask column to search.models.IndexedService."
-                )
             new = [
                 FacetKey(facet=facet, key=key, bit=next_bit + i) for i, key in enumerate(missing)
             ]
@@ -128,15 +129,11 @@ class FacetBits:
                 self.bits[facet][key] = bit
         raise RuntimeError(f"Could not assign search facet bits for {facet}")
 
-    def words(self, facet: str, keys: Iterable[str]) -> list[int]:
-        """The mask words (one int per mask column) with the bits of these keys set; unknown
+    def mask(self, facet: str, keys: Iterable[str]) -> bytes:
+        """The mask column value (postings.mask_of) with the bits of these keys set; unknown
         keys are ignored."""
-        words = [0] * len(MASK_COLUMNS[facet])
-        for key in keys:
-            bit = self.bits[facet].get(key)
-            if bit is not None:
-                words[bit // WORD_BITS] |= 1 << (bit % WORD_BITS)
-        return words
+        known = self.bits[facet]
+        return mask_of(known[key] for key in keys if key in known)
 
 
 class SQLSearchBackend(BaseSearchBackend):
@@ -274,9 +271,6 @@ class SQLSearchBackend(BaseSearchBackend):
     @staticmethod
     def _row(document: ServiceDocument, bits: FacetBits) -> IndexedService:
         places = [*document.localities_served, *([document.locality] if document.locality else [])]
-        category = bits.words("category", document.category_slugs)
-        locality = bits.words("locality", places)
-        served = bits.words("locality", document.localities_served)
         prices = {
             unit: to_pence(amount)
             for unit, amount in document.prices.items()
@@ -289,14 +283,11 @@ class SQLSearchBackend(BaseSearchBackend):
             easting=document.easting,
             northing=document.northing,
             radius_m=radius_m(document.radius_km),  # as catalogue.selectors.serves counts it
-            category_bits_0=category[0],
-            category_bits_1=category[1],
-            client_group_bits=bits.words("client_group", document.client_group_slugs)[0],
-            funding_bits=bits.words("funding", document.funding_slugs)[0],
-            locality_bits_0=locality[0],
-            locality_bits_1=locality[1],
-            served_bits_0=served[0],
-            served_bits_1=served[1],
+            category_mask=bits.mask("category", document.category_slugs),
+            client_group_mask=bits.mask("client_group", document.client_group_slugs),
+            funding_mask=bits.mask("funding", document.funding_slugs),
+            locality_mask=bits.mask("locality", places),
+            served_mask=bits.mask("locality", document.localities_served),
             cqc=CQC_CODES.get(document.cqc_overall, 0),
             review_score=to_hundredths(score) if score is not None else None,
             rating_floor=int(score) if score is not None else None,
@@ -338,7 +329,8 @@ class SQLSearchBackend(BaseSearchBackend):
                     snap.keep_term(word, bits)
                 if bits[0]:
                     return None
-                return speller(connection.alias, snap.token).nearest(word)
+                known = speller(connection.alias, snap.token, words.spelling_words)
+                return known.nearest(word)
 
             asked, corrections = understanding.corrected(asked, correct, words)
         terms = understanding.all_terms(asked)

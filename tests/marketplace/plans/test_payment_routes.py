@@ -201,4 +201,7 @@ def test_the_csv_carries_each_route(sign_in, home_page, person, mixed):
         "0.00",
     ]
     assert by_first["Perching stool"][4] == "Arranged by the council"
-    assert by_first["Home care in Ludlow"][8] == "Individual service fund with Holly Homecare"
+    assert (
+        by_first["Holly Homecare: Home care in Ludlow"][8]
+        == "Individual service fund with Holly Homecare"
+    )

@@ -377,7 +377,7 @@ def test_a_price_option_of_another_service_is_refused(person, plan, service, oth
             user=person, plan=plan, service=service, price_option=other_hourly, quantity=D("1")
         )
     assert (
-        "Choose one of the prices of Home care in Ludlow"
+        "Choose one of the prices of Holly Homecare: Home care in Ludlow"
         in caught.value.message_dict["price_option"][0]
     )
     assert not plan.lines.exists()

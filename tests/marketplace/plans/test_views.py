@@ -36,7 +36,7 @@ def error_summary(response) -> str:
 def test_the_service_page_offers_shortlist_and_enquiry(client, home_page, service):
     page = soup(client.get(service.get_absolute_url()))
     button = page.select_one("#plans-actions form button")
-    assert text_of(button) == f"Add to shortlist : {service.name}"
+    assert text_of(button) == f"Add to shortlist : {service.public_title}"
     assert page.select_one("#plans-actions input[name=csrfmiddlewaretoken]")
     assert page.select_one("#enquiry-link")["href"] == f"/enquiries/new/?service={service.pk}"
 
@@ -54,7 +54,7 @@ def test_shortlist_without_javascript_or_an_account(client, home_page, service, 
     client.post("/shortlist/add/", {"service": other_service.pk})
     shortlist = soup(client.get("/shortlist/"))
     names = [text_of(h) for h in shortlist.select("#shortlist h2")]
-    assert names == [service.name, other_service.name]
+    assert names == [service.public_title, other_service.public_title]
 
 
 def test_shortlist_js_gets_what_changed_without_a_flashed_message(client, home_page, service):
@@ -134,7 +134,8 @@ def test_compare_side_by_side(client, home_page, service, other_service, hourly,
 
     table = page.select_one("#compare-table")
     headers = [text_of(th) for th in table.select("thead th")]
-    assert headers[0].startswith(service.name) and headers[1].startswith(other_service.name)
+    assert headers[0].startswith(service.public_title)
+    assert headers[1].startswith(other_service.public_title)
     rows = {
         text_of(tr.th): [text_of(td) for td in tr.select("td")] for tr in table.select("tbody tr")
     }
@@ -148,8 +149,8 @@ def test_compare_side_by_side(client, home_page, service, other_service, hourly,
     assert "Listed now" not in rows
     enquiry = table.select("tbody tr")[-1].select("td a.govuk-button")
     assert [text_of(a) for a in enquiry] == [
-        f"Send an enquiry to {service.name}",
-        f"Send an enquiry to {other_service.name}",
+        f"Send an enquiry to {service.public_title}",
+        f"Send an enquiry to {other_service.public_title}",
     ]
     assert enquiry[0]["href"] == f"/enquiries/new/?service={service.pk}"
 
@@ -606,8 +607,8 @@ def test_build_a_plan_in_the_browser_within_budget(
 
     choose = soup(client.get(f"/plans/{plan.uuid}/lines/add-service/"))
     assert [text_of(a) for a in choose.select("#choose-service a")] == [
-        service.name,
-        other_service.name,
+        service.public_title,
+        other_service.public_title,
     ]
     client.post(
         f"/plans/{plan.uuid}/lines/add-service/?service={service.pk}",
@@ -672,7 +673,9 @@ def test_a_price_of_another_service_is_refused_on_the_page(
         {"price_option": other_hourly.pk, "quantity": "2"},
     )
     assert response.status_code == 200
-    assert "Choose one of the prices of Home care in Ludlow" in error_summary(response)
+    assert "Choose one of the prices of Holly Homecare: Home care in Ludlow" in error_summary(
+        response
+    )
 
 
 def test_the_plan_page_shows_a_suspended_service_with_a_notice(
@@ -894,7 +897,7 @@ class TestAddToPlanFromServicePagesAndSearch:
         client.get(plan.get_absolute_url())
         link = soup(client.get(service.get_absolute_url())).select_one("#add-to-plan")
 
-        assert text_of(link) == f"Add to the plan for Pat : {service.name}"
+        assert text_of(link) == f"Add to the plan for Pat : {service.public_title}"
         assert link["href"] == f"/plans/{plan.uuid}/lines/add-service/?service={service.pk}"
         assert client.get(link["href"]).status_code == 200
         response = client.post(link["href"], {"price_option": hourly.pk, "quantity": "3"})
@@ -911,7 +914,7 @@ class TestAddToPlanFromServicePagesAndSearch:
         card = soup(client.get("/search/")).select_one(f"#service-{service.pk}")
 
         link = card.find("a", href=f"/plans/{plan.uuid}/lines/add-service/?service={service.pk}")
-        assert text_of(link) == f"Add to the plan for Pat : {service.name}"
+        assert text_of(link) == f"Add to the plan for Pat : {service.public_title}"
 
     def test_not_once_the_plan_is_no_longer_a_draft(
         self, sign_in, home_page, person, plan, service

@@ -84,6 +84,9 @@ CASES: tuple[Case, ...] = (
     Case("nursng home", categories=("nursing-home",)),
     Case("befriendng", categories=("befriending",)),
     Case("autsim", client_groups=("autism",)),
+    # typos of words only the care vocabulary knows
+    Case("domicilary", categories=("home-care",)),
+    Case("alzhiemers", client_groups=DEMENTIA),
     # places, alone and in the words
     Case("Bridgnorth", place="bridgnorth"),
     Case("Shrewsbury", place="shrewsbury"),
