@@ -874,7 +874,8 @@ def test_a_report_is_saved_and_the_moderators_are_emailed(
     assert message.subject == "Problem reported with Sunrise Home Care: The prices are wrong"
     assert "The weekday price went up to £30 in April." in message.body
     assert "carer@example.org" in message.body
-    assert "http://127.0.0.1:8000/services/sunrise-home-care/" in message.body
+    # The link is on the host the report was sent from (core.site_url), not BASE_URL.
+    assert "http://testserver/services/sunrise-home-care/" in message.body
 
     page = soup(client.get(response["Location"]))
     assert text_of(page.select_one(".govuk-panel__title")) == "Report sent"
