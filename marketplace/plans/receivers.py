@@ -5,6 +5,7 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from catalogue.views.public import service_viewed
+from core import limits
 
 from . import services, tasks
 
@@ -27,4 +28,9 @@ def count_listing_view(sender, service, request, **kwargs):
     ):
         return
     service_id = service.pk
-    transaction.on_commit(lambda: tasks.count_listing_view.enqueue(service_id=service_id))
+    visitor = services.usage_visitor(
+        user=request.user, session=request.session, client=limits.client_key(request)
+    )
+    transaction.on_commit(
+        lambda: tasks.count_listing_view.enqueue(service_id=service_id, visitor=visitor)
+    )

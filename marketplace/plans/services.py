@@ -17,6 +17,7 @@ Rules (issue 6):
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, MutableMapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
@@ -24,6 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -84,12 +86,37 @@ def week_start(day: date) -> date:
     return date.fromordinal(day.toordinal() - day.weekday())
 
 
-def listing_usage_record(*, service_id: int, kind: str, count: int = 1, on=None) -> None:
+def usage_visitor(*, user=None, session=None, client: str = "") -> str:
+    """Who is counted, as a keyed hash (never an address or account id in the cache or the task
+    queue): the account when signed in, else the session, else the client's address."""
+    if getattr(user, "is_authenticated", False):
+        who = f"user:{user.pk}"
+    elif session is not None and getattr(session, "session_key", None):
+        who = f"session:{session.session_key}"
+    else:
+        who = client
+    if not who:
+        return ""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:usage:{who}".encode()).hexdigest()[:32]
+
+
+def listing_usage_record(
+    *, service_id: int, kind: str, count: int = 1, on=None, visitor: str = ""
+) -> None:
     """Add to a listing's weekly counter (`views`, `shortlists` or `enquiries`). Safe when two
-    requests count at once: the increment happens in the database."""
+    requests count at once: the increment happens in the database.
+
+    With a `visitor` (usage_visitor()), each visitor counts once a listing a week for each
+    counter, so reloading a page or adding and removing a service again and again cannot
+    inflate the figures providers and commissioners read (the shared cache remembers who was
+    counted until the week is over)."""
     if kind not in ("views", "shortlists", "enquiries"):
         raise ValueError(f"Unknown usage counter {kind!r}.")
     week = week_start(timezone.localdate(on))
+    if visitor and not cache.add(
+        f"plans:usage:{kind}:{service_id}:{week.isoformat()}:{visitor}", 1, timeout=8 * 86400
+    ):
+        return
     with transaction.atomic():
         updated = ListingWeek.objects.filter(service_id=service_id, week=week).update(
             **{kind: F(kind) + count}
@@ -152,7 +179,11 @@ def shortlist_add(*, user, session: Session, service: Service) -> bool:
                 f"Your shortlist is full ({SHORTLIST_MAX} services). Remove one to add another."
             )
         session[SESSION_KEY] = [*ids, service.pk]
-    listing_usage_record(service_id=service.pk, kind="shortlists")
+    listing_usage_record(
+        service_id=service.pk,
+        kind="shortlists",
+        visitor=usage_visitor(user=user, session=session),
+    )
     return True
 
 
@@ -316,7 +347,9 @@ def enquiry_send(
         enquiry.save()
         group = enquiry.group
         enquiries.append(enquiry)
-        listing_usage_record(service_id=service.pk, kind="enquiries")
+        listing_usage_record(
+            service_id=service.pk, kind="enquiries", visitor=usage_visitor(user=user)
+        )
         send_email(
             template="plans/email/enquiry_received",
             to=notifications.provider_addresses(enquiry),

@@ -4,8 +4,9 @@ from django_tasks import task
 
 
 @task()
-def count_listing_view(*, service_id: int) -> None:
-    """Add one view to a listing's usage figures, off the page's own request path."""
+def count_listing_view(*, service_id: int, visitor: str = "") -> None:
+    """Add one view to a listing's usage figures, off the page's own request path (`visitor`:
+    services.usage_visitor(), a hash: once a visitor a week)."""
     from .services import listing_usage_record
 
-    listing_usage_record(service_id=service_id, kind="views")
+    listing_usage_record(service_id=service_id, kind="views", visitor=visitor)

@@ -122,7 +122,7 @@ def who_serves(client, places: Places, slug: str) -> dict[str, set[str]]:
         client.get("/search/", {"postcode": postcode.postcode, "serves": "1"}).content,
         "html.parser",
     )
-    cards = page.select("[data-service-results] .app-card__title a")
+    cards = page.select("[data-service-results] .app-card__title a .app-card__name")
     site = {a.get_text(strip=True) for a in cards}
     api = client.get(
         "/api/openreferral/v3/service_at_locations", {"postcode": postcode.postcode}

@@ -337,7 +337,7 @@ def test_result_cards_leave_out_listings_hidden_since_they_were_indexed(
 
     assert response.status_code == 200
     page = BeautifulSoup(response.content, "html.parser")
-    titles = [a.get_text(strip=True) for a in page.select(".app-card__title a")]
+    titles = [a.get_text(strip=True) for a in page.select(".app-card__title a .app-card__name")]
     assert titles == ["Still Listed Care"]
     assert "Suspended Care" not in response.content.decode()
 

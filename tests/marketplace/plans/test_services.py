@@ -649,6 +649,45 @@ def test_usage_by_week(service, other_service):
     assert (row.views, row.shortlists, row.enquiries) == (3, 0, 1)
 
 
+def test_each_visitor_counts_once_a_listing_a_week(service):
+    """Security review (issue 18, Low): "Shortlist, view and demand counts can be inflated by
+    repeating requests (count each visitor once a week)"."""
+    one, two = make_user(), make_user()
+    today = timezone.now()
+    next_week = today + timedelta(days=7)
+    for _ in range(5):
+        services.listing_usage_record(
+            service_id=service.pk, kind="views", visitor=services.usage_visitor(user=one)
+        )
+    services.listing_usage_record(
+        service_id=service.pk, kind="views", visitor=services.usage_visitor(user=two)
+    )
+    services.listing_usage_record(
+        service_id=service.pk,
+        kind="views",
+        visitor=services.usage_visitor(user=ANON, client="ip:203.0.113.9"),
+    )
+    assert weekly_counts(service) == (3, 0, 0)
+    # Next week the same visitor counts again.
+    services.listing_usage_record(
+        service_id=service.pk,
+        kind="views",
+        visitor=services.usage_visitor(user=one),
+        on=next_week,
+    )
+    assert ListingWeek.objects.get(service=service, week__gt=today.date()).views == 1
+    # The cache holds a keyed hash, never the account id or the address.
+    assert "203.0.113.9" not in services.usage_visitor(user=ANON, client="ip:203.0.113.9")
+
+
+def test_adding_and_removing_again_and_again_counts_one_shortlisting(service):
+    person = make_user()
+    for _ in range(4):
+        services.shortlist_add(user=person, session={}, service=service)
+        services.shortlist_remove(user=person, session={}, service_id=service.pk)
+    assert weekly_counts(service) == (0, 1, 0)
+
+
 def test_unknown_usage_counter():
     with pytest.raises(ValueError):
         services.listing_usage_record(service_id=1, kind="likes")

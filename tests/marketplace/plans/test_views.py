@@ -66,7 +66,7 @@ def test_shortlist_js_gets_what_changed_without_a_flashed_message(client, home_p
     assert added.json() == {
         "in_shortlist": True,
         "count": 1,
-        "message": f"{service.name} has been added to your shortlist.",
+        "message": f"{service.public_title} has been added to your shortlist.",
     }
     removed = client.post("/shortlist/remove/", {"service": service.pk}, **fetch)
     assert removed.json()["in_shortlist"] is False and removed.json()["count"] == 0
@@ -471,8 +471,9 @@ def test_public_views_count_and_staff_views_do_not(
 
     with django_capture_on_commit_callbacks(execute=True):
         client.get(service.get_absolute_url())
-        client.get(service.get_absolute_url())
+        client.get(service.get_absolute_url())  # the same visitor reloading: counted once a week
         client.head(service.get_absolute_url())  # not a view by a person
+        client.get(service.get_absolute_url(), REMOTE_ADDR="203.0.113.9")  # another visitor
         client.force_login(provider)
         client.get(service.get_absolute_url())
     assert ListingWeek.objects.get(service=service).views == 2
