@@ -11,36 +11,13 @@ from django.core.exceptions import PermissionDenied
 from core.roles import Role, user_revoke_role
 from marketplace.plans import services
 from marketplace.plans.models import SupportPlan
-from marketplace.ras.models import Assessment, PractitionerTeam, SchemeVersion
-from tests.factories import make_user
+from marketplace.ras.models import Assessment, SchemeVersion
 
 from .conftest import soup, text_of
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
-
-
-@pytest.fixture
-def team(practitioner):
-    team = PractitionerTeam.objects.create(name="Ludlow community team")
-    team.members.add(practitioner)
-    return team
-
-
-@pytest.fixture
-def colleague(team):
-    user = make_user("kim@council.example", Role.PRACTITIONER)
-    team.members.add(user)
-    return user
-
-
-@pytest.fixture
-def outsider(db):
-    """A practitioner in another team."""
-    user = make_user("lee@council.example", Role.PRACTITIONER)
-    PractitionerTeam.objects.create(name="Oswestry community team").members.add(user)
-    return user
 
 
 @pytest.fixture

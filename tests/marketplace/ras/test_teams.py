@@ -22,27 +22,6 @@ def text_of(response) -> str:
     return " ".join(BeautifulSoup(response.content, "html.parser").get_text(" ").split())
 
 
-@pytest.fixture
-def team(practitioner):
-    team = PractitionerTeam.objects.create(name="Ludlow community team")
-    team.members.add(practitioner)
-    return team
-
-
-@pytest.fixture
-def colleague(team):
-    user = make_user("", Role.PRACTITIONER)
-    team.members.add(user)
-    return user
-
-
-@pytest.fixture
-def outsider(db):
-    user = make_user("", Role.PRACTITIONER)
-    PractitionerTeam.objects.create(name="Oswestry community team").members.add(user)
-    return user
-
-
 def record(user, name="Alex Morgan", **kwargs):
     return services.assessment_create(
         user=user,
