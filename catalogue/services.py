@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from core import limits
-from core.email import send_email
+from core.email import address_hint, send_email
 from core.roles import Role, user_grant_role
 
 from . import events, notifications, rules
@@ -400,8 +400,8 @@ def invitation_accept(*, user, token) -> Membership:
         raise ValidationError("This invitation has expired or has already been used.")
     if user.email.lower() != invitation.email.lower():
         raise ValidationError(
-            f"This invitation was sent to {invitation.email}. "
-            "Sign in with that address to accept it."
+            f"This invitation was sent to another email address ({address_hint(invitation.email)})"
+            ". Sign in with that address to accept it."
         )
     # A colleague's invitation carries the inbox on: the newcomer reads the enquiries the
     # inviter may read (a claimant's own start, never the staff's before them).

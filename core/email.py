@@ -59,3 +59,16 @@ def send_email(
             deliver_email.enqueue(subject=subject, body=body, to=batch)
 
     transaction.on_commit(enqueue)
+
+
+def address_hint(email: str) -> str:
+    """A hint of an e-mail address for someone who may not own it ("j•••@e•••.org" for
+    jo@example.org): enough for the owner to tell which of their addresses an invitation went
+    to, too little for whoever holds a forwarded link to learn the address (or, from a
+    personal domain, the name)."""
+    local, _, domain = (email or "").strip().rpartition("@")
+    if not local or not domain:
+        return "•••"
+    name, dot, suffix = domain.partition(".")
+    masked_domain = f"{name[:1]}•••{dot}{suffix.rsplit('.', 1)[-1]}" if dot else f"{name[:1]}•••"
+    return f"{local[:1]}•••@{masked_domain}"

@@ -32,6 +32,7 @@ from catalogue.forms_organisations import (
 from catalogue.models import Claim, Invitation, Organisation, Service
 from catalogue.permissions import can_manage_people
 from catalogue.views.common import organisation_for_owner, organisation_for_staff
+from core.email import address_hint
 from core.forms import add_service_errors
 
 CLAIM_RESULTS_PER_PAGE = 20
@@ -344,6 +345,8 @@ def invitation_accept(request, token):
             "form": form,
             "is_member": invitation.organisation.memberships.filter(user=request.user).exists(),
             "address_matches": request.user.email.lower() == invitation.email.lower(),
+            # Not the address: whoever holds a forwarded link sees only a hint of it.
+            "address_hint": address_hint(invitation.email),
         },
     )
 

@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from catalogue.models import PriceOption, Service
 from core import limits
-from core.email import send_email
+from core.email import address_hint, send_email
 from core.ids import as_ids
 from core.money import to_penny
 
@@ -1298,8 +1298,10 @@ def plan_link_check(*, user, link: PlanLink) -> None:
     if link.from_plan.owner_id == user.pk:
         raise ValidationError("This is a request from your own plan.")
     if link.email.lower() not in _addresses_of(user):
+        # A hint, not the address: whoever holds a forwarded link learns nothing from it.
         raise ValidationError(
-            f"This request was sent to {link.email}. Sign in with that email address."
+            f"This request was sent to another email address ({address_hint(link.email)}). "
+            "Sign in with the address it was sent to."
         )
 
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from catalogue.models import Locality
 from core import limits
-from core.email import send_email
+from core.email import address_hint, send_email
 from core.money import to_penny
 
 from . import calculator, selectors
@@ -547,9 +547,10 @@ def assessment_invitation_check(*, user, assessment: Assessment) -> None:
     if assessment.person_id and assessment.person_id != user.pk:
         raise ValidationError("This invitation has already been used by someone else.")
     if assessment.person_email.lower() not in _addresses_of(user):
+        # A hint, not the address: whoever holds a forwarded link learns nothing from it.
         raise ValidationError(
-            f"This invitation was sent to {assessment.person_email}. "
-            "Sign in with that email address."
+            "This invitation was sent to another email address "
+            f"({address_hint(assessment.person_email)}). Sign in with the address it was sent to."
         )
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from core.email import send_email
+from core.email import address_hint, send_email
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +58,18 @@ def test_no_addresses_no_email(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         send_email(template=TEMPLATE, to=["", None], context={})
     assert callbacks == [] and mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("email", "hint"),
+    [
+        ("jo@example.org", "j•••@e•••.org"),
+        ("pat.smith@council.gov.uk", "p•••@c•••.uk"),
+        ("Sam@SMITH-FAMILY.ME.UK", "S•••@S•••.UK"),
+        ("root@localhost", "r•••@l•••"),
+        ("not an address", "•••"),
+        ("", "•••"),
+    ],
+)
+def test_an_address_hint_shows_first_letters_never_the_address(email, hint):
+    assert address_hint(email) == hint

@@ -98,8 +98,9 @@ def test_only_the_addressee_confirms_and_only_with_their_own_plan_of_the_other_k
     carer, cared_for, carer_plan, person_plan, stranger
 ):
     link = services.plan_link_ask(user=carer, plan=carer_plan, email="jane@example.org")
-    with pytest.raises(ValidationError, match="sent to jane@example.org"):
+    with pytest.raises(ValidationError, match="sent to another email address") as refused:
         services.plan_link_confirm(user=stranger, link=link, plan=person_plan)
+    assert "jane@example.org" not in str(refused.value)
     # Jane's own carer's plan is not the plan of a person cared for.
     her_carer_plan = services.plan_create(user=cared_for, person_name="Jane", plan_for="carer")
     with pytest.raises(ValidationError):
@@ -289,9 +290,15 @@ def test_neither_sees_the_others_plan_before_confirming(
     body = text_of(soup(client.get(carer_plan.get_absolute_url())).main)
     assert "Jane's garden club" not in body and "Stay at home" not in body
     assert client.get(person_plan.get_absolute_url()).status_code == 404
-    # A stranger with the link gets nowhere.
+    # A stranger with the link gets nowhere, and does not learn whom it was sent to: only a
+    # hint, for someone signed in with another of their own addresses.
     client.force_login(make_user("other@example.org"))
-    assert client.get(link.accept_path).status_code == 403
+    for method in ("get", "post"):
+        refused = getattr(client, method)(link.accept_path)
+        assert refused.status_code == 403
+        body = refused.content.decode()
+        assert "jane@example.org" not in body
+        assert "This request was sent to another email address (j•••@e•••.org)." in body
 
 
 def test_confirming_shows_the_plans_side_by_side_and_either_unlinks(

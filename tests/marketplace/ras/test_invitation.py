@@ -62,7 +62,12 @@ def test_the_person_opens_their_assessment_and_starts_their_own_plan(
     client.force_login(stranger)
     refused = client.get(path)
     assert refused.status_code == 403
-    assert "sent to jo@example.org" in text_of(refused)
+    # Whoever holds the link learns only a hint of the address it was sent to.
+    assert "jo@example.org" not in refused.content.decode()
+    assert "sent to another email address (j•••@e•••.org)" in text_of(refused)
+    refused_post = client.post(path)
+    assert refused_post.status_code == 403
+    assert "jo@example.org" not in refused_post.content.decode()
     assert client.get(f"/budget/estimate/result/{recorded.uuid}/").status_code == 404
 
     client.force_login(jo)
