@@ -43,7 +43,7 @@ from catalogue.models import (
     Service,
     ServiceChange,
 )
-from catalogue.services import unique_slug
+from catalogue.services import save_with_unique_slug, unique_slug
 
 PROGRESS_EVERY = 100
 SKIP_NOT_REGISTERED = "not registered with the CQC"
@@ -90,8 +90,8 @@ def organisation_create_from_cqc(*, provider_id: str, name: str) -> Organisation
         status=Organisation.Status.ACTIVE,
         source=Organisation.Source.CQC,
     )
-    organisation.full_clean()
-    organisation.save()
+    organisation.full_clean(exclude=["slug"])  # made free; a race is settled on saving
+    save_with_unique_slug(organisation, name)
     return organisation
 
 
@@ -120,10 +120,11 @@ def service_create_from_cqc(
     postcode is there (`postcode`), and none otherwise. Its change log says it was imported.
     """
     now = timezone.now()
+    slug_text = f"{location.name} {location.town or organisation.name}"
     service = Service(
         organisation=organisation,
         name=location.name,
-        slug=unique_slug(Service, f"{location.name} {location.town or organisation.name}"),
+        slug=unique_slug(Service, slug_text),
         summary=_summary_text(location, categories),
         status=Service.Status.PUBLISHED,
         published_at=now,
@@ -140,8 +141,8 @@ def service_create_from_cqc(
     if postcode is not None:
         service.easting, service.northing = postcode.easting, postcode.northing
         service.locality_id = postcode.locality_id
-    service.full_clean()
-    service.save()
+    service.full_clean(exclude=["slug"])  # made free; a race is settled on saving
+    save_with_unique_slug(service, slug_text)
     service.categories.set(categories)
     service.client_groups.set(client_groups)
     ServiceChange.objects.create(

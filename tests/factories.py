@@ -154,3 +154,22 @@ class PriceOptionFactory(DjangoModelFactory):
 
     class Meta:
         model = PriceOption
+
+
+def lose_slug_races(monkeypatch, module) -> list[str]:
+    """Make `module`'s slug check lose a race once per model: another writer takes the slug
+    between the check (unique_slug) and the insert. Returns the slugs taken that way."""
+    real = module.unique_slug
+    raced: set[type] = set()
+    taken: list[str] = []
+
+    def check_then_lose(model, text, **kwargs):
+        slug = real(model, text, **kwargs)
+        if model not in raced:
+            raced.add(model)
+            (OrganisationFactory if model is Organisation else ServiceFactory)(slug=slug)
+            taken.append(slug)
+        return slug
+
+    monkeypatch.setattr(module, "unique_slug", check_then_lose)
+    return taken

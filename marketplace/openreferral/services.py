@@ -45,7 +45,7 @@ from catalogue.models import (
     ServiceChange,
 )
 from catalogue.rules import normalise_postcode
-from catalogue.services import check_price, unique_slug
+from catalogue.services import check_price, save_with_unique_slug, unique_slug
 
 from . import mapping
 from .reading import PartnerService, parse_service
@@ -208,8 +208,8 @@ def _organisation(
             verified_at=timezone.now(),
             **values,
         )
-        organisation.full_clean()
-        organisation.save()
+        organisation.full_clean(exclude=["slug"])  # made free; a race is settled on saving
+        save_with_unique_slug(organisation, data.name)
         summary.organisations_created += 1
         return organisation, {}
     changes = _apply(organisation, values)
@@ -304,13 +304,14 @@ def _apply_service(
     service = Service.objects.filter(partner_source=source, external_id=data.external_id).first()
     created = service is None
     restored = False
+    slug_text = f"{data.name} {data.town or organisation.name}"
     if service is None:
         service = Service(
             uuid=partner_uuid(source, "service", data.external_id),
             partner_source=source,
             external_id=data.external_id,
             organisation=organisation,
-            slug=unique_slug(Service, f"{data.name} {data.town or organisation.name}"),
+            slug=unique_slug(Service, slug_text),
             status=Service.Status.PUBLISHED,
             published_at=now,
         )
@@ -328,8 +329,12 @@ def _apply_service(
     if service.postcode == before_postcode:
         changes.pop("postcode", None)
     service.last_confirmed_at = now
-    service.full_clean()
-    service.save()
+    if created:
+        service.full_clean(exclude=["slug"])  # made free; a race is settled on saving
+        save_with_unique_slug(service, slug_text)
+    else:
+        service.full_clean()
+        service.save()
 
     categories, groups = matcher.terms(data, summary)
     funding = [

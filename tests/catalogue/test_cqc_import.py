@@ -16,6 +16,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from catalogue import cqc
 from catalogue import services as catalogue_services
 from catalogue.cqc import cqc_import
 from catalogue.cqc_reading import (
@@ -39,6 +40,7 @@ from tests.factories import (
     OrganisationFactory,
     PostcodeFactory,
     ServiceFactory,
+    lose_slug_races,
     make_provider,
 )
 
@@ -236,6 +238,21 @@ def test_a_single_location_object_and_the_locations_envelope_are_both_read(town)
 
     assert (summary.created, summary.organisations_created) == (1, 1)
     assert service(WREKIN).organisation.name == "Wrekin Support Ltd"
+
+
+def test_a_slug_taken_between_the_check_and_the_insert_does_not_stop_the_import(town, monkeypatch):
+    """Issue 18 (Low, slug races): another writer takes the organisation's and the listing's
+    slug after the import chose them; the insert is retried under the next free slug."""
+    taken = lose_slug_races(monkeypatch, cqc)
+
+    summary = import_file(SINGLE)
+
+    assert summary.errors == []
+    assert (summary.created, summary.organisations_created) == (1, 1)
+    wrekin = service(WREKIN)
+    assert taken == [wrekin.organisation.slug[: -len("-2")], wrekin.slug[: -len("-2")]]
+    assert wrekin.organisation.slug.endswith("-2") and wrekin.slug.endswith("-2")
+    assert wrekin.changes.get().action == ServiceChange.Action.IMPORTED
 
 
 def test_a_new_location_of_a_known_provider_joins_its_organisation_even_when_claimed(town):

@@ -15,10 +15,11 @@ from catalogue import services as catalogue
 from catalogue.models import Category, Membership, Organisation, PartnerSource, Service
 from core.roles import Role
 from marketplace.openreferral import exports, mapping
+from marketplace.openreferral import services as partner_services
 from marketplace.openreferral.client import PartnerFetchError, read_api, read_data_package
 from marketplace.openreferral.selectors import api_services
 from marketplace.openreferral.services import partner_source_refresh, partner_source_save
-from tests.factories import make_user
+from tests.factories import lose_slug_races, make_user
 
 from .oruk import ORUK_DIR, errors, object_validator
 
@@ -241,6 +242,23 @@ def test_a_refresh_updates_withdraws_and_restores(partner):
     two.refresh_from_db()
     assert two.status == Service.Status.PUBLISHED
     assert two in Service.objects.visible()
+
+
+def test_a_slug_taken_between_the_check_and_the_insert_does_not_stop_the_refresh(
+    partner, monkeypatch
+):
+    """Issue 18 (Low, slug races): another writer takes the organisation's and the listing's
+    slug after the refresh chose them; the insert is retried under the next free slug."""
+    taken = lose_slug_races(monkeypatch, partner_services)
+
+    summary = partner_source_refresh(source=partner, records=[record(1)], origin="a")
+
+    assert summary.errors == []
+    assert (summary.created, summary.organisations_created) == (1, 1)
+    one = Service.objects.get(partner_source=partner, external_id=str(uuid.UUID(int=1)))
+    assert taken == [one.organisation.slug[: -len("-2")], one.slug[: -len("-2")]]
+    assert one.organisation.slug.endswith("-2") and one.slug.endswith("-2")
+    assert one.status == Service.Status.PUBLISHED
 
 
 def test_a_refresh_never_republishes_a_listing_a_moderator_suspended(partner):
