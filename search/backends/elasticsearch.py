@@ -48,11 +48,15 @@ database backend's index up to date as well, so that the fallback never answers 
 Writes share that circuit breaker. An update waits at most ELASTICSEARCH_WRITE_TIMEOUT (a
 cluster that accepts connections but never answers costs one provider's save that long, once);
 a failed update opens the breaker, and while it is open updates are not sent at all. Either
-way the update is kept in the search outbox (search.outbox) and replayed by the next update
-that reaches the cluster and by `manage.py replay_search_outbox`; a replay writes each service
-as it is then, so an update that is late is never an old one. Until then the index may hold a
-listing that was since suspended: the search page shows only what is visible now (it loads its
-cards through Service.objects.visible()), so such a hit is left out, never shown.
+way the update is kept in the search outbox (search.outbox) and replayed: by a task
+(search.tasks.replay_search_outbox) scheduled for when the breaker closes again, which tries
+again at growing intervals until the cluster takes everything (this needs a task worker:
+in-process tasks cannot wait), by the next update that reaches the cluster (it takes up to
+BULK_CHUNK along and enqueues a replay of any more), and by `manage.py replay_search_outbox`. A
+replay writes each service as it is then, so an update that is late is never an old one. Until
+then the index may hold a listing that was since suspended: the search page shows only what is
+visible now (it loads its cards through Service.objects.visible()), so such a hit is left out,
+never shown.
 
 The URL is logged without any user name or password in it (redacted_url).
 
@@ -697,17 +701,25 @@ class ElasticsearchSearchBackend(BaseSearchBackend):
 
         Never waits on the cluster longer than write_timeout, and not at all while the circuit
         breaker is open; an update that does not reach the cluster goes to the search outbox.
-        An update that reaches it takes along the oldest pending ones (up to BULK_CHUNK)."""
+        An update that reaches it takes along the oldest pending ones (up to BULK_CHUNK; a
+        replay task writes the rest). One that does not schedules a replay task for when the
+        breaker closes again (with a task worker; in-process tasks cannot wait)."""
         from search.backends import get_backend
         from search.outbox import outbox_pending
+        from search.tasks import schedule_outbox_replay
 
         ids = sorted({int(pk) for pk in service_ids})
         if not ids:
             return
         get_backend("database").index_services(ids)
+        taken_along: list[int] = []
         if not self._breaker_open():
-            ids = sorted(set(ids) | set(outbox_pending(limit=BULK_CHUNK)))
-        self._write(ids)
+            taken_along = outbox_pending(limit=BULK_CHUNK)
+            ids = sorted(set(ids) | set(taken_along))
+        if not self._write(ids):
+            schedule_outbox_replay(wait=RETRY_AFTER)
+        elif len(taken_along) == BULK_CHUNK:
+            schedule_outbox_replay(wait=0)  # there may be more than one write took along
 
     def replay_outbox(self) -> tuple[int, int]:
         """Write the search outbox's pending updates to the cluster, the oldest first, in chunks

@@ -2,9 +2,10 @@
 
 - A cluster that accepts connections but never answers: an update waits at most the write
   timeout, once; then the circuit breaker the searches use is open, and updates skip the cluster.
-- An update that does not reach the cluster is kept in the search outbox and replayed (by the
-  next update that gets through and by `manage.py replay_search_outbox`), writing each service
-  as it is then: a listing suspended during the outage is deleted from the index.
+- An update that does not reach the cluster is kept in the search outbox and replayed (by a
+  task the worker runs when the breaker closes, again later while the cluster is down; by the
+  next update that gets through; by `manage.py replay_search_outbox`), writing each service as
+  it is then: a listing suspended during the outage is deleted from the index.
 - The search page shows only services visible now, whatever the index says.
 - The URL is logged without its user name and password.
 
@@ -25,6 +26,9 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout
 
@@ -249,6 +253,122 @@ def test_the_next_update_that_reaches_the_cluster_takes_the_pending_ones_along(b
     assert pending() == {}
 
 
+# --- the replay needs no cron ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def task_worker(settings):
+    """Tasks queued in the database for a worker, as in production and `make serve`."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+
+
+def queued_replays() -> list[DBTaskResult]:
+    return list(
+        DBTaskResult.objects.filter(
+            task_path="search.tasks.replay_search_outbox", status=TaskResultStatus.READY
+        ).order_by("enqueued_at")
+    )
+
+
+def time_passes() -> None:
+    """The scheduled tasks are due (and the breaker, RETRY_AFTER long, has closed)."""
+    breaker_closes()
+    DBTaskResult.objects.update(run_after=timezone.now() - timedelta(seconds=1))
+
+
+def worker_runs() -> None:
+    """The database worker runs the tasks that are due (its own run_task; not its loop, which
+    closes the database connection the test's transaction is on)."""
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    for result in DBTaskResult.objects.ready().order_by("run_after"):
+        result.claim(worker.worker_id)
+        worker.run_task(result)
+        result.refresh_from_db()
+        assert result.status == TaskResultStatus.SUCCESSFUL, result.traceback
+
+
+def test_a_failed_update_schedules_a_replay_for_when_the_breaker_closes(
+    backend, cluster, task_worker
+):
+    """Issue 18, item 11: the outbox was replayed only by cron or by the next catalogue change.
+    A failed update now queues one replay for when the breaker closes; the worker writes the
+    pending updates then, with no catalogue change and no cron."""
+    cluster_is_down(cluster)
+    first, second = ServiceFactory(), ServiceFactory()
+    before = timezone.now()
+    backend.index_services([first.pk])
+    backend.index_services([second.pk])  # skipped by the open breaker: no second replay
+
+    (replay,) = queued_replays()
+    assert replay.run_after is not None
+    expected = before + timedelta(seconds=es_backend.RETRY_AFTER)
+    assert expected <= replay.run_after <= expected + timedelta(seconds=5)
+    worker_runs()  # not due yet: nothing runs
+    assert queued_replays() == [replay] and len(cluster.requests) == 1
+
+    cluster_is_up(cluster)
+    time_passes()
+    cluster.requests.clear()
+    worker_runs()
+
+    assert sorted(bulk_written(cluster)) == sorted([("index", first.pk), ("index", second.pk)])
+    assert pending() == {}
+    assert queued_replays() == []
+
+
+def test_a_replay_while_the_cluster_is_still_down_tries_again_later_and_later(
+    backend, cluster, task_worker
+):
+    cluster_is_down(cluster)
+    service = ServiceFactory()
+    backend.index_services([service.pk])
+    waits = []
+    for _ in range(5):
+        time_passes()
+        worker_runs()
+        (replay,) = queued_replays()  # one at a time
+        assert replay.run_after is not None
+        waits.append(round((replay.run_after - replay.enqueued_at).total_seconds()))
+    assert waits == [60, 120, 240, 300, 300]
+    assert PendingIndexUpdate.objects.get().attempts == 6
+
+    cluster_is_up(cluster)
+    time_passes()
+    worker_runs()
+    assert pending() == {} and queued_replays() == []
+
+
+def test_in_process_tasks_write_the_rest_of_a_long_outbox_with_the_next_update(
+    backend, cluster, monkeypatch
+):
+    """Without a worker nothing can wait for the breaker: the next update that gets through
+    takes BULK_CHUNK pending updates along and, when there may be more, replays the rest."""
+    monkeypatch.setattr(es_backend, "BULK_CHUNK", 2)
+    cluster_is_down(cluster)
+    missed = [ServiceFactory() for _ in range(5)]
+    backend.index_services([service.pk for service in missed])
+    assert len(pending()) == 5
+
+    breaker_closes()
+    cluster_is_up(cluster)
+    later = ServiceFactory()
+    backend.index_services([later.pk])
+
+    assert sorted(pk for _, pk in bulk_written(cluster)) == sorted(
+        [later.pk, *(service.pk for service in missed)]
+    )
+    assert pending() == {}
+
+
 def test_replaying_while_the_cluster_is_still_down_fails_and_keeps_the_updates(backend, cluster):
     cluster_is_down(cluster)
     service = ServiceFactory()
@@ -367,7 +487,7 @@ def test_the_url_is_logged_without_its_credentials(settings, caplog):
     service = ServiceFactory()
     backend = ElasticsearchSearchBackend(timeout=0.5, write_timeout=0.5)
 
-    with caplog.at_level(logging.WARNING):
+    with caplog.at_level(logging.DEBUG):  # the client library's request lines too
         backend.index_services([service.pk])
         breaker_closes()
         backend.search(SearchQuery())

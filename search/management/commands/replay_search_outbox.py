@@ -3,10 +3,12 @@
     manage.py replay_search_outbox
 
 Updates that failed, or were not sent while the cluster was unavailable, wait in the outbox
-(search.outbox); the next update that reaches the cluster takes some along, and this command
-writes them all, the oldest first. Each service is written as it is now. Run it after an outage,
-or from cron every few minutes; it exits with an error while updates are still pending, so a
-scheduler sees that the cluster is still not taking them.
+(search.outbox). A task worker replays them by itself (search.tasks.replay_search_outbox, queued
+by the failed update), and the next update that reaches the cluster takes some along; this
+command writes them all now, the oldest first. Each service is written as it is now. Run it
+after an outage, or from cron when tasks run in-process (no worker, so nothing can wait for the
+cluster); it exits with an error while updates are still pending, so a scheduler sees that the
+cluster is still not taking them.
 """
 
 from __future__ import annotations
