@@ -100,6 +100,7 @@ def test_production_refuses_to_start_without_its_secrets(tmp_path, env, message)
     [
         ({"DATABASE_URL": "sqlite:///var/db.sqlite3"}, "DATABASE_URL must name a PostgreSQL"),
         ({"EMAIL_HOST": ""}, "EMAIL_HOST must name the mail server"),
+        ({"EMAIL_HOST": "  "}, "EMAIL_HOST must name the mail server"),
         ({"REDIS_URL": ""}, "REDIS_URL must be set in production"),
         # Security review (issue 18, item 6): behind the load balancer every visitor had the
         # proxy's address, so ten wrong passwords a minute locked everyone out of sign-in.
@@ -121,6 +122,29 @@ def test_production_refuses_a_sqlite_file_the_console_mailer_or_a_per_process_ca
 
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_production_sends_e_mail_through_the_mail_server_never_the_console(tmp_path):
+    """Issue 18 (Low): reset links must not be printed to the log. With EMAIL_HOST set (which
+    production requires) the SMTP backend is used, whatever EMAIL_BACKEND says."""
+    result = manage(
+        "shell",
+        "--verbosity=0",
+        "-c",
+        "from django.conf import settings; print(settings.EMAIL_BACKEND, settings.EMAIL_HOST)",
+        tmp_path=tmp_path,
+        DJANGO_SETTINGS_MODULE="marketplace.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="care.westshire.example",
+        EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
+        **PRODUCTION,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.westshire.example",
+    ]
 
 
 def test_production_starts_with_a_client_address_header_instead_of_a_proxy_count(tmp_path):

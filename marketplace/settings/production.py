@@ -29,10 +29,10 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         "DATABASE_URL must name a PostgreSQL database in production "
         "(postgres://user:password@host:5432/name), not a SQLite file."
     )
-if not EMAIL_HOST:
+if not (EMAIL_HOST or "").strip():
     raise ImproperlyConfigured(
-        "EMAIL_HOST must name the mail server in production: without it e-mail only goes to "
-        "the console."
+        "EMAIL_HOST must name the mail server in production: without it e-mail (password reset "
+        "links among it) would only be printed to the log."
     )
 if CACHES["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
     raise ImproperlyConfigured(
