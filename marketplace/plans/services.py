@@ -1212,10 +1212,10 @@ def plan_share_check(*, user, share: PlanShare) -> None:
             "sent it to invite you again."
         )
     if share.email.lower() not in _addresses_of(user):
-        # Not the address itself: whoever holds a forwarded link learns nothing from it.
+        # A hint, never the address: whoever holds a forwarded link learns next to nothing.
         raise ValidationError(
-            "This invitation was sent to another email address. Sign in with the address it "
-            "was sent to."
+            f"This invitation was sent to another email address ({address_hint(share.email)}). "
+            "Sign in with the address it was sent to."
         )
     if share.plan.owner_id == user.pk:
         raise ValidationError("This is your own plan.")
