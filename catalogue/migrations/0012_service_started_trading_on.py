@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0011_price_history_triggers'),
+        ("catalogue", "0011_price_history_triggers"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='service',
-            name='started_trading_on',
-            field=models.DateField(blank=True, null=True, validators=[catalogue.models.validate_not_in_the_future]),
+            model_name="service",
+            name="started_trading_on",
+            field=models.DateField(
+                blank=True, null=True, validators=[catalogue.models.validate_not_in_the_future]
+            ),
         ),
     ]
