@@ -33,10 +33,10 @@ Sources checked for these names and shapes (public material, matched by search):
 A location object does not carry its provider's name (that needs /providers/{providerId}), so a
 record may add "providerName"; otherwise the organisation is named from the location's name.
 
-The CSV has one row per location with the columns of CSV_COLUMNS (and may add registrationDate); `serviceTypes` and `specialisms`
-are separated by semicolons, and each service type may be written as the CQC's name or its
-description. read_cqc_csv() turns every row into the API's JSON shape, so both sources go through
-the same parsing and the same rules.
+The CSV has one row per location with the columns of CSV_COLUMNS (and may add registrationDate);
+`serviceTypes` and `specialisms` are separated by semicolons, and each service type may be
+written as the CQC's name or its description. read_cqc_csv() turns every row into the API's
+JSON shape, so both sources go through the same parsing and the same rules.
 
 This module only reads and checks (parse_location); catalogue/cqc.py writes (cqc_import).
 """
