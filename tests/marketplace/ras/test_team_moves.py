@@ -172,3 +172,44 @@ def test_bad_input_gets_the_error_summary(client, case, colleague):
     ]
     assert page.title.get_text().startswith("Error: ")
     assert not AssessmentTeamMove.objects.exists()
+
+
+# --- the practitioner's data download -------------------------------------------------------
+
+
+def test_a_practitioners_data_download_lists_their_teams_and_the_cases_they_moved(
+    case, practitioner, colleague, team, north, outsider
+):
+    from core import personal_data
+
+    second = PractitionerTeam.objects.create(name="Hospital discharge team")
+    second.members.add(colleague)
+    services.assessment_team_move(
+        user=colleague, assessment=case, team=north, reason="Moved to Oswestry"
+    )
+
+    exported = personal_data.export_user_data(colleague)["practitioner_teams"]
+
+    assert exported["teams"] == [
+        {"name": "Hospital discharge team"},
+        {"name": "Ludlow community team"},
+    ]
+    [moved] = exported["cases_moved"]
+    assert (moved["assessment"], moved["for"], moved["from_team"], moved["to_team"]) == (
+        str(case.uuid),
+        "Alex Morgan",
+        "Ludlow community team",
+        "Oswestry community team",
+    )
+    assert moved["reason"] == "Moved to Oswestry"
+    # Someone else's download holds only their own teams.
+    assert personal_data.export_user_data(outsider)["practitioner_teams"] == {
+        "teams": [{"name": "Oswestry community team"}],
+        "cases_moved": [],
+    }
+
+    personal_data.erase_user(colleague)
+
+    assert list(team.members.all()) == [practitioner]
+    move = AssessmentTeamMove.objects.get()
+    assert move.moved_by is None and move.reason == "Moved to Oswestry"  # the case's history
