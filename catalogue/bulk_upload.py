@@ -25,6 +25,7 @@ import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -33,6 +34,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
+from django.utils import timezone
 
 from . import services as catalogue_services
 from .models import (
@@ -106,6 +108,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("email", False, "An email address for enquiries.", "care@example.org"),
     Column("website", False, "A web address, starting https://", "https://www.example.org"),
     Column(
+        "started_trading_on",
+        False,
+        "The date the service started trading (not today's upload), like 07/01/2019 or "
+        "2019-01-07. Leave blank if you do not know it.",
+        "07/01/2019",
+    ),
+    Column(
         "price_label",
         False,
         "The name of this price, like 'Weekday daytime' or 'Weekend'.",
@@ -174,6 +183,9 @@ KIND_WORDS = {
     "bank holiday": PriceKind.BANK_HOLIDAYS.value,
     "bank holidays": PriceKind.BANK_HOLIDAYS.value,
 }
+
+# Dates as spreadsheets write them (day first, as in the UK), or ISO.
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y")
 
 PHONE = re.compile(r"^[0-9+()\-. ]+$")
 
@@ -270,6 +282,7 @@ class PlannedService:
     phone: str = ""
     email: str = ""
     website: str = ""
+    started_trading_on: date | None = None
     prices: list[PlannedPrice] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
 
@@ -287,6 +300,7 @@ class PlannedService:
             "phone": self.phone,
             "email": self.email,
             "website": self.website,
+            "started_trading_on": self.started_trading_on,
         }
 
 
@@ -564,6 +578,7 @@ class _Checker:
         service.phone = self._phone(row)
         service.email = self._email(row)
         service.website = self._website(row)
+        service.started_trading_on = self._started_trading_on(row)
         if name and (name.casefold(), service.postcode) in self.existing:
             where = f" at {service.postcode}" if service.postcode else ""
             self.error(
@@ -616,6 +631,30 @@ class _Checker:
         except ValidationError:
             self.error(row, "website", "Enter a web address, like https://www.example.org")
         return website
+
+    def _started_trading_on(self, row: UploadRow) -> date | None:
+        raw = row.get("started_trading_on")
+        if not raw:
+            return None
+        for pattern in DATE_FORMATS:
+            try:
+                started = datetime.strptime(raw, pattern).date()
+            except ValueError:
+                continue
+            if started > timezone.localdate():
+                self.error(
+                    row,
+                    "started_trading_on",
+                    "The date the service started trading must be today or in the past",
+                )
+                return None
+            return started
+        self.error(
+            row,
+            "started_trading_on",
+            "Enter the date the service started trading as a real date, like 07/01/2019",
+        )
+        return None
 
     def _price(self, row: UploadRow, service: PlannedService) -> PlannedPrice | None:
         label, raw_amount = row.get("price_label"), row.get("price_amount")

@@ -136,6 +136,7 @@ def service_create_from_cqc(
         phone=location.phone,
         website=location.website,
         cqc_location_id=location.location_id,
+        started_trading_on=location.registration_date,
         **location.cqc_values,
     )
     if postcode is not None:
@@ -166,12 +167,16 @@ def service_refresh_from_cqc(
 
     Only CQC_FIELDS change: the ratings and report date follow the CQC exactly (a rating the CQC
     no longer shows is cleared); the beds follow it when it gives a number (a provider's own
-    figure is kept when the CQC gives none). Everything the provider wrote (text, prices,
+    figure is kept when the CQC gives none); the registration date becomes the trading start
+    of a listing that has none. Everything the provider wrote (text, prices,
     areas, availability) is left alone. A change is written to the change log as "imported".
     """
     values = location.cqc_values
     if values["beds"] is None:
         values["beds"] = service.beds
+    # The registration date fills a trading start the listing lacks; never replaces one.
+    if service.started_trading_on is None and location.registration_date is not None:
+        values["started_trading_on"] = location.registration_date
     changes = {
         name: [_plain(getattr(service, name)), _plain(value)]
         for name, value in values.items()

@@ -5,6 +5,7 @@ The CQC regulates every care home and home care agency in England. Its public AP
 one JSON object per location. The fields this importer reads, as the API names and nests them:
 
     locationId, providerId, name, registrationStatus ("Registered" / "Deregistered"),
+    registrationDate (when the location was registered: the date a new listing started trading),
     postalAddressLine1, postalAddressLine2, postalAddressTownCity, postalCode,
     mainPhoneNumber, website (often without "https://"), numberOfBeds,
     gacServiceTypes:      [{"name": "Nursing homes",
@@ -32,10 +33,10 @@ Sources checked for these names and shapes (public material, matched by search):
 A location object does not carry its provider's name (that needs /providers/{providerId}), so a
 record may add "providerName"; otherwise the organisation is named from the location's name.
 
-The CSV has one row per location with the columns of CSV_COLUMNS; `serviceTypes` and `specialisms`
-are separated by semicolons, and each service type may be written as the CQC's name or its
-description. read_cqc_csv() turns every row into the API's JSON shape, so both sources go through
-the same parsing and the same rules.
+The CSV has one row per location with the columns of CSV_COLUMNS (and may add registrationDate);
+`serviceTypes` and `specialisms` are separated by semicolons, and each service type may be
+written as the CQC's name or its description. read_cqc_csv() turns every row into the API's
+JSON shape, so both sources go through the same parsing and the same rules.
 
 This module only reads and checks (parse_location); catalogue/cqc.py writes (cqc_import).
 """
@@ -117,6 +118,8 @@ CSV_COLUMNS = (
     "phone", "website", "numberOfBeds", "serviceTypes", "specialisms", "overallRating", "safe",
     "effective", "caring", "responsive", "wellLed", "reportDate", "registrationStatus",
 )
+# Columns the CSV may have (a file without them is read as before).
+CSV_OPTIONAL_COLUMNS = ("registrationDate",)
 # CSV rating column -> the key question it holds.
 CSV_RATING_COLUMNS = (
     ("safe", "Safe"), ("effective", "Effective"), ("caring", "Caring"),
@@ -201,6 +204,7 @@ class CQCLocation:
     client_group_slugs: tuple[str, ...]
     ratings: dict[str, str]  # Service field -> CQCRating value or ""
     report_date: date | None
+    registration_date: date | None = None  # when the service started trading, as far as we know
     notes: tuple[str, ...] = ()  # values dropped because they were unusable
 
     @property
@@ -295,7 +299,11 @@ def _csv_columns(header: list[str], path: Path) -> dict[str, int]:
             f"{', '.join(missing)} column{'s' if len(missing) > 1 else ''}. "
             f"Expected the columns: {', '.join(CSV_COLUMNS)}."
         )
-    return {name: position[name.lower()] for name in CSV_COLUMNS}
+    return {
+        name: position[name.lower()]
+        for name in (*CSV_COLUMNS, *CSV_OPTIONAL_COLUMNS)
+        if name.lower() in position
+    }
 
 
 def _split_list(text: str) -> list[str]:
@@ -306,7 +314,7 @@ def _csv_location(values: list[str], columns: dict[str, int]) -> dict[str, Any]:
     """A CSV row in the CQC API's location shape."""
 
     def get(name: str) -> str:
-        return values[columns[name]].strip()
+        return values[columns[name]].strip() if name in columns else ""
 
     return {
         "locationId": get("locationId"),
@@ -314,6 +322,7 @@ def _csv_location(values: list[str], columns: dict[str, int]) -> dict[str, Any]:
         "providerName": get("providerName"),
         "name": get("name"),
         "registrationStatus": get("registrationStatus"),
+        "registrationDate": get("registrationDate"),
         "postalAddressLine1": get("addressLine1"),
         "postalAddressTownCity": get("townCity"),
         "postalCode": get("postalCode"),
@@ -368,7 +377,7 @@ def _rating(value: Any, what: str) -> str:
         ) from None
 
 
-def _date(value: Any) -> date | None:
+def _date(value: Any, what: str = "reportDate") -> date | None:
     if value in (None, ""):
         return None
     if isinstance(value, str):
@@ -381,7 +390,7 @@ def _date(value: Any) -> date | None:
                 return parse(text)
             except ValueError:
                 continue
-    raise ValueError(f"reportDate {value!r} is not a date (use 2024-07-10)")
+    raise ValueError(f"{what} {value!r} is not a date (use 2024-07-10)")
 
 
 def _beds(value: Any) -> int | None:
@@ -476,6 +485,16 @@ def parse_location(data: Any) -> tuple[CQCLocation | None, list[str]]:
         phone = ""
 
     beds = attempt(lambda: _beds(data.get("numberOfBeds")))
+    # The registration date is only a listing's trading start: one that cannot be used is
+    # left out with a note rather than failing the record.
+    try:
+        registration_date = _date(data.get("registrationDate"), "registrationDate")
+    except ValueError as error:
+        notes.append(f"{error}: left out")
+        registration_date = None
+    if registration_date is not None and registration_date > date.today():
+        notes.append(f"registrationDate {registration_date} is in the future: left out")
+        registration_date = None
     service_types = attempt(lambda: _items(data, "gacServiceTypes"), [])
     specialisms = attempt(lambda: _items(data, "specialisms"), [])
     type_labels = tuple(
@@ -544,6 +563,7 @@ def parse_location(data: Any) -> tuple[CQCLocation | None, list[str]]:
             client_group_slugs=tuple(client_groups),
             ratings=ratings,
             report_date=report_date,
+            registration_date=registration_date,
             notes=tuple(notes),
         ),
         [],

@@ -15,7 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 
-from core.forms import add_service_errors
+from core.forms import DateInputField, add_service_errors
 
 from .models import (
     Category,
@@ -230,6 +230,13 @@ class ServiceForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
         error_messages={"invalid": "Enter the number of beds as a whole number, like 24"},
     )
+    started_trading_on = DateInputField(
+        what="The date the service started trading",
+        label="When did the service start trading? (optional)",
+        help_text="The date you first provided it, not the date you listed it here. "
+        "For example, 27 3 2019.",
+        required=False,
+    )
 
     def __init__(self, *args: Any, service: Service | None = None, **kwargs: Any) -> None:
         if service is not None and "initial" not in kwargs:
@@ -342,6 +349,7 @@ class ServiceForm(forms.Form):
                 "accessibility_features",
                 "cqc_location_id",
                 "beds",
+                "started_trading_on",
             )
         }
         fields["categories"] = list(data["categories"])

@@ -442,6 +442,14 @@ class ServiceQuerySet(models.QuerySet):
         return self.filter(organisation__memberships__user=user)
 
 
+def validate_not_in_the_future(value) -> None:
+    """A date that has happened: a service cannot have started trading tomorrow."""
+    if value is not None and value > timezone.localdate():
+        raise ValidationError(
+            "The date the service started trading must be today or in the past.", code="future"
+        )
+
+
 class Service(models.Model):
     """A listing: one thing a provider offers, where, for whom and at what price."""
 
@@ -525,6 +533,12 @@ class Service(models.Model):
     cqc_well_led = models.CharField(max_length=25, choices=CQCRating.choices, blank=True)
     cqc_report_date = models.DateField(null=True, blank=True)
     beds = models.PositiveSmallIntegerField(null=True, blank=True)
+    # When the service started trading (issue 17), not when its listing joined the site: the
+    # market statement's "services opened" counts by it. From the provider, a bulk upload or the
+    # CQC registration date; optional (a listing without it is not counted as opened).
+    started_trading_on = models.DateField(
+        null=True, blank=True, validators=[validate_not_in_the_future]
+    )
 
     # Availability.
     accepting_new_clients = models.BooleanField(null=True, blank=True)

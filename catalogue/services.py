@@ -79,6 +79,7 @@ SERVICE_FIELDS = (
     "languages",
     "cqc_location_id",
     "beds",
+    "started_trading_on",
 )
 SERVICE_RELATIONS = ("categories", "client_groups", "funding_accepted", "localities_served")
 

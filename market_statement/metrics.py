@@ -172,6 +172,7 @@ SERVICE_FIELDS = (
     "review_mean",
     "review_score",
     "published_at",
+    "started_trading_on",
     "status",
 )
 
@@ -462,12 +463,18 @@ def period_start(months: int, now: datetime) -> datetime:
     "openings_closures",
     "Services opened and closed",
     "supply",
-    "Services first published, and services archived or suspended, over a period.",
+    "Services that started trading, and services archived or suspended, over a period.",
 )
 def openings_closures(options: Options, reference: Reference) -> Figures:
+    # Opened means started trading in the period (Service.started_trading_on: the provider's
+    # date or the CQC registration date), never the listing joining the site, which would show
+    # the whole market as new in a deployment's first year. Listings with no date are not
+    # counted as opened; how many of those are on the market is said beside the figures.
     category, locality = _scope(options, reference)
     now = _now()
     start = period_start(options.period_months, now)
+    first_day, today = timezone.localdate(start), timezone.localdate(now)
+    undated_on_market = on_the_market().filter(started_trading_on__isnull=True)
     closing_actions = [ServiceChange.Action.ARCHIVED, ServiceChange.Action.SUSPENDED]
     closed_statuses = {Service.Status.ARCHIVED, Service.Status.SUSPENDED}
     closed_at: dict[int, datetime] = {}
@@ -478,16 +485,23 @@ def openings_closures(options: Options, reference: Reference) -> Figures:
     ):
         closed_at[service_id] = created_at
     listings = Listings(
-        Service.objects.filter(published_at__gte=start, published_at__lte=now)
+        Service.objects.filter(
+            published_at__isnull=False,
+            started_trading_on__gte=first_day,
+            started_trading_on__lte=today,
+        )
         | Service.objects.filter(pk__in=list(closed_at))
+        | undated_on_market
     )
     in_scope = {s["id"] for s in listings.select(category, locality)}
     opened = {
         sid
         for sid in in_scope
         if listings.services[sid]["published_at"]
-        and start <= listings.services[sid]["published_at"] <= now
+        and listings.services[sid]["started_trading_on"]
+        and first_day <= listings.services[sid]["started_trading_on"] <= today
     }
+    undated = in_scope & set(undated_on_market.values_list("pk", flat=True))
     closed = {
         sid
         for sid in in_scope
@@ -516,11 +530,23 @@ def openings_closures(options: Options, reference: Reference) -> Figures:
         summary=(
             f"In the last {period}, {len(opened)} services opened and {len(closed)} closed"
             f"{_where(category, locality)}: a net change of {len(opened) - len(closed):+d}."
+            + (
+                f" {len(undated)} service{'s' if len(undated) != 1 else ''} on the market "
+                f"{'do' if len(undated) != 1 else 'does'} not say when "
+                f"{'they' if len(undated) != 1 else 'it'} started trading and "
+                f"{'are' if len(undated) != 1 else 'is'} not counted as opened."
+                if undated
+                else ""
+            )
         ),
         options=_options_text(options, reference, Period=f"the last {period}"),
         notes=[
-            "Opened: first published in the period. Closed: archived by the provider or "
-            "suspended by the council in the period, and not back on the market since."
+            "Opened: started trading in the period (the date the provider gave, or the date "
+            "the CQC registered the service), not the date the listing joined this site. "
+            "Closed: archived by the provider or suspended by the council in the period, and "
+            "not back on the market since.",
+            f"Services with no trading start date are not counted as opened: {len(undated)} "
+            "on the market have none.",
         ],
     )
 

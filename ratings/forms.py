@@ -4,10 +4,9 @@ the rules (and their messages) live in ratings/services.py, so there is one plac
 
 from __future__ import annotations
 
-from datetime import date
-
 from django import forms
-from django.core.exceptions import ValidationError
+
+from core.forms import DateInputField
 
 from .models import (
     CATEGORIES,
@@ -29,69 +28,6 @@ STARS = [
 ]
 SKIP = ("", "I cannot say or it does not apply")
 OUT_OF_RANGE = "Select a rating from 1 to 5 stars."
-
-
-class DateInputWidget(forms.MultiWidget):
-    """The GOV.UK date input: day, month and year boxes."""
-
-    template_name = "ratings/widgets/date_input.html"
-    use_fieldset = True
-    widths = ("2", "2", "4")
-
-    def __init__(self, attrs=None):
-        box = {"inputmode": "numeric"}
-        super().__init__([forms.TextInput(box), forms.TextInput(box), forms.TextInput(box)], attrs)
-
-    def decompress(self, value):
-        return [value.day, value.month, value.year] if value else [None, None, None]
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        errors = "govuk-input--error" in (attrs or {}).get("class", "")
-        for subwidget, width, label in zip(
-            context["widget"]["subwidgets"], self.widths, ("Day", "Month", "Year"), strict=True
-        ):
-            classes = ["govuk-input", "govuk-date-input__input", f"govuk-input--width-{width}"]
-            if errors:
-                classes.append("govuk-input--error")
-            subwidget["attrs"]["class"] = " ".join(classes)
-            subwidget["label"] = label
-        return context
-
-
-class DateInputField(forms.MultiValueField):
-    widget = DateInputWidget
-
-    def __init__(self, *, what: str, **kwargs):
-        self.what = what
-        super().__init__(
-            fields=(
-                forms.CharField(required=False),
-                forms.CharField(required=False),
-                forms.CharField(required=False),
-            ),
-            require_all_fields=False,
-            **kwargs,
-        )
-
-    def compress(self, data_list):
-        if not data_list or not any(part.strip() for part in data_list if part):
-            return None
-        parts = [(part or "").strip() for part in data_list]
-        missing = [
-            name for name, part in zip(("day", "month", "year"), parts, strict=True) if not part
-        ]
-        if missing:
-            raise ValidationError(f"{self.what} must include a {' and a '.join(missing)}.")
-        try:
-            day, month, year = (int(part) for part in parts)
-            if year < 1900:
-                raise ValueError
-            return date(year, month, day)
-        except ValueError:
-            raise ValidationError(
-                f"{self.what} must be a real date, for example 27 3 2026."
-            ) from None
 
 
 def character_count_widget(field):

@@ -12,7 +12,7 @@ Listings are then aged to their 'last checked' dates so some are due a reminder 
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -87,8 +87,16 @@ def _owner_for(spec: dict, demo_provider: User | None) -> User:
     )
 
 
+def started_trading_on(spec: dict) -> date | None:
+    """When a demo service started trading: the source gives it in days before today, so the
+    demo's market statement keeps a realistic trickle of openings however old the file is."""
+    days = spec.get("started_trading_days_ago")
+    return None if days is None else timezone.localdate() - timedelta(days=days)
+
+
 def _service_fields(spec: dict, lookups: dict) -> dict:
     return {
+        "started_trading_on": started_trading_on(spec),
         "summary": spec["summary"],
         "description": spec.get("description", ""),
         "town": spec.get("town", ""),
@@ -205,6 +213,9 @@ def cqc_records(specs: list[dict]) -> list[LocationRecord]:
                 "providerName": spec["name"],
                 "name": service["name"],
                 "registrationStatus": "Registered",
+                "registrationDate": (
+                    started.isoformat() if (started := started_trading_on(service)) else ""
+                ),
                 "postalCode": service["postcode"],
                 "postalAddressLine1": service["address_line_1"],
                 "postalAddressTownCity": service["town"],

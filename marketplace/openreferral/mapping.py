@@ -5,9 +5,12 @@ numbers as organization_identifiers); service -> service (prices -> cost_options
 unit and any price kind but standard in amount_description ('per hour, evenings and
 weekends'), label and conditions in option, validity dates, currency GBP;
 opening times -> schedules; areas served -> service_areas; funding accepted -> funding;
-categories and client groups -> attributes with taxonomy_terms of our two published
-taxonomies; CQC location id and ratings -> the location's external identifier and the
-service's accreditations); premises -> location via service_at_location.
+categories and client groups -> attributes with taxonomy_terms of our published
+taxonomies; a listing on a council framework or contract -> an attribute with the one term of
+the council arrangements taxonomy (ORUK 3.0 has no field for it; attributes are its way to
+classify a service, and a term can be filtered on like any other); CQC location id and
+ratings -> the location's external identifier and the service's accreditations); premises ->
+location via service_at_location.
 
 Rules kept here:
 - Every id is a UUID and stable: the models' own `uuid` where there is one (service,
@@ -49,8 +52,11 @@ PROFILE_URI = "https://github.com/openreferral/uk-profile"
 NAMESPACE = uuid.UUID("7d2f9a3c-4b1e-4f6a-9c8d-2e5b7a1f3c90")
 CATEGORY_TAXONOMY_ID = uuid.uuid5(NAMESPACE, "taxonomy:categories")
 CLIENT_GROUP_TAXONOMY_ID = uuid.uuid5(NAMESPACE, "taxonomy:client-groups")
+FRAMEWORK_TAXONOMY_ID = uuid.uuid5(NAMESPACE, "taxonomy:council-arrangements")
+FRAMEWORK_TERM_ID = uuid.uuid5(NAMESPACE, "term:council-framework")
 CATEGORY_TAXONOMY_NAME = "Care Market service categories"
 CLIENT_GROUP_TAXONOMY_NAME = "Care Market client groups"
+FRAMEWORK_TAXONOMY_NAME = "Care Market council arrangements"
 
 # Between a price's label and its conditions in cost_option.option; the importer splits on it.
 OPTION_SEPARATOR = " — "
@@ -130,6 +136,28 @@ def client_group_taxonomy(links: Links) -> dict[str, Any]:
         "description": "Who a service is for (older people, learning disability, carers...).",
         "uri": links.absolute(reverse("openreferral:taxonomy", args=[CLIENT_GROUP_TAXONOMY_ID])),
         "version": "1",
+    }
+
+
+def framework_taxonomy(links: Links) -> dict[str, Any]:
+    return {
+        "id": str(FRAMEWORK_TAXONOMY_ID),
+        "name": FRAMEWORK_TAXONOMY_NAME,
+        "description": "How the council buys a service: set only by the council's commissioners.",
+        "uri": links.absolute(reverse("openreferral:taxonomy", args=[FRAMEWORK_TAXONOMY_ID])),
+        "version": "1",
+    }
+
+
+def framework_term() -> dict[str, Any]:
+    """The term of a listing the council's commissioners put on a framework or contract."""
+    return {
+        "id": str(FRAMEWORK_TERM_ID),
+        "name": "On a council framework or contract",
+        "description": "The council buys this service under one of its frameworks or contracts.",
+        "taxonomy": FRAMEWORK_TAXONOMY_NAME,
+        "taxonomy_id": str(FRAMEWORK_TAXONOMY_ID),
+        "term": "council-framework",
     }
 
 
@@ -432,6 +460,8 @@ def terms_of(service: Service) -> Iterable[dict[str, Any]]:
         yield category_term(category)
     for group in service.client_groups.all():
         yield client_group_term(group)
+    if service.on_council_framework:
+        yield framework_term()
 
 
 def service_full(service: Service, links: Links, *, with_locations: bool = True) -> dict:

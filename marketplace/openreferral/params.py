@@ -48,7 +48,8 @@ class ServiceFilters:
     text: str = ""
     category_ids: frozenset[int] | None = None  # a term of the category taxonomy (+ children)
     client_group_id: int | None = None  # a term of the client group taxonomy
-    taxonomy: str | None = None  # "categories" or "client-groups"
+    taxonomy: str | None = None  # "categories", "client-groups" or "framework"
+    on_framework: bool = False  # the council framework term
     minimum_age: Decimal | None = None
     maximum_age: Decimal | None = None
     day: str | None = None  # "MO".."SU"
@@ -140,9 +141,11 @@ def parse_service_filters(query: QueryDict, *, locations: bool = False) -> Servi
 
     raw_term = _one(query, "taxonomy_term_id")
     if raw_term is not None:
-        values["category_ids"], values["client_group_id"] = resolve_term(
-            parse_uuid(raw_term, "taxonomy_term_id")
-        )
+        term = parse_uuid(raw_term, "taxonomy_term_id")
+        if term == mapping.FRAMEWORK_TERM_ID:
+            values["on_framework"] = True
+        else:
+            values["category_ids"], values["client_group_id"] = resolve_term(term)
     raw_taxonomy = _one(query, "taxonomy_id")
     if raw_taxonomy is not None:
         taxonomy = parse_uuid(raw_taxonomy, "taxonomy_id")
@@ -150,6 +153,8 @@ def parse_service_filters(query: QueryDict, *, locations: bool = False) -> Servi
             values["taxonomy"] = "categories"
         elif taxonomy == mapping.CLIENT_GROUP_TAXONOMY_ID:
             values["taxonomy"] = "client-groups"
+        elif taxonomy == mapping.FRAMEWORK_TAXONOMY_ID:
+            values["taxonomy"] = "framework"
         else:
             raise ApiError(400, f"There is no taxonomy with the id {taxonomy}.")
 

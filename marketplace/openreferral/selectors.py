@@ -76,6 +76,8 @@ def _sql_filters(queryset: QuerySet[Service], filters: ServiceFilters) -> QueryS
         queryset = queryset.filter(pk__in=through_categories.values("service_id"))
     elif filters.taxonomy == "client-groups":
         queryset = queryset.filter(pk__in=through_groups.values("service_id"))
+    if filters.on_framework or filters.taxonomy == "framework":
+        queryset = queryset.filter(on_council_framework=True)
     # Ages describe the person: a service fits when its age range (from the catalogue's
     # minimum age, with no upper limit) overlaps [minimum_age, maximum_age].
     lowest = mapping.minimum_age()

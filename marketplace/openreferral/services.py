@@ -165,6 +165,8 @@ class _Matcher:
     def terms(self, service: PartnerService, summary: RefreshSummary):
         categories, groups = [], []
         for term in service.terms:
+            if term.taxonomy_id == str(mapping.FRAMEWORK_TAXONOMY_ID):
+                continue  # another council's framework: only our commissioners set ours
             if term.taxonomy == mapping.CLIENT_GROUP_TAXONOMY_NAME or (
                 term.taxonomy_id == str(mapping.CLIENT_GROUP_TAXONOMY_ID)
             ):

@@ -168,13 +168,19 @@ def _all_terms() -> list[dict[str, Any]]:
             c.name,
         ),
     )
-    return [mapping.category_term(c) for c in ordered] + [
-        mapping.client_group_term(group) for group in ClientGroup.objects.all()
+    return [
+        *(mapping.category_term(c) for c in ordered),
+        *(mapping.client_group_term(group) for group in ClientGroup.objects.all()),
+        mapping.framework_term(),
     ]
 
 
 def _taxonomies(links: mapping.Links) -> list[dict[str, Any]]:
-    return [mapping.category_taxonomy(links), mapping.client_group_taxonomy(links)]
+    return [
+        mapping.category_taxonomy(links),
+        mapping.client_group_taxonomy(links),
+        mapping.framework_taxonomy(links),
+    ]
 
 
 @api_view
@@ -206,6 +212,8 @@ def taxonomy_term_list(request: HttpRequest) -> HttpResponse:
 @api_view
 def taxonomy_term_detail(request: HttpRequest, id: str) -> HttpResponse:
     wanted = _object_id(id, "taxonomy term")
+    if wanted == mapping.FRAMEWORK_TERM_ID:
+        return _json(mapping.framework_term())
     category = Category.objects.select_related("parent").filter(uuid=wanted).first()
     if category is not None:
         return _json(mapping.category_term(category))

@@ -18,4 +18,9 @@ class RasConfig(AppConfig):
             export=ras_data.export_assessments,
             erase=ras_data.erase_assessments,
         )
+        personal_data.register(
+            "practitioner_teams",
+            export=ras_data.export_practitioner_teams,
+            erase=ras_data.erase_practitioner_teams,
+        )
         readers.provide("ras_rate", selectors.monthly_rate)

@@ -188,6 +188,36 @@ class InvitePersonForm(forms.Form):
     )
 
 
+class TeamMoveForm(forms.Form):
+    """Where a case moves and why; services.assessment_team_move checks the rest."""
+
+    team = forms.ModelChoiceField(
+        label="Which team is the case moving to?",
+        queryset=PractitionerTeam.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Choose the team the case is moving to",
+            "invalid_choice": "Choose one of the teams listed",
+        },
+    )
+    reason = forms.CharField(
+        label="Why is the case moving?",
+        help_text="For example, the person moved to the north of the county. The new team and "
+        "the case history show this.",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Enter why the case is moving to another team",
+            "max_length": "The reason must be 1,000 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = PractitionerTeam.objects.exclude(pk=assessment.team_id)
+
+
 class ContractedRateForm(forms.Form):
     """The council's contracted or framework rate for a reference service, from a date. The
     service (contracted_rate_record) checks who may record it."""

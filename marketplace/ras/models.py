@@ -594,6 +594,38 @@ class Assessment(models.Model):
         return reverse("ras:assessment_invitation", kwargs={"token": self.invitation_token})
 
 
+class AssessmentTeamMove(models.Model):
+    """A case moving from one practitioner team's caseload to another's (services.
+    assessment_team_move): who moved it, when, between which teams and why. The assessment's
+    plans follow it (a plan's team is its assessment's). The team names are kept as they were,
+    so the history reads the same after a team is renamed or removed."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="team_moves")
+    from_team = models.ForeignKey(
+        PractitionerTeam, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_team = models.ForeignKey(
+        PractitionerTeam, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_team_name = models.CharField(max_length=120, blank=True)
+    to_team_name = models.CharField(max_length=120)
+    reason = models.TextField(max_length=1000)
+    moved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    moved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-moved_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_team_name or 'No team'} to {self.to_team_name}"
+
+
 class CaseImport(models.Model):
     """One CSV upload of historic cases for calibration."""
 

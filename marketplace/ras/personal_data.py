@@ -6,13 +6,17 @@ about that person: exported to the practitioner as their work, and kept when the
 account goes (recorded_by becomes empty through on_delete=SET_NULL). An assessment the person
 opened from a practitioner's invitation is exported to them too; it stays the council's record
 when their account goes (person becomes empty).
+
+A practitioner's team memberships are theirs: exported (with the cases they moved between
+teams), and ended with the account. The moves stay in the cases' history as the council's
+record, without the name (moved_by becomes empty).
 """
 
 from typing import Any
 
 from django.db.models import Q
 
-from .models import Assessment
+from .models import Assessment, AssessmentTeamMove
 
 
 def export_assessments(user) -> list[dict[str, Any]]:
@@ -36,3 +40,26 @@ def export_assessments(user) -> list[dict[str, Any]]:
 
 def erase_assessments(user) -> None:
     Assessment.objects.filter(recorded_by=user, person_name="").delete()
+
+
+def export_practitioner_teams(user) -> dict[str, Any]:
+    return {
+        "teams": [{"name": team.name} for team in user.practitioner_teams.order_by("name")],
+        "cases_moved": [
+            {
+                "assessment": move.assessment.uuid,
+                "for": move.assessment.person_name,
+                "from_team": move.from_team_name,
+                "to_team": move.to_team_name,
+                "reason": move.reason,
+                "moved_at": move.moved_at,
+            }
+            for move in AssessmentTeamMove.objects.filter(moved_by=user).select_related(
+                "assessment"
+            )
+        ],
+    }
+
+
+def erase_practitioner_teams(user) -> None:
+    user.practitioner_teams.clear()

@@ -28,6 +28,7 @@ from . import calculator, selectors
 from .models import (
     AnswerOption,
     Assessment,
+    AssessmentTeamMove,
     CaseImport,
     ContractedRate,
     Domain,
@@ -730,3 +731,49 @@ def calibration_adopt_rate(
         rate_reason=reason,
         notes=f"Money per point £{to_penny(proposed_rate)} from calibration. {reason}",
     )
+
+
+# --- cases moving between teams ---------------------------------------------------------------
+
+TEAM_MOVE_REASON_MAX = 1000
+
+
+@transaction.atomic
+def assessment_team_move(
+    *, user, assessment: Assessment, team: PractitionerTeam, reason: str
+) -> AssessmentTeamMove:
+    """A practitioner working on a named assessment (its recorder, or one in its current team:
+    the model has no team manager) moves the case to another team's caseload, saying why. The
+    plans made from it follow (a plan's team is its assessment's): the new team finds them, the
+    old team no longer does (its recorder keeps the assessment, as always). Recorded in the
+    assessment's team history: who, when, from which team to which, and why."""
+    require_practitioner(user)
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    require_works_on_assessment(user, assessment)
+    reason = (reason or "").strip()
+    errors: dict[str, str] = {}
+    if team is None:
+        errors["team"] = "Choose the team the case is moving to."
+    elif team.pk == assessment.team_id:
+        errors["team"] = f"The case is already with {team.name}. Choose another team."
+    if not reason:
+        errors["reason"] = "Enter why the case is moving to another team."
+    elif len(reason) > TEAM_MOVE_REASON_MAX:
+        errors["reason"] = f"The reason must be {TEAM_MOVE_REASON_MAX:,} characters or fewer."
+    if errors:
+        raise ValidationError(errors)
+    from_team = assessment.team
+    move = AssessmentTeamMove(
+        assessment=assessment,
+        from_team=from_team,
+        to_team=team,
+        from_team_name=from_team.name if from_team else "",
+        to_team_name=team.name,
+        reason=reason,
+        moved_by=user,
+    )
+    move.full_clean()
+    move.save()
+    assessment.team = team
+    assessment.save(update_fields=["team"])
+    return move

@@ -1,7 +1,7 @@
 """axe on the pages issue 17's prevention-first estimate and practitioner teams changed: the
 estimate result with needs (signposts to reablement, telecare, equipment and community
 services), the £0 estimate (advice and how to ask for a needs assessment), and the practitioner
-teams admin pages."""
+teams admin pages, and moving a case to another team."""
 
 from tests.browser.site_pages import sign_in, submit_main_form
 from tests.browser.test_accessibility import _axe_clean
@@ -64,3 +64,34 @@ def test_the_practitioner_teams_admin_has_no_axe_violations(page, site_url):
         _axe_clean(page, "new practitioner team form")
     finally:
         team.delete()
+
+
+def test_the_move_case_to_another_team_page_has_no_axe_violations(page, site_url):
+    """A practitioner moves a case of their team to another team (the form, its error summary
+    and the team history after the move); the case is put back afterwards."""
+    from marketplace.ras.models import Assessment, PractitionerTeam
+    from tests.browser.site_pages import STAFF_SIGN_IN
+
+    case = Assessment.objects.filter(
+        person_name="Alex Morgan", recorded_by__email=STAFF_SIGN_IN["practitioner"][0]
+    ).first()
+    home = case.team
+    other = PractitionerTeam.objects.create(name="Axe north team")
+    try:
+        sign_in(page, site_url, *STAFF_SIGN_IN["practitioner"])
+        page.goto(f"{site_url}/budget/assessments/{case.uuid}/team/")
+        assert page.locator("input[name=team]").count() >= 1
+        _axe_clean(page, "move a case to another team")
+        submit_main_form(page)
+        assert page.locator(".govuk-error-summary").count() == 1
+        _axe_clean(page, "move a case to another team, with errors")
+        page.locator("input[name=team]").last.check()
+        page.locator("textarea[name=reason]").fill("Moved to the north of the county")
+        submit_main_form(page)
+        page.goto(f"{site_url}/budget/assessments/{case.uuid}/team/")
+        assert page.locator("#team-history tbody tr").count() == 1
+        _axe_clean(page, "team history after a move")
+    finally:
+        case.team_moves.all().delete()
+        Assessment.objects.filter(pk=case.pk).update(team=home)
+        other.delete()

@@ -4,6 +4,7 @@ and the upload, preview and done pages."""
 import csv
 import io
 import time
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -332,6 +333,9 @@ def test_the_bad_row_of_a_file_is_reported_by_column(organisation):
         ({"price_label": ""}, "price_label", "Enter a name for the price"),
         ({"price_label": "x" * 101}, "price_label", "The price name must be 100 characters"),
         ({"price_conditions": "x" * 301}, "price_conditions", "The conditions must be 300"),
+        ({"started_trading_on": "last spring"}, "started_trading_on", "as a real date"),
+        ({"started_trading_on": "31/02/2019"}, "started_trading_on", "as a real date"),
+        ({"started_trading_on": "01/01/2999"}, "started_trading_on", "today or in the past"),
     ],
 )
 def test_each_kind_of_bad_value_is_reported(organisation, changes, column, message):
@@ -403,6 +407,22 @@ def test_an_uploaded_price_keeps_its_kind(organisation, editor):
         ("Weekend", "evenings-weekends"),
     ]
     assert PriceRecord.objects.get(label="Weekend").kind == "evenings-weekends"
+
+
+@pytest.mark.parametrize("written", ["07/01/2019", "2019-01-07", "7 January 2019", "07.01.2019"])
+def test_an_uploaded_service_keeps_the_date_it_started_trading(organisation, editor, written):
+    rows = rows_of(csv_bytes(good_row(started_trading_on=written), good_row(price_label="Weekend")))
+    services_bulk_import(user=editor, organisation=organisation, rows=rows)
+
+    assert Service.objects.get().started_trading_on == date(2019, 1, 7)
+
+
+def test_a_service_without_a_trading_start_date_is_allowed(organisation, editor):
+    services_bulk_import(
+        user=editor, organisation=organisation, rows=rows_of(csv_bytes(good_row()))
+    )
+
+    assert Service.objects.get().started_trading_on is None
 
 
 def test_a_service_without_prices_is_allowed(organisation):
@@ -479,7 +499,8 @@ def test_a_service_the_organisation_already_lists_is_refused(organisation):
 
 
 def test_a_row_with_more_cells_than_columns_is_reported(organisation):
-    data = HEADER.encode() + b"\r\nA,B,,home-care,,,,,,,,,,,,,,surprise\r\n"
+    cells = ["A", "B", "", "home-care"] + [""] * (len(COLUMN_NAMES) - 4) + ["surprise"]
+    data = HEADER.encode() + b"\r\n" + ",".join(cells).encode() + b"\r\n"
 
     assert errors_of(organisation, data) == {
         (

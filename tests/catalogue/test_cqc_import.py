@@ -167,6 +167,8 @@ def test_json_import_lists_registered_locations_as_published_services_of_unclaim
     assert house.website == "https://www.alderbrook-care.example"
     assert house.phone == "01632960101"
     assert house.cqc_report_url == f"https://www.cqc.org.uk/location/{HOUSE}"
+    # It started trading when the CQC registered it, not when it joined the site.
+    assert house.started_trading_on == date(2012, 5, 14)
     assert house in Service.objects.visible()
 
     lodge = service(LODGE)
@@ -187,6 +189,7 @@ def test_json_import_lists_registered_locations_as_published_services_of_unclaim
     assert slugs(kestrel.categories) == {"home-care"}
     assert kestrel.beds is None  # the CQC's 0 for a service without beds
     assert kestrel.cqc_overall == "" and kestrel.cqc_report_date is None  # not yet rated
+    assert kestrel.started_trading_on == date(2024, 11, 18)
 
     wrekin = service(WREKIN)
     # Supported living and Extra Care housing both map to supported living; Shared Lives to
@@ -351,18 +354,33 @@ def test_refresh_keeps_the_providers_beds_when_the_cqc_gives_none_and_clears_a_d
     town,
 ):
     listed = ServiceFactory(
-        cqc_location_id=KESTREL, beds=6, cqc_overall="Good", cqc_report_date=date(2020, 1, 1)
+        cqc_location_id=KESTREL,
+        beds=6,
+        cqc_overall="Good",
+        cqc_report_date=date(2020, 1, 1),
+        started_trading_on=date(2016, 4, 1),  # the provider's own date, kept
     )
 
     import_file(LOCATIONS)
 
     listed.refresh_from_db()
     assert listed.beds == 6
+    assert listed.started_trading_on == date(2016, 4, 1)
     assert (listed.cqc_overall, listed.cqc_report_date) == ("", None)
     assert listed.changes.get().changes == {
         "cqc_overall": ["Good", ""],
         "cqc_report_date": ["2020-01-01", None],
     }
+
+
+def test_refresh_gives_a_listing_without_a_trading_start_the_registration_date(town):
+    listed = ServiceFactory(cqc_location_id=KESTREL, started_trading_on=None)
+
+    import_file(LOCATIONS)
+
+    listed.refresh_from_db()
+    assert listed.started_trading_on == date(2024, 11, 18)
+    assert listed.changes.get().changes["started_trading_on"] == [None, "2024-11-18"]
 
 
 def test_a_listing_the_provider_made_itself_is_refreshed_and_its_organisation_gets_the_cqc_id(
@@ -545,6 +563,7 @@ def snapshot() -> list[tuple]:
             s.cqc_responsive,
             s.cqc_well_led,
             s.cqc_report_date,
+            s.started_trading_on,
             sorted(slugs(s.categories)),
             sorted(slugs(s.client_groups)),
         )
@@ -663,6 +682,25 @@ def test_report_dates_in_iso_or_british_form(report_date, expected):
         location_data(currentRatings={"overall": {"rating": "Good", "reportDate": report_date}})
     )
     assert location.report_date == expected
+
+
+@pytest.mark.parametrize(
+    ("registration_date", "expected", "notes"),
+    [
+        ("2019-01-07", date(2019, 1, 7), 0),
+        ("07/01/2019", date(2019, 1, 7), 0),
+        ("", None, 0),
+        ("soon", None, 1),
+        ("2999-01-01", None, 1),
+    ],
+)
+def test_the_registration_date_is_the_trading_start_or_left_out_with_a_note(
+    registration_date, expected, notes
+):
+    location, problems = parse_location(location_data(registrationDate=registration_date))
+    assert problems == []
+    assert location.registration_date == expected
+    assert len(location.notes) == notes
 
 
 def test_unusable_contact_details_are_dropped_with_a_note_not_a_failure():

@@ -2,7 +2,7 @@
 confirming, sending for publication, archiving, the change log; and who may do each of them."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -467,6 +467,9 @@ def test_the_new_service_form_asks_for_every_field(
         "languages",
         "cqc_location_id",
         "beds",
+        "started_trading_on_0",
+        "started_trading_on_1",
+        "started_trading_on_2",
     }
     days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
     expected |= {f"{edge}_{day}" for day in days for edge in ("opens", "closes")}
@@ -509,6 +512,9 @@ def _service_data(category, **overrides):
         "languages": "English, Welsh,  polish, english",
         "cqc_location_id": "1-123456789",
         "beds": "",
+        "started_trading_on_0": "7",
+        "started_trading_on_1": "1",
+        "started_trading_on_2": "2019",
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
@@ -551,6 +557,7 @@ def test_creating_a_service_saves_every_field_and_goes_to_prices(
     assert service.website == "https://riverside.example"
     assert service.cqc_location_id == "1-123456789"
     assert service.beds is None
+    assert service.started_trading_on == date(2019, 1, 7)
     assert service.changes.get().action == ServiceChange.Action.CREATED
 
 
@@ -570,6 +577,21 @@ def test_creating_a_service_saves_every_field_and_goes_to_prices(
         ({"radius_km": "far"}, "id_radius_km", "Enter the distance as a number"),
         ({"beds": "-3"}, "id_beds", "greater than or equal to 0"),
         ({"accessibility_features": ["Moat"]}, "id_accessibility_features", "not one of"),
+        (
+            {"started_trading_on_2": "2999"},
+            "id_started_trading_on",
+            "The date the service started trading must be today or in the past.",
+        ),
+        (
+            {"started_trading_on_1": ""},
+            "id_started_trading_on",
+            "The date the service started trading must include a month.",
+        ),
+        (
+            {"started_trading_on_0": "31", "started_trading_on_1": "2"},
+            "id_started_trading_on",
+            "The date the service started trading must be a real date",
+        ),
     ],
 )
 def test_bad_service_details_are_shown_beside_their_field_and_nothing_is_saved(
@@ -601,6 +623,7 @@ def test_the_edit_form_shows_what_is_stored(client, editor, service):
         languages=["English", "Polish"],
         accessibility_features=["Hearing loop", "Induction loop at reception"],
         town="Ludlow",
+        started_trading_on=date(2015, 9, 1),
     )
     client.force_login(editor)
 
@@ -612,6 +635,11 @@ def test_the_edit_form_shows_what_is_stored(client, editor, service):
     assert page.select_one("#id_opens_tuesday")["value"] == "08:00"
     assert page.select_one("#id_closes_tuesday")["value"] == "18:00"
     assert page.select_one("#id_languages")["value"] == "English, Polish"
+    assert [page.select_one(f"#id_started_trading_on_{i}")["value"] for i in range(3)] == [
+        "1",
+        "9",
+        "2015",
+    ]
     checked = {node["value"] for node in page.select("input[name=accessibility_features][checked]")}
     # A feature an import stored that is not in the fixed list is kept as a choice.
     assert checked == {"Hearing loop", "Induction loop at reception"}

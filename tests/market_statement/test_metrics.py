@@ -81,23 +81,56 @@ def test_care_homes_in_one_locality(market):
     assert table(figures, "beds") == [("Beacon", 40)]
 
 
+def _started(service, days_ago):
+    service.started_trading_on = timezone.localdate() - timedelta(days=days_ago)
+    Service.objects.filter(pk=service.pk).update(started_trading_on=service.started_trading_on)
+
+
 def test_openings_and_closures_in_a_period(market):
-    Service.objects.filter(pk=market.s1.pk).update(
-        published_at=timezone.now() - timedelta(days=500)
-    )
+    # Every listing joined the site just now; what counts is when each started trading.
+    _started(market.s1, 500)
+    _started(market.s2, 100)
+    _started(market.s3, 200)
+    _started(market.s4, 30)
+    _started(market.s6, 10)  # a draft: not on the market, so not opened
+    # s5 gives no date: not counted as opened, and said so
     owner = make_provider(market.o1)
     catalogue.service_archive(user=owner, service=market.s2)
     figures = compute("openings_closures", Options(period_months=12))
     assert table(figures, "opened", "closed", "net") == [
-        # s2 and s3 opened (s1 opened 500 days ago), and s2 closed again
+        # s2 and s3 started trading (s1 500 days ago), and s2 closed again
         ("Care at home", 2, 1, 1),
         ("Care at home > Home care", 2, 1, 1),
-        ("Care homes", 2, 0, 2),
-        ("Care homes > Residential", 2, 0, 2),
+        ("Care homes", 1, 0, 1),
+        ("Care homes > Residential", 1, 0, 1),
     ]
     longer = compute("openings_closures", Options(period_months=24))
     assert table(longer, "opened")[0] == ("Care at home", 3)
-    assert "4 services opened and 1 closed" in figures.summary
+    assert figures.summary == (
+        "In the last 12 months, 3 services opened and 1 closed: a net change of +2. "
+        "1 service on the market does not say when it started trading and is not counted "
+        "as opened."
+    )
+    assert "not the date the listing joined this site" in figures.notes[0]
+    assert figures.notes[1] == (
+        "Services with no trading start date are not counted as opened: 1 on the market have none."
+    )
+
+
+def test_listings_joining_the_site_are_not_openings(market):
+    """The first year of a deployment: every listing is new to the site, none opened."""
+    figures = compute("openings_closures", Options(period_months=12))
+    assert figures.rows == []
+    assert figures.summary.startswith("In the last 12 months, 0 services opened and 0 closed")
+    assert "5 services on the market do not say when they started trading" in figures.summary
+
+
+def test_services_without_a_trading_start_are_counted_in_the_scope_asked_for(market):
+    _started(market.s1, 20)
+    figures = compute("openings_closures", Options(category="home-care"))
+    assert sum(row["opened"] for row in figures.rows) == 1
+    # s2 and s3 are home care without a date; the care homes are not in this scope
+    assert "2 services on the market do not say" in figures.summary
 
 
 def test_a_restored_service_does_not_count_as_closed(market):

@@ -3,12 +3,15 @@ commissioner dashboard."""
 
 import csv
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from bs4 import BeautifulSoup
 from django.core.cache import cache
+from django.utils import timezone
 
+from catalogue.models import Service
 from core.roles import Role
 from market_statement.models import MarketPositionStatementPage
 from tests.factories import PriceOptionFactory, ServiceFactory, make_user
@@ -108,6 +111,10 @@ EVERY_BLOCK = [
 
 @pytest.fixture
 def statement(home_page, market):
+    # One home care service started trading this year: the openings block has figures.
+    Service.objects.filter(pk=market.s2.pk).update(
+        started_trading_on=timezone.localdate() - timedelta(days=60)
+    )
     return publish_statement(home_page, statement_body(*EVERY_BLOCK))
 
 

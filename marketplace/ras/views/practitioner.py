@@ -16,7 +16,7 @@ from django.urls import path
 from core.forms import add_service_errors
 
 from .. import selectors, services
-from ..forms import DomainAnswersForm, InvitePersonForm, PersonForm
+from ..forms import DomainAnswersForm, InvitePersonForm, PersonForm, TeamMoveForm
 from ..models import Assessment
 from ..permissions import is_practitioner, works_on_assessment
 from .public import asks_informal
@@ -117,8 +117,43 @@ def assessment_send(request, uuid):
     return render(request, "ras/assessment_send.html", {"assessment": assessment, "form": form})
 
 
+@login_required
+def assessment_team(request, uuid):
+    """Move a case to another team (services.assessment_team_move), with its team history."""
+    _require_practitioner(request)
+    assessment = get_object_or_404(Assessment.objects.select_related("team"), uuid=uuid)
+    if not works_on_assessment(request.user, assessment):
+        raise Http404("No such assessment.")
+    form = TeamMoveForm(request.POST or None, assessment=assessment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            move = services.assessment_team_move(
+                user=request.user,
+                assessment=assessment,
+                team=form.cleaned_data["team"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"The case of {assessment.person_name} is now with {move.to_team_name}, "
+                "with its support plans.",
+            )
+            return redirect("ras:assessment_list")
+    history = assessment.team_moves.select_related("moved_by")
+    return render(
+        request,
+        "ras/assessment_team.html",
+        {"assessment": assessment, "form": form, "history": history},
+        status=400 if form.errors else 200,
+    )
+
+
 urlpatterns = [
     path("budget/assessments/", assessment_list, name="assessment_list"),
     path("budget/assessments/new/", assessment_new, name="assessment_new"),
     path("budget/assessments/<uuid:uuid>/send/", assessment_send, name="assessment_send"),
+    path("budget/assessments/<uuid:uuid>/team/", assessment_team, name="assessment_team"),
 ]

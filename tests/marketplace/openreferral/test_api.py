@@ -9,10 +9,13 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from catalogue import services as catalogue_services
 from catalogue.geo import grid_to_wgs84
 from catalogue.models import Category, ClientGroup, Organisation, Postcode, Service
+from core.roles import Role
 from marketplace.openreferral import mapping
 from marketplace.openreferral.selectors import api_services, with_premises
+from tests.factories import make_user
 
 from .oruk import errors, object_validator, response_validator
 
@@ -167,7 +170,7 @@ def test_several_services_in_full_match_the_schema_and_the_catalogue(api):
         terms = {a["taxonomy_term"]["id"] for a in body["attributes"]}
         assert terms == {str(c.uuid) for c in service.categories.all()} | {
             mapping.client_group_id(g) for g in service.client_groups.all()
-        }
+        } | ({str(mapping.FRAMEWORK_TERM_ID)} if service.on_council_framework else set())
         assert {f["source"] for f in body.get("funding", [])} == {
             f.name for f in service.funding_accepted.all()
         }
@@ -400,6 +403,64 @@ def test_ages_describe_the_person(api, settings):
     assert "minimum_age" not in api("/services", per_page=1).json()["contents"][0]
 
 
+# --- the council framework flag (issue 17) ------------------------------------------------------
+
+
+def _mark_on_framework(*services):
+    commissioner = make_user("", Role.COMMISSIONER)
+    for service in services:
+        catalogue_services.service_framework_set(
+            user=commissioner, service=service, on_framework=True, note="Home care framework"
+        )
+
+
+def test_a_listing_on_the_councils_framework_carries_the_framework_term(api):
+    on, off = list(api_services().filter(on_council_framework=False).order_by("pk")[:2])
+    _mark_on_framework(on)
+
+    body = api(f"/services/{on.uuid}").json()
+    valid("/services/{id}", body)
+    framework = [
+        a for a in body["attributes"] if a["taxonomy_term_id"] == str(mapping.FRAMEWORK_TERM_ID)
+    ]
+    assert len(framework) == 1
+    term = framework[0]["taxonomy_term"]
+    assert (term["term"], term["taxonomy_id"]) == (
+        "council-framework",
+        str(mapping.FRAMEWORK_TAXONOMY_ID),
+    )
+    assert framework[0]["link_id"] == str(on.uuid)
+    other = api(f"/services/{off.uuid}").json()
+    valid("/services/{id}", other)
+    assert str(mapping.FRAMEWORK_TERM_ID) not in {
+        a["taxonomy_term_id"] for a in other.get("attributes", [])
+    }
+
+    detail = api(f"/taxonomy_terms/{mapping.FRAMEWORK_TERM_ID}").json()
+    valid("/taxonomy_terms/{id}", detail)
+    assert detail == term
+    taxonomy = api(f"/taxonomies/{mapping.FRAMEWORK_TAXONOMY_ID}").json()
+    valid("/taxonomies/{id}", taxonomy)
+    assert [t["id"] for t in taxonomy["taxonomy_terms"]] == [str(mapping.FRAMEWORK_TERM_ID)]
+
+
+def test_the_framework_term_and_taxonomy_find_only_framework_listings(api):
+    picked = list(api_services().filter(on_council_framework=False).order_by("pk")[:3:2])
+    _mark_on_framework(*picked)
+    # The demo's own framework listings, and the two just marked.
+    wanted = {
+        str(u)
+        for u in api_services().filter(on_council_framework=True).values_list("uuid", flat=True)
+    }
+    assert {str(s.uuid) for s in picked} < wanted
+
+    by_term = api("/services", taxonomy_term_id=str(mapping.FRAMEWORK_TERM_ID), per_page=100)
+    valid("/services", by_term.json())
+    assert {s["id"] for s in by_term.json()["contents"]} == wanted
+    by_taxonomy = api("/services", taxonomy_id=str(mapping.FRAMEWORK_TAXONOMY_ID)).json()
+    assert {s["id"] for s in by_taxonomy["contents"]} == wanted
+
+
 # --- taxonomies ---------------------------------------------------------------------------------
 
 
@@ -409,6 +470,7 @@ def test_taxonomies_and_their_terms_match_the_schema(api):
     assert {t["id"] for t in body["contents"]} == {
         str(mapping.CATEGORY_TAXONOMY_ID),
         str(mapping.CLIENT_GROUP_TAXONOMY_ID),
+        str(mapping.FRAMEWORK_TAXONOMY_ID),
     }
     for taxonomy in body["contents"]:
         detail = api(f"/taxonomies/{taxonomy['id']}").json()
@@ -422,7 +484,7 @@ def test_taxonomies_and_their_terms_match_the_schema(api):
 
 
 def test_taxonomy_terms_pages_and_details(api):
-    total = Category.objects.count() + ClientGroup.objects.count()
+    total = Category.objects.count() + ClientGroup.objects.count() + 1  # + the framework term
     pages = walk_pages(api, "/taxonomy_terms", 8)
     assert len(pages) == math.ceil(total / 8) >= 3
     for body in (pages[0], pages[len(pages) // 2], pages[-1]):

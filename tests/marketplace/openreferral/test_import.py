@@ -343,6 +343,17 @@ def test_what_cannot_be_used_is_reported_not_invented(partner):
     assert "listed twice" in summary.errors[0]
 
 
+def test_a_partners_framework_term_is_not_our_councils_framework(partner):
+    """Another council's framework flag (our own API's term) is neither ours nor unknown."""
+    data = record(1)
+    data["attributes"].append({"id": str(uuid.uuid4()), "taxonomy_term": mapping.framework_term()})
+    summary = partner_source_refresh(source=partner, records=[data], origin="a")
+    service = partner.services.get()
+    assert service.on_council_framework is False
+    assert not summary.unmatched_terms
+    assert [c.slug for c in service.categories.all()] == ["home-care"]
+
+
 def test_a_dry_run_and_a_broken_source_change_nothing(partner):
     dry = partner_source_refresh(source=partner, records=[record(1)], origin="a", dry_run=True)
     assert dry.created == 1

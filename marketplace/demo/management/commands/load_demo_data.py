@@ -69,6 +69,9 @@ class Command(BaseCommand):
 
                 self.say(f"Reviews: {load_reviews(moderator=moderator)}.")
                 self.say(f"{load_ras()}.")
+                from marketplace.demo.commissioning import load_commissioning
+
+                self.say(f"Commissioning: {load_commissioning()}.")
                 from marketplace.demo.plans import load_plans
 
                 self.say(f"Marketplace: {load_plans()}.")
