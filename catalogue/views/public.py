@@ -271,6 +271,7 @@ def organisation_detail(request, slug: str):
     services = list(
         Service.objects.visible()
         .filter(organisation=organisation)
+        .select_related("organisation", "locality")
         .prefetch_related(
             "categories",
             Prefetch(
@@ -387,7 +388,7 @@ def service_concern(request, slug: str):
         source=Concern.Source.LISTING,
         service=service,
         back_url=service.get_absolute_url(),
-        back_text=f"Back to {service.name}",
+        back_text=f"Back to {service.public_title}",
     )
 
 
