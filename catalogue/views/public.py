@@ -271,7 +271,6 @@ def organisation_detail(request, slug: str):
     services = list(
         Service.objects.visible()
         .filter(organisation=organisation)
-        .select_related("organisation", "locality")
         .prefetch_related(
             "categories",
             Prefetch(
