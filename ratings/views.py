@@ -195,7 +195,9 @@ def review_withdraw(request, pk: int):
     review = _review_for_author(request, pk)
     if request.method == "POST":
         services.review_withdraw(author=request.user, review=review)
-        messages.success(request, f"Your review of {review.service.public_title} has been withdrawn.")
+        messages.success(
+            request, f"Your review of {review.service.public_title} has been withdrawn."
+        )
         return redirect(review.service)
     return render(request, "ratings/review_withdraw.html", {"review": review})
 
