@@ -93,7 +93,7 @@ def words_to_masks(apps, schema_editor) -> None:
 
 def masks_to_words(apps, schema_editor) -> None:
     def convert(row: dict) -> dict:
-        values = {}
+        values: dict[str, int] = {}
         for new, old in OLD.items():
             words = mask_to_words(row[new], len(old), new, row["service_id"])
             values.update(zip(old, words, strict=True))
