@@ -41,7 +41,7 @@ from .permissions import (
 def _review_for(request, pk: int) -> Review:
     """The review at `pk` if the visitor may see it (404 otherwise)."""
     review = get_object_or_404(
-        Review.objects.select_related("service__organisation", "author"), pk=pk
+        Review.objects.select_related("service__organisation", "service__locality", "author"), pk=pk
     )
     if not can_see_review(request.user, review):
         raise Http404("No such review.")
@@ -76,7 +76,9 @@ def _limited(request, service: Service):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def review_create(request, slug: str):
-    service = get_object_or_404(Service.objects.visible().select_related("organisation"), slug=slug)
+    service = get_object_or_404(
+        Service.objects.visible().select_related("organisation", "locality"), slug=slug
+    )
     refusal = review_refusal(request.user, service)
     if refusal:
         return render(
@@ -193,7 +195,9 @@ def review_withdraw(request, pk: int):
     review = _review_for_author(request, pk)
     if request.method == "POST":
         services.review_withdraw(author=request.user, review=review)
-        messages.success(request, f"Your review of {review.service.name} has been withdrawn.")
+        messages.success(
+            request, f"Your review of {review.service.public_title} has been withdrawn."
+        )
         return redirect(review.service)
     return render(request, "ratings/review_withdraw.html", {"review": review})
 
@@ -298,7 +302,7 @@ def my_reviews(request):
     reviews = (
         Review.objects.current()
         .filter(author=request.user)
-        .select_related("service")
+        .select_related("service__organisation", "service__locality")
         .order_by("-written_at", "-pk")
     )
     page = Paginator(reviews, 20).get_page(request.GET.get("page"))

@@ -387,7 +387,7 @@ def service_concern(request, slug: str):
         source=Concern.Source.LISTING,
         service=service,
         back_url=service.get_absolute_url(),
-        back_text=f"Back to {service.name}",
+        back_text=f"Back to {service.public_title}",
     )
 
 

@@ -319,7 +319,7 @@ def enquiry_send(
             service__in=chosen,
             needs=needs,
             created_at__gte=timezone.now() - ENQUIRY_REPEAT_WINDOW,
-        ).select_related("service")
+        ).select_related("service__organisation", "service__locality")
     }
     if repeated and all(service.pk in repeated for service in chosen):
         raise EnquiryAlreadySent([repeated[service.pk] for service in chosen])

@@ -70,7 +70,7 @@ def enquiry_new(request):
                 sent = _send(user, form, data)
             except services.EnquiryAlreadySent as repeat:
                 # A double click: the first request sent it; this one shows what was sent.
-                names = ", ".join(e.service.name for e in repeat.enquiries)
+                names = ", ".join(e.service.public_title for e in repeat.enquiries)
                 messages.success(
                     request, f"Your enquiry has been sent to {names}. It was sent once, just now."
                 )

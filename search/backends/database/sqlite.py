@@ -29,6 +29,10 @@ from .terms import MARK_CLOSE, MARK_OPEN, any_of, marked_html, quoted
 
 FTS = "search_text_fts"
 TITLES = "search_title_fts"  # name and summary only, for the relevance tiers (0006)
+# The main table's columns (in order: highlights() reads 0-2) and tokenizer (migration 0008).
+COLUMNS = "name, summary, description, organisation, about, places"
+TOKENIZE = "'porter unicode61'"
+SCRATCH = "search_highlight_page"  # a TEMP FTS5 table of each connection (highlights())
 
 
 class SQLiteSearchBackend(SQLSearchBackend):
@@ -55,16 +59,37 @@ class SQLiteSearchBackend(SQLSearchBackend):
         return found[0], found[1], found[2]
 
     def highlights(self, service_ids: list[int], terms: list[str]) -> dict[int, dict[str, str]]:
+        """The page's rows with the searched terms marked, by FTS5's highlight() and snippet().
+
+        They run on a scratch FTS5 table of this connection (TEMP, so private to it and never
+        written to the database file) holding only the page's rows: on the whole index, MATCH
+        with `rowid IN (the page)` read the position lists of every service with the terms,
+        20 ms a page at 100,000 services for a phrase such as "home care" (bench/search.py),
+        where on 20 rows it takes one or two. highlight() and snippet() look at one row's
+        text only, so the marks are the same; the scratch table has the main table's columns
+        and tokenizer, so a row matches there when it matches in the index. Four statements:
+        make the table if this connection has none, empty it, copy the page in, mark it."""
         if not service_ids:
             return {}
         marks = f"'{MARK_OPEN}', '{MARK_CLOSE}'"
-        sql = (
-            f"SELECT rowid, highlight({FTS}, 0, {marks}), snippet({FTS}, 1, {marks}, '…', 40), "
-            f"snippet({FTS}, 2, {marks}, '…', 30) FROM {FTS} "
-            f"WHERE {FTS} MATCH %s AND rowid IN ({', '.join(['%s'] * len(service_ids))})"
-        )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [any_of(terms), *service_ids])
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{SCRATCH} USING fts5({COLUMNS}, "
+                f"tokenize={TOKENIZE})"
+            )
+            cursor.execute(f"DELETE FROM temp.{SCRATCH}")
+            cursor.execute(
+                f"INSERT INTO temp.{SCRATCH} (rowid, {COLUMNS}) SELECT rowid, {COLUMNS} "
+                f"FROM {FTS} WHERE rowid IN ({', '.join(['%s'] * len(service_ids))})",
+                service_ids,
+            )
+            cursor.execute(
+                f"SELECT rowid, highlight({SCRATCH}, 0, {marks}), "
+                f"snippet({SCRATCH}, 1, {marks}, '…', 40), "
+                f"snippet({SCRATCH}, 2, {marks}, '…', 30) FROM temp.{SCRATCH} "
+                f"WHERE {SCRATCH} MATCH %s",
+                [any_of(terms)],
+            )
             rows = cursor.fetchall()
         result = {}
         for pk, name, summary, description in rows:

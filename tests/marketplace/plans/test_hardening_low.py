@@ -70,7 +70,8 @@ def test_a_double_clicked_enquiry_is_sent_once(
     assert first["Location"] == enquiry.get_absolute_url()
     assert second.redirect_chain == [(enquiry.get_absolute_url(), 302)]
     banners = [b.get_text() for b in soup(second).select(".govuk-notification-banner__heading")]
-    assert f"Your enquiry has been sent to {service.name}. It was sent once, just now." in banners
+    sent = f"Your enquiry has been sent to {service.public_title}. It was sent once, just now."
+    assert sent in banners
     to_provider = [m for m in mail.outbox if provider.email in m.to]
     to_person = [m for m in mail.outbox if person.email in m.to]
     assert (len(to_provider), len(to_person)) == (1, 1)  # one e-mail each
