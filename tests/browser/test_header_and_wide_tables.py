@@ -84,8 +84,12 @@ def test_on_a_phone_the_account_links_are_in_the_menu(browser, site_url, javascr
         for name in ("Your organisation", "Your account", "Sign out"):
             assert menu.get_by_role("link", name=name).is_visible()
         # The dashboard's services table stacks (it was 691px wide on this 390px screen).
-        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         cell = page.locator("#main-content td[data-label='What needs attention']").first
+        box = cell.bounding_box()
+        assert box["x"] + box["width"] <= PHONE["width"]
+        if not javascript:
+            return  # Playwright's evaluate (and so axe) never answers with JavaScript off
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         assert cell.evaluate("el => getComputedStyle(el).display") == "block"
         assert_no_axe_violations(page)
     finally:
