@@ -43,7 +43,9 @@ class ConcernViewSet(ModelViewSet):
     name = admin_views.URL_NAMESPACE
     url_prefix = "safeguarding/concerns"
     icon = "warning"
-    menu_label = "Safeguarding concerns"
+    # Short enough for the admin menu (issue 20: "Safeguarding conc..." was cut off); the
+    # pages themselves say "Safeguarding concerns".
+    menu_label = "Safeguarding"
     add_to_admin_menu = True
     menu_order = 150
     index_view_class = admin_views.ConcernIndexView

@@ -93,7 +93,7 @@ class FrozenAwareDeleteView(DeleteView):
 class SchemeVersionViewSet(ModelViewSet):
     model = SchemeVersion
     name = "ras_schemes"
-    icon = "calculator"
+    icon = "decimal"
     menu_label = "Scheme versions"
     url_prefix = "ras/schemes"
     add_to_admin_menu = False
@@ -201,7 +201,8 @@ class CommissionerMenuItem(MenuItem):
 class RasViewSetGroup(ModelViewSetGroup):
     # Short enough for the admin menu (issue 20: "Resource alloc..." was cut off).
     menu_label = "Budgets (RAS)"
-    menu_icon = "calculator"
+    # An icon Wagtail has ("calculator" is not one: the menu item showed none, issue 20).
+    menu_icon = "decimal"
     menu_order = 230
     items = (SchemeVersionViewSet, QuestionViewSet)
 

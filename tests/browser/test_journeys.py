@@ -182,7 +182,8 @@ def test_the_review_page_has_one_title_and_passes_axe(browser, site_url, viewpor
 
 
 def test_the_signed_in_menu_is_one_line_at_1280px(browser, site_url):
-    # Issue 20: the signed-in header wrapped to two lines at 1280px.
+    # Issue 20: the signed-in header wrapped to two lines at 1280px. The account links are in
+    # the header from tablet width up (their menu items, for phones, are hidden: no box).
     from tests.browser.test_accessibility import assert_no_violations
 
     context = browser.new_context(viewport={"width": 1280, "height": 800})
@@ -193,9 +194,10 @@ def test_the_signed_in_menu_is_one_line_at_1280px(browser, site_url):
         page.goto(f"{site_url}/search/?q=care")
         tops = page.evaluate(
             "[...document.querySelectorAll('.govuk-service-navigation__item')]"
+            ".filter(item => item.offsetParent)"
             ".map(item => Math.round(item.getBoundingClientRect().top))"
         )
-        assert len(tops) >= 8 and len(set(tops)) == 1, tops
+        assert len(tops) >= 6 and len(set(tops)) == 1, tops
         assert_no_violations(page)
     finally:
         context.close()

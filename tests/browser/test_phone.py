@@ -26,6 +26,9 @@ CHANGED_PAGES = {
     "commissioner-calibration",
     "commissioner-market-rate",
     "my-plans",
+    # The header's account links and the dashboard's scrolling matrix (issue 20, the rest).
+    "commissioner-dashboard",
+    "account",
 }
 
 

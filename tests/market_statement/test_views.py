@@ -336,3 +336,17 @@ def test_the_dashboard_explains_a_bad_filter(client, market):
 def test_the_statement_page_type_lives_under_the_home_page(home_page):
     assert MarketPositionStatementPage.can_exist_under(home_page)
     assert MarketPositionStatementPage.subpage_types == []
+
+
+def test_the_coverage_matrix_scrolls_in_a_region_a_keyboard_can_reach(client, market):
+    # Issue 20: the locality x category table was clipped with no cue.
+    client.force_login(make_user("", Role.COMMISSIONER))
+    page = soup(client.get("/commissioning/dashboard/"))
+    region = page.select_one("table.app-mps-matrix").parent
+    assert "app-table-scroll" in region["class"]
+    assert (region["role"], region["tabindex"]) == ("region", "0")
+    assert region["aria-label"] == "Services by locality and category"
+    hint = page.select_one(f"#{region['aria-describedby']}")
+    assert "Scroll the table sideways" in hint.get_text()
+    # Three categories fit a desktop's column: the hint is for narrow screens only.
+    assert "app-table-scroll__hint--always" not in hint["class"]
