@@ -30,6 +30,9 @@ class Section:
     anchor: str
     blocks: list = field(default_factory=list)
     comments: list = field(default_factory=list)
+    # Set by views.statement.statement_context: where its rendered blocks are cached ('' for
+    # none: live figures).
+    cache_key: str = ""
 
 
 class MarketPositionStatementPage(BasePage):

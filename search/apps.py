@@ -8,7 +8,7 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         from catalogue import events
-        from search import vocabulary  # noqa: F401 (connects its signal receivers)
+        from search import taxonomy, vocabulary  # noqa: F401 (connect their signal receivers)
 
         events.on_services_changed(enqueue_index_services)
 

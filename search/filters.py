@@ -33,9 +33,7 @@ from django.db.models import QuerySet
 
 from catalogue.models import (
     Category,
-    ClientGroup,
     CQCRating,
-    FundingType,
     Locality,
     Postcode,
     Service,
@@ -51,6 +49,7 @@ from search.query import (
     SearchResults,
     Sort,
 )
+from search.taxonomy import vocabularies
 
 KM_PER_MILE = Decimal("1.609344")
 PRICE_UNITS = [(unit.value, unit.label) for unit in Unit if unit != Unit.FREE]
@@ -224,13 +223,14 @@ class ServiceSearchFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None) -> None:
         super().__init__(bounded(data), queryset, request=request, prefix=prefix)
-        # The vocabularies, read once per request (four queries); the form validates against
+        # The vocabularies, from the cache (search/taxonomy.py); the form validates against
         # them and the page labels them with facet counts after the search.
-        self.categories = list(Category.objects.select_related("parent"))
+        known = vocabularies()
+        self.categories = known.categories
         self.category_by_slug = {category.slug: category for category in self.categories}
-        self.client_groups = list(ClientGroup.objects.all())
-        self.funding_types = list(FundingType.objects.all())
-        self.localities = list(Locality.objects.all())
+        self.client_groups = known.client_groups
+        self.funding_types = known.funding_types
+        self.localities = known.localities
         self._label_choices({})
 
     # --- choices and labels ---------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from core.caching import PAGES, cached
 from market_statement import metrics
 from market_statement.blocks import DataView
 
@@ -43,3 +44,24 @@ def mps_figures(data: DataView, fig_id: str) -> SafeString:
         html = render_to_string("blocks/mps_figures.html", {"data": data, "fig_id": fig_id})
         cache.set(key, html, metrics.cache_seconds())
     return mark_safe(html)  # noqa: S308  (our own template's output)
+
+
+@register.simple_tag(takes_context=True)
+def statement_blocks(context, section) -> SafeString:
+    """The blocks of one section of the statement, as {% include_block %} renders them; from
+    the cache when the section's figures are frozen (section.cache_key, set by
+    views.statement.statement_context): text, charts and tables then depend only on the
+    stored body and the version, and the chrome's topic (core.caching.PAGES) goes stale when
+    pages are published."""
+
+    def render() -> str:
+        parent = context.flatten()
+        parts = []
+        for block in section.blocks:
+            parent["block_id"] = block.id
+            parts.append(block.render_as_block(context=parent))
+        return "".join(parts)
+
+    key = getattr(section, "cache_key", "")
+    html = cached(PAGES, f"mps-section:{key}", render) if key else render()
+    return mark_safe(html)  # noqa: S308  (our own blocks' rendered templates)

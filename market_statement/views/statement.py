@@ -8,6 +8,8 @@ statement_context); these views are the statement's other addresses, under
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
 from urllib.parse import urlencode
 
@@ -61,6 +63,20 @@ def statement_context(request, page: MarketPositionStatementPage, *, version=Non
         ),
     )
     sections = page.sections()
+    frozen_key = frozen_blocks_key(page, version, source) if not preview else ""
+    for section in sections:
+        # Sections whose figures are all frozen render the same for every reader: the
+        # template caches their blocks under this key (mps_tags.statement_blocks).
+        section.cache_key = (
+            f"{frozen_key}:{section.id or '-'}"
+            if frozen_key
+            and all(
+                block.id in source.frozen
+                for block in section.blocks
+                if block.block_type in DATA_BLOCK_TYPES
+            )
+            else ""
+        )
     if page.pk:
         by_section = defaultdict(list)
         for comment in page.comments.approved():
@@ -87,6 +103,18 @@ def statement_context(request, page: MarketPositionStatementPage, *, version=Non
             and Subscription.objects.filter(page=page, user=user).exists()
         ),
     }
+
+
+def frozen_blocks_key(
+    page: MarketPositionStatementPage, version: StatementVersion | None, source: FiguresSource
+) -> str:
+    """A digest of what the frozen blocks of this rendering depend on (the body as stored, the
+    version whose figures and CSV links they show, the mode), or '' when the figures are live."""
+    if source.live or version is None or not page.pk or source.csv_url is None:
+        return ""
+    parts = [page.pk, version.pk, version.number, source.mode, list(page.body.raw_data)]
+    encoded = json.dumps(parts, sort_keys=True, default=str).encode()
+    return hashlib.sha256(encoded).hexdigest()
 
 
 def _live_statement(page_id: int) -> MarketPositionStatementPage:

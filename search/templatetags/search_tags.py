@@ -95,6 +95,14 @@ def stars(score: Decimal | None) -> str:
     return f"{Decimal(score):.1f} out of 5"
 
 
+@register.simple_tag(takes_context=True)
+def result_cards(context: Any, cards: list[Any]) -> SafeString:
+    """The result cards of the page (search/cards.py renders them in one pass)."""
+    from search.cards import CardRenderer
+
+    return CardRenderer(context).cards(cards)
+
+
 @register.simple_tag
 def results_heading(total: int, criteria: Any) -> str:
     """'12 services for ‘home care’ within 5 miles of SY1 1AA' (plain text; the template

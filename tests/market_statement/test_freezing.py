@@ -2,12 +2,14 @@
 view follows the catalogue and says what changed."""
 
 from decimal import Decimal
+from unittest.mock import patch
 
 import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
 
 from catalogue import services as catalogue
+from market_statement.blocks import FiguresSource
 from market_statement.models import StatementVersion, Subscription
 from market_statement.services import statement_version_record
 from tests.factories import make_provider, make_user
@@ -144,3 +146,25 @@ def test_subscribers_get_an_email_for_each_new_version(
     assert all(len(m.to) == 1 for m in mail.outbox)  # nobody sees another subscriber
     assert mail.outbox[0].subject == "New version of Market position statement 2026 (version 2)"
     assert page.url in mail.outbox[0].body
+
+
+def test_frozen_sections_render_once_and_live_figures_every_time(client, home_page, market):
+    """A published version's blocks depend only on the stored body and the version: later
+    readers get them from the cache. Live figures are worked out for each reader."""
+    page = publish_statement(home_page, statement_body(BEACON_HOME_CARE))
+    with patch.object(FiguresSource, "view", autospec=True, side_effect=FiguresSource.view) as view:
+        first = client.get(page.url)
+        assert view.call_count == 1
+        again = client.get(page.url)
+        assert view.call_count == 1
+        assert medians(again) == medians(first) == ["£24.00"]
+        client.get(page.url, {"figures": "live"})
+        client.get(page.url, {"figures": "live"})
+        assert view.call_count == 3
+    # A change to the text shows at once, whatever the cache holds.
+    page.body = [
+        {"type": "paragraph", "value": "<p>Rewritten for spring.</p>"},
+        BEACON_HOME_CARE,
+    ]
+    republish(page)
+    assert "Rewritten for spring." in client.get(page.url).text
