@@ -66,7 +66,6 @@ class IndexedService(models.Model):
     client_group_mask = models.BinaryField(default=b"")
     funding_mask = models.BinaryField(default=b"")
     locality_mask = models.BinaryField(default=b"")  # served or based there
-    served_mask = models.BinaryField(default=b"")  # localities served only
     cqc = models.PositiveSmallIntegerField(default=0)  # search.backends.database.CQC_CODES
     review_score = models.PositiveSmallIntegerField(null=True)  # hundredths of a star
     rating_floor = models.PositiveSmallIntegerField(null=True)  # whole stars, for the facet

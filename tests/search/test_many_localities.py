@@ -54,7 +54,7 @@ def test_a_council_of_250_wards_and_130_types_of_service():
     assert found(categories=(kinds[128].slug,)) == {everywhere.pk, based.pk}
     far = GridPoint(easting=100_000, northing=100_000)
     served = found(origin=far, origin_locality=wards[249].slug, serves_origin=True)
-    assert served == {everywhere.pk, last.pk}  # "serves this place" reads the served mask
+    assert served == {everywhere.pk, last.pk}  # "serves this place" reads the locality mask
     counts = {v.key: v.count for v in backend.search(SearchQuery()).facets["locality"]}
     assert counts[wards[249].slug] == 2
     assert counts[wards[200].slug] == 2

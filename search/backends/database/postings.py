@@ -75,7 +75,6 @@ MASK_COLUMNS: dict[str, str] = {
     "client_group": "client_group_mask",
     "funding": "funding_mask",
     "locality": "locality_mask",
-    "served": "served_mask",  # localities served only; FacetKey "locality"
 }
 PRICE_COLUMNS = (*(price_column(unit) for unit in PRICE_UNITS), "min_price", "headline_price")
 # Kept per service id (arrays, -1 for null) for distances, sorting and patching.
@@ -250,7 +249,7 @@ class Snapshot:
                 cells[cell] = [pk]
         self.postings: dict[str, dict[str, int]] = {}
         for facet, mask_column in MASK_COLUMNS.items():
-            names = keys.get("locality" if facet == "served" else facet, {})
+            names = keys.get(facet, {})
             groups: dict[bytes, list[int]] = defaultdict(list)
             for pk, mask in zip(ids, column.get(mask_column, ()), strict=True):
                 groups[bytes(mask or b"")].append(pk)  # PostgreSQL's bytea: a memoryview

@@ -105,7 +105,7 @@ class FacetBits:
     rolled-back transaction that assigned bits."""
 
     def __init__(self) -> None:
-        self.bits: dict[str, dict[str, int]] = {f: {} for f in MASK_COLUMNS if f != "served"}
+        self.bits: dict[str, dict[str, int]] = {f: {} for f in MASK_COLUMNS}
         for facet, key, bit in FacetKey.objects.values_list("facet", "key", "bit"):
             self.bits.setdefault(facet, {})[key] = bit
 
@@ -287,7 +287,6 @@ class SQLSearchBackend(BaseSearchBackend):
             client_group_mask=bits.mask("client_group", document.client_group_slugs),
             funding_mask=bits.mask("funding", document.funding_slugs),
             locality_mask=bits.mask("locality", places),
-            served_mask=bits.mask("locality", document.localities_served),
             cqc=CQC_CODES.get(document.cqc_overall, 0),
             review_score=to_hundredths(score) if score is not None else None,
             rating_floor=int(score) if score is not None else None,
