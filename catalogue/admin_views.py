@@ -1,7 +1,7 @@
 """The catalogue's Wagtail admin screens: listings, inspect pages and the moderation actions.
 
 Moderators (the Moderators group) and superusers use these; every decision calls a service
-function (catalogue/services.py, catalogue/moderation.py), which checks the permission and the
+function (catalogue/services/, catalogue/moderation.py), which checks the permission and the
 transition again. A refused transition comes back as an admin error message, never a 500.
 The viewsets that wire these views up live in catalogue/wagtail_hooks.py.
 """

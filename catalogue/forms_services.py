@@ -2,7 +2,7 @@
 
 Forms parse what people type and present it back; the rules (a price needs a unit and cannot be
 negative, a postcode must be one we know, vacancies cannot exceed beds...) live in
-catalogue/services.py. `core.forms.add_service_errors` puts the ValidationError a service raises
+catalogue/services/. `core.forms.add_service_errors` puts the ValidationError a service raises
 beside the field it is about, so the person sees it in the error summary and next to the field.
 """
 

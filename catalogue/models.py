@@ -1,6 +1,6 @@
 """The provider catalogue: organisations, their staff, services, prices, places.
 
-Rules live in catalogue/services.py; these models hold data and the read-side QuerySets.
+Rules live in catalogue/services/; these models hold data and the read-side QuerySets.
 """
 
 import uuid

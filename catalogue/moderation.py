@@ -1,6 +1,6 @@
 """Moderation: the council's queues, what a moderator may do next, and closing listing reports.
 
-The decisions themselves (approve, reject, suspend, restore) are in catalogue/services.py; this
+The decisions themselves (approve, reject, suspend, restore) are in catalogue/services/; this
 module adds the one write they lack (closing a listing report) and the reads the moderation
 screens share, so the admin views hold no rules of their own.
 """

@@ -3,7 +3,7 @@ confirming, sending for publication, archiving and the change log.
 
 Every view is for signed-in people (login_required sends others to sign in) and loads what it
 acts on through catalogue/views/common.py, which refuses anyone who is not staff of the
-organisation. Writes go through catalogue/services.py; a ValidationError it raises is shown on
+organisation. Writes go through catalogue/services/; a ValidationError it raises is shown on
 the form beside the field it is about, and nothing is saved.
 """
 

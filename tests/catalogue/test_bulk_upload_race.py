@@ -99,7 +99,7 @@ def test_two_listings_of_one_name_saved_at_once_both_succeed(monkeypatch):
         time.sleep(0.3)
         return slug
 
-    monkeypatch.setattr(catalogue_services, "unique_slug", slow)
+    monkeypatch.setattr(catalogue_services.slugs, "unique_slug", slow)
 
     results, errors = together(
         2,

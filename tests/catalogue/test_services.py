@@ -82,7 +82,9 @@ def test_two_registrations_of_one_name_at_once_both_get_a_slug(monkeypatch):
     stale = iter(["meadow-home-care"])
     real = services.unique_slug
     monkeypatch.setattr(
-        services, "unique_slug", lambda model, text, **kw: next(stale, None) or real(model, text)
+        services.slugs,
+        "unique_slug",
+        lambda model, text, **kw: next(stale, None) or real(model, text),
     )
     person = make_user("founder@new.example")
 
@@ -99,7 +101,9 @@ def test_two_listings_of_one_name_at_once_both_get_a_slug(monkeypatch, organisat
     stale = iter(["day-centre-sunrise-care-ltd"])
     real = services.unique_slug
     monkeypatch.setattr(
-        services, "unique_slug", lambda model, text, **kw: next(stale, None) or real(model, text)
+        services.slugs,
+        "unique_slug",
+        lambda model, text, **kw: next(stale, None) or real(model, text),
     )
 
     service = services.service_create(
