@@ -115,6 +115,40 @@ def test_the_reader_sees_lazy_and_relative_imports(tmp_path):
     assert app_of("catalogues") is None
 
 
+def test_the_reader_resolves_imports_inside_a_package(tmp_path):
+    """A big module split into a package (catalogue.services, market_statement.metrics) keeps
+    its imports under the same rules: a submodule's `..` is its app, and the package's own
+    __init__ resolves `.` to itself."""
+    folder = tmp_path / "metrics"
+    folder.mkdir()
+    (folder / "__init__.py").write_text("from .supply import providers_services\n")
+    (folder / "supply.py").write_text(
+        "from .. import readers\n"
+        "from ..figures import Figures\n"
+        "from .registry import metric\n"
+        "def figures():\n"
+        "    from marketplace.plans import selectors\n"
+    )
+    init = {n for _line, n in imported_modules(folder / "__init__.py", "market_statement.metrics")}
+    assert "market_statement.metrics.supply" in init
+    supply = {
+        name
+        for _line, name in imported_modules(folder / "supply.py", "market_statement.metrics.supply")
+    }
+    assert {
+        "market_statement.readers",
+        "market_statement.figures",
+        "market_statement.metrics.registry",
+        "marketplace.plans.selectors",
+    } <= supply
+    assert {app_of(name) for name in supply} == {"market_statement", "marketplace.plans"}
+    # The real packages are read file by file, submodules included.
+    assert ROOT / "catalogue" / "services" / "listings.py" in set(source_files("catalogue"))
+    assert ROOT / "market_statement" / "metrics" / "supply.py" in set(
+        source_files("market_statement")
+    )
+
+
 @pytest.mark.parametrize("app", LOWER_APPS)
 def test_lower_apps_import_nothing_from_marketplace(app):
     wrong = {
