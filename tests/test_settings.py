@@ -304,6 +304,35 @@ def test_every_setting_the_code_reads_is_declared_in_base_settings():
     assert {name: where for name, where in read.items() if name not in declared} == {}
 
 
+def test_every_setting_the_code_reads_has_a_comment_in_base_settings():
+    """Its declaration says what it is for: a comment on its line, or above it in the same
+    block of lines (one comment may introduce a group of related settings)."""
+    lines = (SETTINGS_DIR / "base.py").read_text().splitlines()
+    first_line = {}
+    assignments = [n for n in ast.walk(ast.parse("\n".join(lines))) if isinstance(n, ast.Assign)]
+    for node in sorted(assignments, key=lambda n: n.lineno):
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                first_line.setdefault(target.id, node)
+
+    def commented(node: ast.stmt) -> bool:
+        own = lines[node.lineno - 1 : node.end_lineno]
+        if any("#" in line for line in own):
+            return True
+        above = node.lineno - 2
+        while above >= 0 and lines[above].strip():
+            if lines[above].lstrip().startswith("#"):
+                return True
+            above -= 1
+        return False
+
+    read = _settings_read_in_the_code()
+    uncommented = sorted(
+        name for name in read if name in first_line and not commented(first_line[name])
+    )
+    assert uncommented == []
+
+
 def test_every_environment_variable_is_in_the_readme_configuration_table():
     readme = (ROOT / "README.md").read_text()
     table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]

@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+# The project package (marketplace/) and the repository root, where templates/, static/ and the
+# default var/ folder are.
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
 
@@ -43,6 +45,8 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from exc
 
 
+# Django's signing key (sessions, signed links, stored authenticator secrets); production refuses
+# to start without one of 50 or more characters.
 SECRET_KEY = env("SECRET_KEY")
 # Earlier keys, comma-separated, still accepted while a new SECRET_KEY is rolled out (signed links,
 # sessions and the stored authenticator secrets made under them keep working).
@@ -182,6 +186,7 @@ CACHES = {
     )
 }
 
+# One account model for everyone (marketplace.accounts), signed in with an e-mail address.
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -258,6 +263,8 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 
+# Static files (collected into STATIC_ROOT, served by WhiteNoise) and uploads (MEDIA_URL, kept
+# in MEDIA_ROOT).
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
