@@ -521,6 +521,7 @@ def percentiles(times: list[float]) -> tuple[float, float]:
 def wagtail_model():
     """A plain model indexed by Wagtail's own search, over the services' texts."""
     from django.db import connection, models
+
     from wagtail.search import index
 
     class BenchText(index.Indexed, models.Model):

@@ -37,11 +37,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
-from PIL import Image as PILImage
-from PIL import UnidentifiedImageError
+
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 from wagtail.utils.file import hash_filelike
+
+from PIL import Image as PILImage
+from PIL import UnidentifiedImageError
 
 from .models import Service, ServiceChange, ServicePhoto
 from .permissions import require_editor

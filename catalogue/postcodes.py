@@ -20,13 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-import brotli
-import msgpack
-import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Avg
 from django.utils.text import slugify
+
+import brotli
+import msgpack
+import yaml
 
 from catalogue.models import Locality, Postcode
 from catalogue.rules import normalise_postcode, postcode_district

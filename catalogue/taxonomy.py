@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from django.db import transaction
+
+import yaml
 
 from .models import Category, Unit
 

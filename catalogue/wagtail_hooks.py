@@ -16,6 +16,7 @@ pages, but not these screens.
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import path, reverse
+
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.sidebar import LinkMenuItem

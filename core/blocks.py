@@ -2,6 +2,7 @@
 headings and call-outs. Each has a template in templates/blocks/."""
 
 from django.utils.text import slugify
+
 from wagtail import blocks
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul"]

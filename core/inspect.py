@@ -8,6 +8,7 @@ import re
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+
 from wagtail.admin.views.generic.models import InspectView
 
 # Words Django's labels get wrong, as whole words of a label.

@@ -13,10 +13,11 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 
-from allauth import app_settings as allauth_settings
-from allauth.account.adapter import get_adapter
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+
+from allauth import app_settings as allauth_settings
+from allauth.account.adapter import get_adapter
 
 
 def client_key(request) -> str:

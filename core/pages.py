@@ -1,6 +1,7 @@
 """What every page of the site has, whichever app defines the page type."""
 
 from django.db import models
+
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 from wagtail.search import index

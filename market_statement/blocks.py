@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from django.utils.dateparse import parse_datetime
+
 from wagtail import blocks
 
 from core.blocks import (

@@ -155,6 +155,7 @@ def statement_grant_commissioners(*, page: MarketPositionStatementPage) -> None:
     """Let the Commissioners group edit and publish `page` in the Wagtail admin (the council's
     usual set-up; the demo loader calls it)."""
     from django.contrib.auth.models import Group, Permission
+
     from wagtail.models import GroupPagePermission
 
     group = Group.objects.get(name="Commissioners")

@@ -8,6 +8,7 @@
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+
 from wagtail.signals import page_published
 
 

@@ -2,6 +2,7 @@
 consultation queue, for the people who may use them (the pages check again)."""
 
 from django.urls import reverse
+
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 

@@ -5,6 +5,7 @@ reviews change only through the moderation decisions, never through an edit form
 """
 
 from django.urls import path, reverse
+
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.sidebar import LinkMenuItem

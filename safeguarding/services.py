@@ -27,8 +27,10 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks import task
+
 from wagtail.models import Site
+
+from django_tasks import task
 
 from core.email import render_email, send_email
 from core.roles import Role, has_role, role_holders

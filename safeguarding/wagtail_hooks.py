@@ -7,6 +7,7 @@ change only through the status form, which calls the services.
 
 from django.contrib.auth import get_user_model
 from django.urls import path
+
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet

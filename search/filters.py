@@ -27,9 +27,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-import django_filters
 from django import forms
 from django.db.models import QuerySet
+
+import django_filters
 
 from catalogue.models import (
     Category,

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.core.cache import cache
 from django.utils import timezone
+
 from django_tasks import task
 
 from search.backends import get_backend

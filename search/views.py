@@ -23,6 +23,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
+
 from wagtail.models import Page
 
 from catalogue.models import Category, PriceOption, Service

@@ -8,9 +8,10 @@ import threading
 import time
 from pathlib import Path
 
-import yaml
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+
+import yaml
 
 from search.models import SynonymGroup
 from search.understanding import Vocabulary

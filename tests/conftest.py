@@ -1,10 +1,12 @@
 import shutil
 
-import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
+
 from wagtail.models import Page, Site
+
+import pytest
 
 from marketplace.pages.services import site_install_home_page
 from tests.factories import HomePageFactory

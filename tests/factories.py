@@ -62,6 +62,7 @@ class AdvicePageFactory(wagtail_factories.PageFactory):
 from decimal import Decimal  # noqa: E402
 
 from django.utils import timezone  # noqa: E402
+
 from factory.django import DjangoModelFactory  # noqa: E402
 
 from catalogue.models import (  # noqa: E402

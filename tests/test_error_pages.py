@@ -1,7 +1,8 @@
-import pytest
-from bs4 import BeautifulSoup
 from django.test import Client, override_settings
 from django.urls import path
+
+import pytest
+from bs4 import BeautifulSoup
 
 
 def broken_view(request):

@@ -13,10 +13,11 @@ import threading
 import time
 from datetime import timedelta
 
-import pytest
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
+
+import pytest
 
 from marketplace.plans import services as plan_services
 from marketplace.plans.models import Enquiry

@@ -21,9 +21,10 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
+from django.db import connection
+
 import pytest
 from bs4 import BeautifulSoup
-from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 45

@@ -7,8 +7,9 @@ import multiprocessing
 import runpy
 import stat
 
-import pytest
 from django.core.management import call_command
+
+import pytest
 
 from marketplace.demo.management.commands import serve
 from tests.test_settings import ROOT, dev_settings, manage

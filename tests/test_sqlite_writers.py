@@ -8,9 +8,10 @@ import ast
 import threading
 import time
 
-import dj_database_url
 from django.db import OperationalError
 from django.db.utils import ConnectionHandler
+
+import dj_database_url
 
 from tests.test_settings import dev_settings
 

@@ -3,9 +3,10 @@ them to sign in. Later issues extend this into the URL x role permissions matrix
 
 from urllib.parse import urlsplit
 
+from wagtail.models import Page
+
 import pytest
 from bs4 import BeautifulSoup
-from wagtail.models import Page
 
 from tests.urls_helper import parameterless_paths
 

@@ -24,6 +24,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
+
 from wagtail.images import get_image_model
 
 from catalogue import bulk_upload, photos

@@ -2,9 +2,10 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
+
+import wagtail.fields
 
 import market_statement.blocks
 

@@ -1,12 +1,13 @@
 import base64
 import hashlib
 
+from django.conf import settings
+from django.urls import reverse
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from cryptography.fernet import Fernet, MultiFernet
-from django.conf import settings
-from django.urls import reverse
 
 from core.roles import DEFAULT_ROLE, user_grant_role
 

@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import django
+
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]

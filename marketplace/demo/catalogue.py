@@ -16,8 +16,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import yaml
 from django.utils import timezone
+
+import yaml
 
 from catalogue import services as catalogue
 from catalogue.cqc import cqc_import

@@ -13,8 +13,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.utils import timezone
+
+import yaml
 
 from market_statement import services
 from market_statement.models import MarketPositionStatementPage

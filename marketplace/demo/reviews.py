@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-import yaml
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+
+import yaml
 
 from catalogue.models import Membership, Service
 from marketplace.accounts.models import User

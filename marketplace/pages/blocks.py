@@ -4,6 +4,7 @@ Each has a template in templates/blocks/."""
 from urllib.parse import urlencode
 
 from django.urls import reverse
+
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 

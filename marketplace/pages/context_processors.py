@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import reverse
+
 from wagtail.models import Site
 
 from core.caching import PAGES, cached

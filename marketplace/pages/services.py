@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.files import File
 from django.db import transaction
+
 from wagtail.documents import get_document_model
 from wagtail.models import Page, Site
 

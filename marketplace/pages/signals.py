@@ -4,6 +4,7 @@ publishes, unpublishes, moves or deletes a page, or changes the site or its sett
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+
 from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 

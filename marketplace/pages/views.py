@@ -1,5 +1,6 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
+
 from wagtail.models import Page
 
 from search.forms import plain_words

@@ -7,6 +7,7 @@ policy lets the groups in without permission rows in the database.
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet

@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 

@@ -8,8 +8,9 @@ import json
 import os
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+import dj_database_url
 
 # The project package (marketplace/) and the repository root, where templates/, static/ and the
 # default var/ folder are.

@@ -3,9 +3,10 @@ Editors group) keep it up to date in the admin."""
 
 from pathlib import Path
 
-import yaml
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+import yaml
 
 SYNONYMS = Path(__file__).resolve().parent.parent / "data" / "synonyms.yaml"
 ACTIONS = ("add", "change", "delete", "view")

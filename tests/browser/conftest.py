@@ -9,9 +9,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from django.core.management import call_command
+
+import pytest
 
 from tests.browser.site_pages import CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH
 
@@ -74,6 +75,7 @@ def _browser_site(django_db_setup, django_db_blocker, tmp_path_factory):
     if not chromium_available():
         pytest.skip(MISSING_MESSAGE)
     from django.db import connection
+
     from playwright.sync_api import sync_playwright
     from pytest_django.live_server_helper import LiveServer
 

@@ -2,8 +2,9 @@
 
 import re
 
-import pytest
 from django.core import mail
+
+import pytest
 
 from catalogue.models import Service
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS

@@ -8,10 +8,11 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-from bs4 import BeautifulSoup
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+
+import pytest
+from bs4 import BeautifulSoup
 from PIL import Image as PILImage
 
 from catalogue import bulk_upload

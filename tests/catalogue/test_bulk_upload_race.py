@@ -4,8 +4,9 @@ once. Real threads, each with its own connection, on PostgreSQL (SQLite queues e
 import threading
 import time
 
-import pytest
 from django.db import connection
+
+import pytest
 
 from catalogue import bulk_upload
 from catalogue import services as catalogue_services

@@ -2,9 +2,10 @@
 the listing. Providers have no route to it: not the edit form, the bulk upload, the service
 functions they call, nor the read-only API."""
 
+from django.core.exceptions import PermissionDenied, ValidationError
+
 import pytest
 from bs4 import BeautifulSoup
-from django.core.exceptions import PermissionDenied, ValidationError
 
 from catalogue import bulk_upload
 from catalogue import services as catalogue_services

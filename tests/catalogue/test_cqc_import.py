@@ -12,9 +12,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+
+import pytest
 
 from catalogue import cqc
 from catalogue import services as catalogue_services

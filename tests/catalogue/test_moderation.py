@@ -5,11 +5,12 @@ import json
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
-from bs4 import BeautifulSoup
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+
+import pytest
+from bs4 import BeautifulSoup
 
 from catalogue import services
 from catalogue.models import (

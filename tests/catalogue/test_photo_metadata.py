@@ -2,14 +2,16 @@
 
 import io
 
-import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from PIL import Image as PILImage
-from PIL import PngImagePlugin
+
 from wagtail.images import get_image_model
 from wagtail.models import Collection
+
+import pytest
+from PIL import Image as PILImage
+from PIL import PngImagePlugin
 
 from catalogue import photos
 from catalogue.models import ServicePhoto

@@ -6,14 +6,16 @@ import struct
 import zlib
 from pathlib import Path
 
-import pytest
-from bs4 import BeautifulSoup
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image as PILImage
-from PIL import ImageFile
+
 from wagtail.images import get_image_model
 from wagtail.models import Collection
+
+import pytest
+from bs4 import BeautifulSoup
+from PIL import Image as PILImage
+from PIL import ImageFile
 
 from catalogue import photos
 from catalogue.models import Membership, ServiceChange, ServicePhoto

@@ -3,8 +3,9 @@
 import io
 from pathlib import Path
 
-import pytest
 from django.core.management import CommandError, call_command
+
+import pytest
 
 from catalogue.models import Locality, Postcode
 from catalogue.postcodes import (

@@ -4,9 +4,10 @@ current prices and the test runner's flush are all tried here, on SQLite and on 
 import uuid
 from decimal import Decimal
 
-import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
+
+import pytest
 
 from catalogue import services
 from catalogue.models import Membership, PriceOption, PriceRecord

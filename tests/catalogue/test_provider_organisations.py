@@ -4,10 +4,11 @@ accept, remove, hand over, leave; and who may do each of them."""
 import re
 from datetime import timedelta
 
-import pytest
-from bs4 import BeautifulSoup
 from django.core import mail
 from django.utils import timezone
+
+import pytest
+from bs4 import BeautifulSoup
 
 from catalogue import services
 from catalogue.models import Claim, Invitation, Membership, Organisation

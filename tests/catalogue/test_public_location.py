@@ -12,9 +12,10 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
+
 import pytest
 from bs4 import BeautifulSoup
-from django.conf import settings
 
 from catalogue.geo import grid_to_wgs84
 from catalogue.models import Service

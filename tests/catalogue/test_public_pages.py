@@ -8,16 +8,18 @@ import math
 from datetime import date, timedelta
 from decimal import Decimal
 
-import pytest
-from bs4 import BeautifulSoup
 from django.core import mail
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
+
+import pytest
+from bs4 import BeautifulSoup
 
 from catalogue import reports
 from catalogue.models import (

@@ -3,10 +3,11 @@
 from datetime import timedelta
 from io import StringIO
 
-import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
+
+import pytest
 
 from catalogue.models import Service, ServiceChange
 from tests.factories import OrganisationFactory, ServiceFactory, make_provider

@@ -1,9 +1,10 @@
 """core.email.send_email: the site's one way to send e-mail (it replaced the catalogue's,
 ratings', plans' and market statement's own copies and the catalogue's mail task)."""
 
-import pytest
 from django.core import mail
 from django.db import transaction
+
+import pytest
 
 from core.email import address_hint, send_email
 

@@ -6,10 +6,11 @@ names every one of those sources."""
 
 from datetime import date, timedelta
 
-import pytest
 from django.apps import apps
 from django.db import models
 from django.utils import timezone
+
+import pytest
 from django_tasks_db.models import DBTaskResult
 
 from catalogue.models import Claim, Invitation, ListingReport

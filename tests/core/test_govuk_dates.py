@@ -4,8 +4,9 @@ another)."""
 from datetime import UTC, datetime, time
 from pathlib import Path
 
-import pytest
 from django.template import Context, Template
+
+import pytest
 
 from core.templatetags.govuk_dates import govuk_datetime, govuk_time
 

@@ -2,9 +2,10 @@
 
 import re
 
-import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
+
+import pytest
 
 from core.forms import GovukBoundField
 from core.templatetags.govuk_forms import choice_input

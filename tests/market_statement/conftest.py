@@ -14,8 +14,9 @@ The catalogue (grid references in metres on the British National Grid):
 from dataclasses import dataclass
 from decimal import Decimal
 
-import pytest
 from django.core.cache import cache
+
+import pytest
 
 from catalogue.models import Category, Locality, Organisation, Service
 from market_statement.models import MarketPositionStatementPage

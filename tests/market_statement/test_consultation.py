@@ -2,10 +2,11 @@
 
 from datetime import timedelta
 
-import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+
+import pytest
 
 from core.roles import Role
 from market_statement import services

@@ -1,8 +1,9 @@
 """The demo statement: the four-column frame, intentions, data blocks of every kind, an
 earlier published version and a consultation under way; loading it twice changes nothing."""
 
-import pytest
 from django.core.management import call_command
+
+import pytest
 
 from market_statement.blocks import DATA_BLOCK_TYPES
 from market_statement.models import Comment, MarketPositionStatementPage

@@ -4,9 +4,10 @@ view follows the catalogue and says what changed."""
 from decimal import Decimal
 from unittest.mock import patch
 
+from django.core import mail
+
 import pytest
 from bs4 import BeautifulSoup
-from django.core import mail
 
 from catalogue import services as catalogue
 from market_statement.blocks import FiguresSource

@@ -3,11 +3,12 @@
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+
+import pytest
 
 from catalogue import services as catalogue
 from catalogue.models import PriceRecord, Service

@@ -4,8 +4,9 @@ import uuid
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
 from django.utils import timezone
+
+import pytest
 
 from catalogue.models import PriceRecord
 from core.roles import Role

@@ -6,10 +6,11 @@ import io
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
-from bs4 import BeautifulSoup
 from django.core.cache import cache
 from django.utils import timezone
+
+import pytest
+from bs4 import BeautifulSoup
 
 from catalogue.models import Service
 from core.roles import Role

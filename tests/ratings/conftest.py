@@ -3,8 +3,9 @@ helper that writes reviews through the real services."""
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
+
+import pytest
 
 from core.roles import Role
 from ratings import services

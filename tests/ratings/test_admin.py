@@ -1,8 +1,9 @@
 """Review moderation in the Wagtail admin: only moderators, the queue, the decisions, history."""
 
-import pytest
 from django.core import mail
 from django.urls import reverse
+
+import pytest
 
 from core.roles import Role
 from ratings import services

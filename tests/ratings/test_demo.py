@@ -1,8 +1,9 @@
 """The demo reviews: loaded through the services, deterministic, idempotent, with a mix of
 states, and summaries that agree with the maths."""
 
-import pytest
 from django.core.management import call_command
+
+import pytest
 
 from catalogue.models import Service
 from ratings import scoring

@@ -5,9 +5,10 @@ page and in search (minimum rating, sort by rating) follows."""
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
+
+import pytest
 
 from ratings.models import Review, ReviewReply
 from search.backends import get_backend

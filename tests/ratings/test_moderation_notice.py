@@ -1,10 +1,11 @@
 """Moderators are e-mailed when reviews, replies or reports wait for them, at most once an
 hour (ratings.notifications.tell_moderators)."""
 
-import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.db import transaction
+
+import pytest
 
 from ratings import notifications, services
 from ratings.models import ReviewReport

@@ -4,10 +4,11 @@ the provider dashboard."""
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
-from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
+
+import pytest
+from bs4 import BeautifulSoup
 
 from ratings import services
 from ratings.models import Review

@@ -5,11 +5,12 @@ in several towns share. The provider's own pages and e-mails keep the name they 
 
 from datetime import timedelta
 
-import pytest
-from bs4 import BeautifulSoup
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+
+import pytest
+from bs4 import BeautifulSoup
 
 from ratings import services
 from ratings.models import RejectionReason

@@ -4,11 +4,12 @@ transitions, replies, reports and the summary kept on the service."""
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+
+import pytest
 
 from catalogue import events
 from catalogue.models import Membership, Service

@@ -3,9 +3,10 @@ the abuse limits."""
 
 from datetime import timedelta
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
+
+import pytest
 
 from ratings import services
 from ratings.models import Review, ReviewReply, ReviewReport

@@ -1,8 +1,9 @@
 """The safeguarding team's queue in the admin: the permissions matrix for every concern URL, the
 order, the log of every opening and change."""
 
-import pytest
 from django.urls import reverse
+
+import pytest
 
 from safeguarding import services
 from safeguarding.models import Concern, ConcernEvent

@@ -2,9 +2,11 @@
 settings"): council editors and the safeguarding team change them in the admin; moderators,
 commissioners and the public cannot. Council editors also change the site settings."""
 
-import pytest
 from django.urls import reverse
+
 from wagtail.models import Site
+
+import pytest
 
 from safeguarding.models import CouncilContacts
 

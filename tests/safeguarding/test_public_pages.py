@@ -1,9 +1,10 @@
 """The public 'Report a concern about an adult' pages: the form, its errors, the confirmation,
 the limit, and the council's numbers in the footer."""
 
-import pytest
 from django.core import mail
 from django.urls import reverse
+
+import pytest
 
 from safeguarding import views
 from safeguarding.models import Concern

@@ -4,9 +4,10 @@ makes exactly one concern and one e-mail to the team inbox, with no personal dat
 
 from decimal import Decimal
 
-import pytest
 from django.core import mail
 from django.urls import reverse
+
+import pytest
 
 from catalogue.models import ListingReport
 from core.roles import Role

@@ -1,8 +1,9 @@
 """safeguarding.services: raising a concern, the team's alert, statuses, the log, personal data."""
 
-import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+
+import pytest
 
 from core import personal_data
 from safeguarding import services

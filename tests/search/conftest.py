@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
 from django.conf import settings
 from django.utils import timezone
+
+import pytest
 
 from catalogue.models import ClientGroup, FundingType, Organisation, Service
 from catalogue.rules import months_before

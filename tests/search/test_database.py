@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
 from django.core.management import call_command
 from django.db import connection
+
+import pytest
 
 from search.backends import get_backend
 from search.backends.database import DatabaseSearchBackend

@@ -3,8 +3,9 @@ and names included, though the docs say it never keeps postcodes; no throttle, n
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
+
+import pytest
 
 from core import personal_data
 from search.models import LowResultSearch, SearchWord

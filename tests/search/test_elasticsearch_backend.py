@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-import pytest
 from django.core.exceptions import ImproperlyConfigured
+
+import pytest
 from elastic_transport import ApiResponseMeta, BaseNode, HttpHeaders
 from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport._node import NodeApiResponse

@@ -22,10 +22,11 @@ import time
 from datetime import timedelta
 from io import StringIO
 
-import pytest
-from bs4 import BeautifulSoup
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+
+import pytest
+from bs4 import BeautifulSoup
 from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult

@@ -3,8 +3,9 @@ form, search/forms.py), without the page or the backend."""
 
 from decimal import Decimal
 
-import pytest
 from django.http import QueryDict
+
+import pytest
 
 from catalogue.models import Locality
 from search.filters import MAX_VALUES, ServiceSearchFilter, bounded, miles_to_km

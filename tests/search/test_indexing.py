@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
 from django.db import transaction
+
+import pytest
 
 from catalogue import events
 from search.apps import enqueue_index_services

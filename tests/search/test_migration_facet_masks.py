@@ -9,11 +9,12 @@ from __future__ import annotations
 import importlib
 import random
 
-import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+
+import pytest
 
 APP = "catalogue_search"
 BEFORE = (APP, "0014_search_outbox")

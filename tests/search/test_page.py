@@ -8,9 +8,10 @@ number of queries whatever the number of results.
 from datetime import timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
 import pytest
 from bs4 import BeautifulSoup
-from django.utils import timezone
 
 from catalogue.models import ClientGroup, FundingType, Service
 from search.backends import get_backend

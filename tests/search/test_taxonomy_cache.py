@@ -1,9 +1,10 @@
 """The search form's vocabularies come from the cache (search/taxonomy.py): one read for many
 pages, and a change to the taxonomy or the areas shows on the next page."""
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+import pytest
 
 from catalogue.models import Category, ClientGroup, FundingType, Locality
 from search.filters import ServiceSearchFilter

@@ -5,9 +5,10 @@ from decimal import Decimal
 
 import django.core.validators
 import django.db.models.deletion
-import modelcluster.fields
 from django.conf import settings
 from django.db import migrations, models
+
+import modelcluster.fields
 
 import marketplace.ras.models
 

@@ -47,8 +47,9 @@ from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-import numpy as np
 from django.db import connections
+
+import numpy as np
 
 from core.money import to_pence
 from search import ranking

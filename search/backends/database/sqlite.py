@@ -18,8 +18,9 @@ outranks one that mentions it in its description, however often.
 
 from __future__ import annotations
 
-import numpy as np
 from django.db import connection
+
+import numpy as np
 
 from search.indexing import ServiceDocument
 

@@ -1,9 +1,10 @@
 import re
 
-import pytest
-from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.core import mail
+
+import pytest
+from bs4 import BeautifulSoup
 
 from core.roles import ADMIN_ROLES, Role, user_revoke_role
 from marketplace.accounts.models import User

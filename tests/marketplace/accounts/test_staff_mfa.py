@@ -6,6 +6,8 @@ second-factor pages check), never force_login."""
 
 import time
 
+from django.urls import reverse
+
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import (
@@ -13,7 +15,6 @@ from allauth.mfa.totp.internal.auth import (
     format_hotp_value,
     hotp_value,
 )
-from django.urls import reverse
 
 from core.roles import Role
 from marketplace.accounts.adapters import MFAAdapter

@@ -5,10 +5,11 @@ Loaded by the real demo command (small catalogue); a reload keeps what an editor
 from datetime import date, timedelta
 from decimal import Decimal
 
-import pytest
-from bs4 import BeautifulSoup
 from django.core.management import call_command
 from django.utils import timezone
+
+import pytest
+from bs4 import BeautifulSoup
 
 from catalogue import services as catalogue_services
 from catalogue.models import Service

@@ -1,8 +1,10 @@
 from pathlib import Path
 
-import pytest
 from django.core.management import CommandError, call_command
+
 from wagtail.models import Page, Site
+
+import pytest
 
 from core.roles import Role
 from marketplace.accounts.models import User

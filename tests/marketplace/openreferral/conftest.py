@@ -1,7 +1,8 @@
-import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
+
+import pytest
 
 API = "/api/openreferral/v3"
 

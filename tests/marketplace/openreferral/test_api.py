@@ -6,8 +6,9 @@ import uuid
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
 from django.utils import timezone
+
+import pytest
 
 from catalogue import services as catalogue_services
 from catalogue.geo import grid_to_wgs84

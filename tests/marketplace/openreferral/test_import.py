@@ -6,9 +6,10 @@ import uuid
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
+
+import pytest
 
 from catalogue import events
 from catalogue import services as catalogue

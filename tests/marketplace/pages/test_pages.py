@@ -1,7 +1,9 @@
+from django.core.files.base import ContentFile
+
+from wagtail.documents.models import Document
+
 import pytest
 from bs4 import BeautifulSoup
-from django.core.files.base import ContentFile
-from wagtail.documents.models import Document
 
 from marketplace.pages.models import AdviceIndexPage, AdvicePage, SiteSettings
 from marketplace.pages.services import page_publish_child

@@ -4,9 +4,10 @@ plans). Either side can unlink; neither sees the other's plan before confirming.
 
 from decimal import Decimal
 
-import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+
+import pytest
 
 from marketplace.plans import selectors, services
 from marketplace.plans.models import OutcomeOption, PlanLink, SupportPlan

@@ -4,9 +4,10 @@ at declared rates; a yearly membership shown a week; one-off items in the first 
 from dataclasses import replace
 from decimal import Decimal
 
-import pytest
 from django.conf import settings
 from django.core.management import call_command
+
+import pytest
 
 from marketplace.plans import costing
 

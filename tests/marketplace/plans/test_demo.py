@@ -1,8 +1,9 @@
 """The demo journey: the demo public user's shortlist, enquiry (with the provider's reply) and
 plan, loaded by the real demo command; a second load changes nothing."""
 
-import pytest
 from django.core.management import call_command
+
+import pytest
 
 from marketplace.demo.plans import DEMO_PUBLIC_EMAIL
 from marketplace.plans import selectors

@@ -5,10 +5,11 @@ invites carries the member's inbox on; enquiries have a retention period."""
 import io
 from datetime import timedelta
 
-import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
+
+import pytest
 
 from catalogue.models import Membership
 from catalogue.services import claim_approve, claim_create, invitation_accept, invitation_create

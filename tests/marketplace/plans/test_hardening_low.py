@@ -1,8 +1,9 @@
 """Issue 18, low items: ids too long for the database, the names of listings the public
 cannot find, and a double-clicked enquiry."""
 
-import pytest
 from django.core import mail
+
+import pytest
 
 from catalogue.models import Service
 from marketplace.plans.models import Enquiry

@@ -9,8 +9,9 @@ import csv
 import io
 from decimal import Decimal
 
-import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+
+import pytest
 
 from core.roles import Role
 from marketplace.plans import services

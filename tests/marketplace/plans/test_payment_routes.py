@@ -8,8 +8,9 @@ import csv
 import io
 from decimal import Decimal
 
-import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+
+import pytest
 
 from marketplace.plans import selectors, services
 from marketplace.plans.models import PlanLine, PlanShare

@@ -4,9 +4,10 @@ plans app's part: shortlist, enquiries (kept for the provider, sender anonymised
 import json
 from decimal import Decimal
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+
+import pytest
 
 from core import personal_data
 from marketplace.plans import services

@@ -2,8 +2,9 @@
 
 from decimal import Decimal
 
-import pytest
 from django.core.exceptions import ValidationError
+
+import pytest
 
 from marketplace.plans import selectors, services
 from marketplace.plans.models import SupportPlan

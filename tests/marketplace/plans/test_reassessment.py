@@ -5,9 +5,10 @@ budget is the Surrey paper's ("Personalisation Update", 2013): £373.53 a week."
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+
+import pytest
 
 from core.roles import Role
 from marketplace.plans import selectors, services

@@ -12,9 +12,10 @@ block (issue 21), built through the services and reproducing the council papers 
 
 from decimal import Decimal
 
+from django.core.cache import cache
+
 import pytest
 from bs4 import BeautifulSoup
-from django.core.cache import cache
 
 from core.roles import Role
 from market_statement.metrics import Options, compute

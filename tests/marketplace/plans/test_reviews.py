@@ -9,10 +9,11 @@ import io
 from datetime import date, timedelta
 from decimal import Decimal
 
-import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+
+import pytest
 
 from core.roles import Role
 from marketplace.plans import reviews, selectors, services

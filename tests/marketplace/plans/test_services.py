@@ -3,10 +3,11 @@
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+
+import pytest
 
 from catalogue.models import Organisation, Service
 from core.roles import Role

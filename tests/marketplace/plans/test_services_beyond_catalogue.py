@@ -3,8 +3,9 @@ Surrey paper, the rules on each line, and who may add them."""
 
 from decimal import Decimal
 
-import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+
+import pytest
 
 from marketplace.plans import selectors, services
 from marketplace.plans.models import PlanLine, PlanShare, SupportPlan

@@ -5,8 +5,9 @@ longer a practitioner, cannot."""
 
 from decimal import Decimal
 
-import pytest
 from django.core.exceptions import PermissionDenied
+
+import pytest
 
 from core.roles import Role, user_revoke_role
 from marketplace.plans import services

@@ -3,10 +3,11 @@
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+
+import pytest
 
 from catalogue.models import Service
 from core.roles import Role

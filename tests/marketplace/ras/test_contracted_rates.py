@@ -5,10 +5,11 @@ contracted rate or a stated blend; the market rate page shows the gap between th
 import datetime
 from decimal import Decimal as D
 
-import pytest
-from bs4 import BeautifulSoup
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+
+import pytest
+from bs4 import BeautifulSoup
 
 from core.roles import Role
 from marketplace.ras import calculator, selectors, services

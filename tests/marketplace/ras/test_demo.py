@@ -3,8 +3,9 @@
 from collections import Counter
 from decimal import Decimal
 
-import pytest
 from django.core.management import call_command
+
+import pytest
 
 from marketplace.accounts.models import User
 from marketplace.demo.catalogue import load_catalogue

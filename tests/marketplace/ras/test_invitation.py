@@ -5,10 +5,11 @@ person opens it and starts their own plan from it."""
 
 import re
 
-import pytest
-from bs4 import BeautifulSoup
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+
+import pytest
+from bs4 import BeautifulSoup
 
 from core.roles import Role
 from marketplace.plans.models import SupportPlan

@@ -5,9 +5,10 @@ import io
 import uuid
 from decimal import Decimal as D
 
-import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+
+import pytest
 
 from catalogue import services as catalogue
 from catalogue.models import Locality, PriceRecord

@@ -7,10 +7,11 @@ figure to the nearest £10."""
 
 from decimal import Decimal
 
+from django.core.management import call_command
+
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from django.core.management import call_command
 
 from catalogue.taxonomy import DEFAULT_FILE
 from marketplace.accounts.models import User

@@ -2,10 +2,11 @@
 or one in its current team) moves it, with its plans, to another team's caseload, saying why;
 the move is in the case's team history. Who may and who may not, the service and the page."""
 
-import pytest
-from bs4 import BeautifulSoup
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+
+import pytest
+from bs4 import BeautifulSoup
 
 from marketplace.plans.models import SupportPlan
 from marketplace.ras import services

@@ -3,10 +3,11 @@ recorder's team; every practitioner in the team finds it, opens it and sends it 
 so a case moves between workers. A practitioner outside the team cannot. Superusers and admins
 keep the teams in the Wagtail admin."""
 
-import pytest
-from bs4 import BeautifulSoup
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+
+import pytest
+from bs4 import BeautifulSoup
 
 from core.roles import Role
 from marketplace.ras import services

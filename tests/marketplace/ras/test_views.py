@@ -3,10 +3,11 @@
 import re
 from decimal import Decimal as D
 
-import pytest
-from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+
+import pytest
+from bs4 import BeautifulSoup
 
 from core.roles import Role
 from marketplace.ras import services

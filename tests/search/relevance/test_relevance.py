@@ -5,8 +5,9 @@ on the full demo catalogue."""
 
 from __future__ import annotations
 
-import pytest
 from django.core.management import call_command
+
+import pytest
 
 from search.backends import get_backend
 
