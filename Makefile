@@ -12,7 +12,7 @@ TEST_SETTINGS := DJANGO_SETTINGS_MODULE=marketplace.settings.test
 # The suite runs in parallel processes (pytest-xdist), one per core unless TEST_WORKERS says.
 TEST_WORKERS ?= auto
 
-.PHONY: install demo-data run dev serve test checks pytest test-browser bench-install css clean
+.PHONY: install demo-data run dev serve test checks format pytest test-browser bench-install css clean
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Care Market needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -50,12 +50,24 @@ serve: demo-data
 	@echo "Care Market is served at http://127.0.0.1:$(PORT)/ (press Ctrl+C to stop)"
 	$(SERVE_ENV) PORT=$(PORT) $(MANAGE) serve
 
+# Every Django template (the templates/ folder and any app's templates/ folder; .html and the
+# .txt e-mails), for djade, the template formatter. Its target version is the Django series we
+# pin (enables its upgrade fixers up to that version); change both together.
+TEMPLATES = $(shell find . \( -path ./.git -o -path ./$(VENV) -o -path ./frontend/node_modules -o -path ./static -o -path ./var \) -prune -o -path '*/templates/*' -type f \( -name '*.html' -o -name '*.txt' \) -print | sort)
+DJADE := $(BIN)/djade --target-version 5.2
+
 checks: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(DJADE) --check $(TEMPLATES)
 	$(BIN)/mypy
 	$(TEST_SETTINGS) $(MANAGE) check --fail-level WARNING
 	$(TEST_SETTINGS) $(MANAGE) makemigrations --check --dry-run
+
+# Formats the Python (ruff) and the templates (djade) in place.
+format: install
+	$(BIN)/ruff format .
+	$(DJADE) $(TEMPLATES)
 
 # Everything but the browser tests, on both cores.
 pytest: install
