@@ -59,7 +59,8 @@ DJADE := $(BIN)/djade --target-version 5.2
 checks: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(DJADE) --check $(TEMPLATES)
+	@echo 'djade --check ($(words $(TEMPLATES)) templates)'
+	@$(DJADE) --check $(TEMPLATES)
 	$(BIN)/mypy
 	$(TEST_SETTINGS) $(MANAGE) check --fail-level WARNING
 	$(TEST_SETTINGS) $(MANAGE) makemigrations --check --dry-run
@@ -68,7 +69,8 @@ checks: install
 # (djade exits 1 when it changed a file; that is the point here, not a failure.)
 format: install
 	$(BIN)/ruff format .
-	$(DJADE) $(TEMPLATES) || [ $$? -eq 1 ]
+	@echo 'djade ($(words $(TEMPLATES)) templates)'
+	@$(DJADE) $(TEMPLATES) || [ $$? -eq 1 ]
 
 # Everything but the browser tests, on both cores.
 pytest: install
