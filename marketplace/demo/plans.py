@@ -1,4 +1,4 @@
-"""The demo public user's marketplace journey, built through marketplace/plans/services.py from
+"""The demo public user's marketplace journey, built through marketplace/plans/services/ from
 content/plans/plans.yaml: two listings on their shortlist, one enquiry sent to both (the demo
 provider has replied, and the person has answered), and a submitted support plan made of the
 two services and two no-cost supports, within its budget and shared with the demo

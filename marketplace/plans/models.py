@@ -1,6 +1,6 @@
 """Shortlists, enquiries, support plans and the listing usage figures providers see.
 
-Rules live in marketplace/plans/services.py; these models hold data and the read-side QuerySets.
+Rules live in marketplace/plans/services/; these models hold data and the read-side QuerySets.
 An anonymous visitor's shortlist lives in their session (marketplace/plans/shortlist.py); only a
 signed-in person's shortlist is a row here.
 """

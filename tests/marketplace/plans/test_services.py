@@ -80,7 +80,8 @@ def test_only_listings_the_public_can_find_can_be_shortlisted(service, status):
 
 
 def test_the_shortlist_has_a_limit(organisation, home_care, monkeypatch):
-    monkeypatch.setattr(services, "SHORTLIST_MAX", 2)
+    # Patched where shortlist_add reads it: the shortlists module of the services package.
+    monkeypatch.setattr(services.shortlists, "SHORTLIST_MAX", 2)
     session = {}
     listings = ServiceFactory.create_batch(3, organisation=organisation, categories=[home_care])
     services.shortlist_add(user=ANON, session=session, service=listings[0])
