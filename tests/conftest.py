@@ -51,3 +51,18 @@ def root_page(db):
 
 def pytest_report_header(config):
     return f"database: {settings.DATABASES['default']['ENGINE']}"
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test outside the test transaction (django_db(transaction=True)) must also ask for
+    serialized_rollback: its closing flush otherwise re-creates the content types under new ids
+    on PostgreSQL, and a later test that restores the migrated data (the race tests) then fails
+    at setup with a duplicate content type. Caught here, at collection, on SQLite too."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None or "browser" in item.keywords:
+            continue
+        if marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(
+                f"{item.nodeid}: django_db(transaction=True) needs serialized_rollback=True"
+            )

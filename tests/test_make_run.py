@@ -71,7 +71,8 @@ def get(url: str) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
-@pytest.mark.django_db(transaction=True)  # no open transaction: the copy is not locked
+# No open transaction: the copy is not locked.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_make_run_answers_an_unknown_address_with_the_designed_404_page(tmp_path):
     port = free_port()
     run_env, command = make_run_command(port)

@@ -86,7 +86,7 @@ def test_bulk_updates_of_current_prices_are_refused():
     "sqlite" not in __import__("django.conf").conf.settings.DATABASES["default"]["ENGINE"],
     reason="the flush override acts on SQLite only; PostgreSQL truncates",
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_flush_empties_the_price_history_and_the_guard_comes_back():
     set_price()
 

@@ -40,8 +40,13 @@ def migrate(target):
     return executor.loader.project_state([target]).apps
 
 
+# Outside a transaction (migrations alter tables); the migrated data is restored at the start
+# (serialized_rollback), so no test after this one finds content types renumbered by a flush.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
 @pytest.fixture
-def at_0014(transactional_db):
+def at_0014():
     """The database at 0014; put back at every app's latest migration after the test."""
     apps = migrate(BEFORE)
     yield apps
