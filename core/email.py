@@ -9,6 +9,7 @@ person wrote or their contact details: they say something happened and link to t
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -73,3 +74,22 @@ def address_hint(email: str) -> str:
     name, dot, suffix = domain.partition(".")
     masked_domain = f"{name[:1]}•••{dot}{suffix.rsplit('.', 1)[-1]}" if dot else f"{name[:1]}•••"
     return f"{local[:1]}•••@{masked_domain}"
+
+
+def addresses_of(user) -> set[str]:
+    """Every address `user` owns, lower-cased: the account's own and each verified one."""
+    from allauth.account.models import EmailAddress
+
+    verified = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    return {user.email.lower(), *(address.lower() for address in verified)}
+
+
+def require_sent_to(user, email: str, *, what: str = "invitation") -> None:
+    """Refuse a signed-in `user` who does not own `email`, the address an invitation (or a
+    request) was sent to. The message gives a hint of that address, never the address, so
+    whoever holds a forwarded link learns next to nothing from it."""
+    if (email or "").lower() not in addresses_of(user):
+        raise ValidationError(
+            f"This {what} was sent to another email address ({address_hint(email)}). "
+            "Sign in with the address it was sent to."
+        )

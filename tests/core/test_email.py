@@ -2,11 +2,14 @@
 ratings', plans' and market statement's own copies and the catalogue's mail task)."""
 
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 import pytest
+from allauth.account.models import EmailAddress
 
-from core.email import address_hint, send_email
+from core.email import address_hint, addresses_of, require_sent_to, send_email
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +77,23 @@ def test_no_addresses_no_email(django_capture_on_commit_callbacks):
 )
 def test_an_address_hint_shows_first_letters_never_the_address(email, hint):
     assert address_hint(email) == hint
+
+
+def test_an_invitation_opens_for_any_verified_address_of_its_recipient_only():
+    """One rule for plan shares, plan link requests and assessment invitations: the account's
+    own address or a verified second one; an unverified one or someone else's is refused with
+    a hint of the address it was sent to, never the address."""
+    user = make_user("Pat@Example.org")
+    EmailAddress.objects.create(user=user, email="pat.work@council.gov.uk", verified=True)
+    EmailAddress.objects.create(user=user, email="pat.old@mail.example", verified=False)
+    assert {"pat@example.org", "pat.work@council.gov.uk"} <= addresses_of(user)
+    assert "pat.old@mail.example" not in addresses_of(user)
+
+    require_sent_to(user, "pat@example.org")
+    require_sent_to(user, "PAT.WORK@council.gov.uk")
+    for other in ("pat.old@mail.example", "jo@example.org"):
+        with pytest.raises(ValidationError) as refused:
+            require_sent_to(user, other, what="request")
+        message = refused.value.messages[0]
+        assert message.startswith("This request was sent to another email address (")
+        assert address_hint(other) in message and other not in message

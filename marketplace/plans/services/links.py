@@ -8,11 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import limits
-from core.email import address_hint, send_email
+from core.email import addresses_of, require_sent_to, send_email
 
 from ..models import PlanLink, SupportPlan
 from ..permissions import require_plan_owner, require_plan_viewer
-from .sharing import DAY, _addresses_of, shares_per_day
+from .sharing import DAY, shares_per_day
 
 OTHER_KIND = {
     SupportPlan.PlanFor.CARER: SupportPlan.PlanFor.PERSON,
@@ -31,7 +31,7 @@ def plan_link_ask(*, user, plan: SupportPlan, email: str) -> PlanLink:
     confirms (plan_link_confirm). Counts against the same daily limit as sharing a plan."""
     require_plan_owner(user, plan)
     email = (email or "").strip()
-    if email.lower() in _addresses_of(user):
+    if email.lower() in addresses_of(user):
         raise ValidationError({"email": "That is your own email address."})
     links = PlanLink.objects.of_plan(plan).filter(ended_at__isnull=True)
     if links.filter(email__iexact=email).exists():
@@ -69,12 +69,7 @@ def plan_link_check(*, user, link: PlanLink) -> None:
         raise ValidationError("This request to link plans has already been answered.")
     if link.from_plan.owner_id == user.pk:
         raise ValidationError("This is a request from your own plan.")
-    if link.email.lower() not in _addresses_of(user):
-        # A hint, not the address: whoever holds a forwarded link learns nothing from it.
-        raise ValidationError(
-            f"This request was sent to another email address ({address_hint(link.email)}). "
-            "Sign in with the address it was sent to."
-        )
+    require_sent_to(user, link.email, what="request")
 
 
 def plans_to_link(*, user, link: PlanLink):
@@ -116,7 +111,7 @@ def plan_unlink(*, user, link: PlanLink) -> PlanLink:
     may_decline = (
         link.confirmed_at is None
         and getattr(user, "is_authenticated", False)
-        and (link.email.lower() in _addresses_of(user))
+        and (link.email.lower() in addresses_of(user))
     )
     if getattr(user, "pk", None) not in owners and not may_decline:
         raise PermissionDenied("Only the owners of the linked plans can unlink them.")
