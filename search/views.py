@@ -15,10 +15,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -26,7 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from wagtail.models import Page
 
-from catalogue.models import Category, PriceOption, Service
+from catalogue.models import PriceOption, Service
 from catalogue.remembered_postcode import remember_postcode
 from catalogue.templatetags.catalogue_tags import price_text
 from core.caching import PAGES, cached
@@ -56,6 +55,8 @@ def page_number(raw: str | None) -> int:
 class ResultCard:
     service: Service
     hit: Hit
+    # The names of its types of service, in their order.
+    category_names: tuple[str, ...] = ()
 
     @property
     def distance_km(self) -> float | None:
@@ -279,9 +280,44 @@ def ordering_page_url() -> str:
     return cached(PAGES, "ordering-page", find)
 
 
+# What a result card shows of a service (search/cards.py), and no more: a listing's description,
+# opening times and the rest are not read for a card, and loading them cost more than the search.
+CARD_FIELDS = (
+    "slug",
+    "name",
+    "summary",
+    "organisation__name",
+    "organisation__slug",
+    "locality__name",
+    # Its public location (Service.public_location) and the title's town.
+    "hide_exact_address",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "easting",
+    "northing",
+    "review_mean",
+    "review_count",
+    "cqc_location_id",
+    "cqc_overall",
+    "accepting_new_clients",
+    "vacancies",
+    "on_council_framework",
+)
+
+
+class CardPrice(NamedTuple):
+    """A current price of a carded service, as card_price reads it."""
+
+    amount: Decimal
+    unit: str
+
+
 def load_cards(hits: list[Hit], *, price_unit: str) -> list[ResultCard]:
     """The services of the hits in the backend's order, in a bounded number of queries (one
-    for the services with their organisations, one each for categories and current prices).
+    for the services with their organisations, one each for category names and current
+    prices), reading only what a card shows (CARD_FIELDS).
 
     Only services the public may see now (Service.objects.visible(): published, organisation
     active, not stale) get a card, whatever the index says: an index update can be late (the
@@ -291,18 +327,32 @@ def load_cards(hits: list[Hit], *, price_unit: str) -> list[ResultCard]:
         Service.objects.visible()
         .filter(pk__in=ids)
         .select_related("organisation", "locality")
-        .prefetch_related(
-            Prefetch("categories", queryset=Category.objects.select_related("parent")),
-            Prefetch(
-                "price_options",
-                queryset=PriceOption.objects.current().order_by("sort_order", "pk"),
-                to_attr="current_prices",
-            ),
-        )
+        .only(*CARD_FIELDS)
     )
     by_id = {service.pk: service for service in services}
+    if not by_id:
+        return []
+    names: dict[int, list[str]] = {pk: [] for pk in by_id}
+    through = Service.categories.through.objects.filter(service_id__in=by_id)
+    # In the categories' own order (Category.Meta.ordering).
+    for service_id, name in through.order_by("category__sort_order", "category__name").values_list(
+        "service_id", "category__name"
+    ):
+        names[service_id].append(name)
+    prices: dict[int, list[CardPrice]] = {pk: [] for pk in by_id}
+    current = PriceOption.objects.current().filter(service_id__in=by_id)
+    for service_id, amount, unit in current.order_by("sort_order", "pk").values_list(
+        "service_id", "amount", "unit"
+    ):
+        prices[service_id].append(CardPrice(amount, unit))
+    for pk, service in by_id.items():
+        service.current_prices = prices[pk]  # type: ignore[attr-defined]
     # A hit whose service vanished or was hidden since it was indexed is left out, not an error.
-    return [ResultCard(by_id[hit.service_id], hit) for hit in hits if hit.service_id in by_id]
+    return [
+        ResultCard(by_id[hit.service_id], hit, tuple(names[hit.service_id]))
+        for hit in hits
+        if hit.service_id in by_id
+    ]
 
 
 def advice_pages(text: str) -> tuple[list[Page], int]:

@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from catalogue.models import Unit
@@ -76,15 +75,6 @@ def highlight(hit: Any, name: str) -> SafeString | str:
     """The backend's snippet of field `name` with <mark> around the words found ('' if none)."""
     snippet = (getattr(hit, "highlights", None) or {}).get(name) or ""
     return mark_safe(OTHER_TAGS.sub("", snippet)) if snippet else ""  # noqa: S308
-
-
-@register.filter
-def marked_title(service: Any, hit: Any) -> SafeString:
-    """The service's public title (Service.public_title: provider, name, town) with the words
-    found marked in its name, as the backend highlighted them."""
-    before, name, after = service.public_title_parts
-    marked = highlight(hit, "name") or escape(name)
-    return format_html('{}<span class="app-card__name">{}</span>{}', before, marked, after)
 
 
 @register.filter
