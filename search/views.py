@@ -346,7 +346,7 @@ def load_cards(hits: list[Hit], *, price_unit: str) -> list[ResultCard]:
     ):
         prices[service_id].append(CardPrice(amount, unit))
     for pk, service in by_id.items():
-        service.current_prices = prices[pk]  # type: ignore[attr-defined]
+        service.current_prices = prices[pk]
     # A hit whose service vanished or was hidden since it was indexed is left out, not an error.
     return [
         ResultCard(by_id[hit.service_id], hit, tuple(names[hit.service_id]))
