@@ -13,12 +13,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
-from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from catalogue import rules
 from catalogue.models import Category, Postcode
 from core.forms import GovukFormRenderer
-from core.templatetags.govuk_forms import flat_attrs, select_options
+from search import form_html
 from search.query import MAX_TEXT_LENGTH, Sort
 
 MAX_RADIUS_MILES = Decimal(100)
@@ -57,29 +57,16 @@ SELECT_TEMPLATE = "django/forms/widgets/select.html"
 
 
 class SearchFormRenderer(GovukFormRenderer):
-    """The site's renderer, with the search form's inputs and selects written in one pass: the
-    markup of Django's input.html and attrs.html and of the site's select.html (a template
-    and two includes per widget, on the page people load most). Field templates are as
-    everywhere else."""
+    """The site's renderer, with the search form's inputs and selects written in one pass
+    (search/form_html.py): the markup of Django's input.html and attrs.html and of the site's
+    select.html (a template and two includes per widget, on the page people load most)."""
 
     def render(self, template_name, context, request=None):
         widget = context.get("widget") if isinstance(context, dict) else None
         if widget is not None and template_name in INPUT_TEMPLATES:
-            value = widget["value"]
-            return format_html(
-                '<input type="{}" name="{}"{}{}>',
-                widget["type"],
-                widget["name"],
-                format_html(' value="{}"', value) if value is not None else "",
-                flat_attrs(widget["attrs"]),
-            )
+            return SafeString(form_html.input_html(widget))
         if widget is not None and template_name == SELECT_TEMPLATE:
-            return format_html(
-                '<select name="{}"{}>{}\n</select>',
-                widget["name"],
-                flat_attrs(widget["attrs"]),
-                select_options(widget),
-            )
+            return SafeString(form_html.select_html(widget))
         return super().render(template_name, context, request)
 
 

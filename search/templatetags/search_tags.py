@@ -1,5 +1,6 @@
 """Presentation helpers of the search page: distances in miles, the price on a result card,
-highlighted snippets, and the headings that say what was searched."""
+highlighted snippets, the headings that say what was searched, and the search form's fields
+(written in Python by search/form_html.py)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.forms import BoundField
 from django.utils.safestring import SafeString, mark_safe
 
 from catalogue.models import Unit
 from catalogue.templatetags.catalogue_tags import KM_PER_MILE, headline_price, price_text
+from search import form_html
 
 register = template.Library()
 
@@ -113,3 +116,27 @@ def results_heading(total: int, criteria: Any) -> str:
     if criteria.locality:
         parts.append(f"in the {criteria.locality.name} area")
     return " ".join(parts)
+
+
+@register.simple_tag
+def search_field(field: BoundField) -> SafeString:
+    """As `{% include "components/field.html" with field=field %}`."""
+    return form_html.safe(form_html.field_html(field))
+
+
+@register.simple_tag
+def search_choices(field: BoundField) -> SafeString:
+    """As `{% include "search/_choices.html" with field=field %}`."""
+    return form_html.safe(form_html.choices(field))
+
+
+@register.simple_tag
+def search_hint_and_errors(field: BoundField) -> SafeString:
+    """As `{% include "components/field_hint_and_errors.html" %}` with `field`."""
+    return form_html.safe(form_html.hint_and_errors(field))
+
+
+@register.simple_tag
+def search_widget(field: BoundField) -> SafeString:
+    """As `{{ field }}`."""
+    return form_html.safe(form_html.widget(field))
