@@ -40,8 +40,8 @@ class ReviewSummary:
     categories: list[CategoryMean] = field(default_factory=list)
     older_count: int = 0
     service_count: int = 0  # on an organisation's summary: services with reviews that count
-    # Reviews readers see, of any age: the scored ones less those hidden while a moderator
-    # looks at reports (Review.objects.public()).
+    # Reviews readers see, of any age (Review.objects.public()): scored() is every published
+    # review, so these are the rows read less those hidden while a moderator looks at reports.
     public_count: int = 0
 
     @property
