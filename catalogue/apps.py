@@ -9,6 +9,11 @@ class CatalogueConfig(AppConfig):
         from core import personal_data
 
         from . import personal_data as catalogue_data
+        from . import vocabulary
+
+        # The cached vocabularies (the service page's names, search's lists) go stale when
+        # the taxonomy changes.
+        vocabulary.connect_signals()
 
         personal_data.register(
             "catalogue",

@@ -15,7 +15,7 @@ T = TypeVar("T")
 # Topics: published pages and site settings (marketplace/pages/signals.py invalidates it).
 PAGES = "pages"
 # The catalogue's vocabularies: types of service, groups of people, ways to pay, areas
-# (search/taxonomy.py invalidates it).
+# (catalogue/vocabulary.py invalidates it).
 TAXONOMY = "taxonomy"
 CACHE_SECONDS = 60 * 60
 _MISSING = object()

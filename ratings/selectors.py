@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from catalogue.models import Organisation, Service
 
@@ -39,6 +40,9 @@ class ReviewSummary:
     categories: list[CategoryMean] = field(default_factory=list)
     older_count: int = 0
     service_count: int = 0  # on an organisation's summary: services with reviews that count
+    # Reviews readers see, of any age (Review.objects.public()): scored() is every published
+    # review, so these are the rows read less those hidden while a moderator looks at reports.
+    public_count: int = 0
 
     @property
     def total_shown(self) -> int:
@@ -52,7 +56,9 @@ def _window_start(today: date | None) -> datetime:
 
 def _summary(reviews: QuerySet[Review], today: date | None) -> ReviewSummary:
     start = _window_start(today)
-    rows = list(reviews.values("overall", "written_at", "service_id", *CATEGORY_FIELDS))
+    rows = list(
+        reviews.values("overall", "written_at", "service_id", "hidden_by_reports", *CATEGORY_FIELDS)
+    )
     counting = [row for row in rows if row["written_at"] >= start]
     summary = scoring.summarise([row["overall"] for row in counting])
     means = scoring.category_means(counting, CATEGORY_FIELDS)
@@ -66,6 +72,7 @@ def _summary(reviews: QuerySet[Review], today: date | None) -> ReviewSummary:
         ],
         older_count=len(rows) - len(counting),
         service_count=len({row["service_id"] for row in counting}),
+        public_count=sum(1 for row in rows if not row["hidden_by_reports"]),
     )
 
 
@@ -84,18 +91,40 @@ def organisation_review_summary(
     return _summary(Review.objects.scored().filter(service__in=services), today)
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told how many objects there are, rather than counting them again."""
+
+    def __init__(self, object_list, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
 def service_reviews_page(
-    service: Service, page_number, *, per_page: int = REVIEWS_PER_PAGE
+    service: Service,
+    page_number,
+    *,
+    per_page: int = REVIEWS_PER_PAGE,
+    public_count: int | None = None,
 ) -> Page:
     """One page of a service's public reviews, newest first, each with its published reply
-    (as `published_reply`, None when there is none)."""
+    (as `published_reply`, None when there is none). `public_count`, when the caller has it
+    (ReviewSummary.public_count), saves counting them again."""
     reviews = (
         Review.objects.public()
         .filter(service=service)
         .select_related("reply")
         .order_by("-written_at", "-pk")
     )
-    page = Paginator(reviews, per_page).get_page(page_number)
+    paginator = (
+        Paginator(reviews, per_page)
+        if public_count is None
+        else _CountedPaginator(reviews, per_page, count=public_count)
+    )
+    page = paginator.get_page(page_number)
     for review in page:
         review.published_reply = _published_reply(review)
     return page

@@ -2,19 +2,17 @@
 people, ways to pay, areas), read from the shared cache rather than in four queries a request.
 
 They change when an editor edits the taxonomy or an area; every save or delete of one makes the
-cached copy stale at once, in every process (core.caching). A change made behind the ORM's back
-(bulk writes, SQL) shows within core.caching.CACHE_SECONDS.
+cached copy stale at once, in every process (core.caching's topic TAXONOMY, which
+catalogue.vocabulary's signal handlers invalidate). A change made behind the ORM's back (bulk
+writes, SQL) shows within core.caching.CACHE_SECONDS.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
-
 from catalogue.models import Category, ClientGroup, FundingType, Locality
-from core.caching import TAXONOMY, cached, invalidate
+from core.caching import TAXONOMY, cached
 
 
 @dataclass(frozen=True)
@@ -37,15 +35,3 @@ def _read() -> Vocabularies:
 def vocabularies() -> Vocabularies:
     """The four vocabularies in their usual order (a fresh copy: callers may change them)."""
     return cached(TAXONOMY, "search-vocabularies", _read)
-
-
-def _changed(**_kwargs) -> None:
-    # At once, for what this transaction renders next; and again after the commit, in case
-    # another request cached the old lists in between.
-    invalidate(TAXONOMY)
-    transaction.on_commit(lambda: invalidate(TAXONOMY))
-
-
-for _model in (Category, ClientGroup, FundingType, Locality):
-    post_save.connect(_changed, sender=_model, dispatch_uid=f"taxonomy-save-{_model.__name__}")
-    post_delete.connect(_changed, sender=_model, dispatch_uid=f"taxonomy-del-{_model.__name__}")

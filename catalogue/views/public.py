@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.dispatch import Signal
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,10 +18,10 @@ from django.urls import path
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_http_methods
 
-from catalogue import reports, rules
+from catalogue import reports, rules, vocabulary
 from catalogue.models import (
-    Category,
     ListingReport,
+    Membership,
     Organisation,
     Postcode,
     PriceOption,
@@ -84,11 +84,12 @@ def service_not_public_reasons(service: Service, *, now=None) -> list[str]:
 def _service_for_viewer(request, slug: str) -> tuple[Service, list[str]]:
     """The service at `slug` and why it is not public ([] when it is); 404 for those who may not
     see it."""
-    service = get_object_or_404(
-        Service.objects.select_related("organisation", "locality"), slug=slug
-    )
-    if Service.objects.visible().filter(pk=service.pk).exists():
-        return service, []
+    listings = Service.objects.select_related("organisation", "locality")
+    # The public case in one query; a 404 or a staff preview in a second.
+    public = listings.visible().filter(slug=slug).first()
+    if public is not None:
+        return public, []
+    service = get_object_or_404(listings, slug=slug)
     if not _can_see_unpublished(request.user, service.organisation):
         raise Http404("No such listing.")
     return service, service_not_public_reasons(service) or ["It is not public."]
@@ -203,10 +204,6 @@ def service_detail(request, slug: str):
     service, not_public = _service_for_viewer(request, slug)
     prefetch_related_objects(
         [service],
-        Prefetch("categories", queryset=Category.objects.select_related("parent")),
-        "client_groups",
-        "funding_accepted",
-        "localities_served",
         Prefetch(
             "price_options",
             queryset=PriceOption.objects.current().order_by("sort_order", "pk"),
@@ -237,6 +234,8 @@ def service_detail(request, slug: str):
         "catalogue/public/service_detail.html",
         {
             "service": service,
+            # What it is listed under, by name: from the cached vocabularies.
+            "terms": vocabulary.service_terms(service),
             "organisation": service.organisation,
             "not_public": not_public,
             "can_edit": can_edit_listings(request.user, service.organisation),
@@ -258,9 +257,27 @@ def service_detail(request, slug: str):
     )
 
 
+# What catalogue/public/service_card.html shows of a service (with its current prices and
+# `category_names`).
+SERVICE_CARD_FIELDS = (
+    "name",
+    "slug",
+    "summary",
+    "cqc_location_id",
+    "cqc_overall",
+    "accepting_new_clients",
+    "vacancies",
+)
+
+
 @require_http_methods(["GET", "HEAD"])
 def organisation_detail(request, slug: str):
-    organisation = get_object_or_404(Organisation, slug=slug)
+    organisation = get_object_or_404(
+        Organisation.objects.annotate(
+            has_members=Exists(Membership.objects.filter(organisation=OuterRef("pk")))
+        ),
+        slug=slug,
+    )
     not_public = organisation_not_public_reasons(organisation)
     staff_view = False
     if not_public or request.user.is_authenticated:
@@ -271,8 +288,8 @@ def organisation_detail(request, slug: str):
     services = list(
         Service.objects.visible()
         .filter(organisation=organisation)
+        .only(*SERVICE_CARD_FIELDS)
         .prefetch_related(
-            "categories",
             Prefetch(
                 "price_options",
                 queryset=PriceOption.objects.current().order_by("sort_order", "pk"),
@@ -281,6 +298,9 @@ def organisation_detail(request, slug: str):
         )
         .order_by("name")
     )
+    categories = vocabulary.category_names([service.pk for service in services])
+    for service in services:
+        service.category_names = categories[service.pk]
     # Staff are told how many of their listings this public page leaves out.
     hidden_count = (
         organisation.services.exclude(status=Service.Status.ARCHIVED).count() - len(services)
@@ -294,7 +314,7 @@ def organisation_detail(request, slug: str):
             "organisation": organisation,
             "not_public": not_public,
             "can_edit": can_edit_listings(request.user, organisation),
-            "claimable": not organisation.memberships.exists(),
+            "claimable": not organisation.has_members,
             "services": services,
             "hidden_count": hidden_count,
         },

@@ -34,6 +34,12 @@ def _number(value) -> Decimal | None:
         return None
 
 
+# '☆☆☆☆☆' to '★★★★★', by the number of whole stars.
+STARS = tuple(
+    "★" * whole + "☆" * (scoring.MAX_RATING - whole) for whole in range(scoring.MAX_RATING + 1)
+)
+
+
 @register.filter
 def stars(value) -> str:
     """4.4 -> '★★★★☆' (rounded to whole stars, for sighted readers; the text says it exactly)."""
@@ -41,8 +47,7 @@ def stars(value) -> str:
     if number is None:
         return ""
     whole = int(number.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
-    whole = max(0, min(scoring.MAX_RATING, whole))
-    return "★" * whole + "☆" * (scoring.MAX_RATING - whole)
+    return STARS[max(0, min(scoring.MAX_RATING, whole))]
 
 
 @register.filter
@@ -58,16 +63,27 @@ def rating_text(value) -> str:
     return f"{shown} out of {scoring.MAX_RATING} star{'' if shown == '1' else 's'}"
 
 
-@register.filter
-def star_rating(value) -> SafeString:
-    """A star rating as text, with the stars hidden from screen readers, in one call rather
-    than a template per rating (a service page shows dozens)."""
+def _star_rating_html(value) -> SafeString:
     return format_html(
         '\n<span class="app-stars" aria-hidden="true">{}</span> '
         '<span class="app-stars__text">{}</span>\n',
         stars(value),
         rating_text(value),
     )
+
+
+# The whole-star ratings (every answer in a review is one), built once rather than per answer:
+# a service page shows dozens.
+WHOLE_STAR_RATINGS = {whole: _star_rating_html(whole) for whole in range(scoring.MAX_RATING + 1)}
+
+
+@register.filter
+def star_rating(value) -> SafeString:
+    """A star rating as text, with the stars hidden from screen readers, in one call rather
+    than a template per rating."""
+    if type(value) is int and value in WHOLE_STAR_RATINGS:
+        return WHOLE_STAR_RATINGS[value]
+    return _star_rating_html(value)
 
 
 @register.filter
@@ -99,7 +115,11 @@ def service_reviews(context, service):
     own_review = None
     if user.is_authenticated:
         own_review = Review.objects.current().filter(service=service, author=user).first()
-    page = selectors.service_reviews_page(service, request.GET.get("page"))
+    summary = selectors.service_review_summary(service)
+    # The summary has read every review already: the page takes its count from there.
+    page = selectors.service_reviews_page(
+        service, request.GET.get("page"), public_count=summary.public_count
+    )
     for review in page:
         # A reply names the provider: the service this page has, not a query per review.
         review.service = service
@@ -107,7 +127,7 @@ def service_reviews(context, service):
         "request": request,
         "user": user,
         "service": service,
-        "summary": selectors.service_review_summary(service),
+        "summary": summary,
         "page_obj": page if page.paginator.count else None,
         "own_review": own_review,
         "is_staff_here": is_provider_staff(user, service),

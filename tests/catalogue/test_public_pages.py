@@ -23,9 +23,11 @@ from bs4 import BeautifulSoup
 
 from catalogue import reports
 from catalogue.models import (
+    Category,
     ClientGroup,
     FundingType,
     ListingReport,
+    Locality,
     Membership,
     Organisation,
     Service,
@@ -816,6 +818,72 @@ def test_service_page_query_count_does_not_grow_with_its_prices(
     with django_assert_max_num_queries(18):  # includes the reviews section
         response = client.get(service.get_absolute_url())
     assert len(soup(response).select("#price-table tbody tr")) == 22
+
+
+def test_service_page_takes_its_terms_from_the_cache_in_few_queries(
+    client, home_page, service, django_assert_max_num_queries
+):
+    client.get(service.get_absolute_url())  # warm the site, settings and vocabulary caches
+    # The listing, its terms, prices, photos, Wagtail's site, the reviews and their summary
+    # (issue 22: 12 before, when each vocabulary, the visibility check and the review count
+    # had a query of their own).
+    with django_assert_max_num_queries(7) as captured:
+        response = client.get(service.get_absolute_url())
+    facts = text_of(soup(response).select_one("#key-facts"))
+    assert "Home care (personal care)" in facts
+    tables = " ".join(query["sql"] for query in captured.captured_queries)
+    for model in (Category, ClientGroup, FundingType):
+        assert f'"{model._meta.db_table}"' not in tables
+
+
+def test_organisation_page_takes_category_names_from_the_cache_in_few_queries(
+    client, home_page, organisation, service, django_assert_max_num_queries
+):
+    client.get(organisation.get_absolute_url())  # warm the site, settings and vocabularies
+    # The organisation (with whether anyone manages it), its services, their categories and
+    # prices, Wagtail's site and the review summary.
+    with django_assert_max_num_queries(6) as captured:
+        response = client.get(organisation.get_absolute_url())
+    card = text_of(soup(response).select_one("#services li.app-card"))
+    assert "Type of service: Home care (personal care)" in card
+    assert "Nobody from Sunrise Care Ltd manages this page" in text_of(
+        soup(response).select_one(".govuk-inset-text")
+    )
+    tables = " ".join(query["sql"] for query in captured.captured_queries)
+    assert '"catalogue_category"' not in tables
+
+
+def test_renamed_terms_show_on_the_next_service_and_organisation_page(
+    client, home_page, organisation, service
+):
+    """The names are cached (catalogue.vocabulary): a change to one makes them stale."""
+    client.get(service.get_absolute_url())
+    client.get(organisation.get_absolute_url())
+    category = service.categories.get()
+    category.name = "Care at home"
+    category.save()
+    for model, slug, name in (
+        (ClientGroup, "dementia", "People living with dementia"),
+        (FundingType, "direct-payment", "Direct payments"),
+        (Locality, "craven-arms", "Craven Arms and district"),
+    ):
+        term = model.objects.get(slug=slug)
+        term.name = name
+        term.save()
+
+    page = soup(client.get(service.get_absolute_url()))
+    facts = text_of(page.select_one("#key-facts"))
+    assert "Care at home" in facts and "Home care (personal care)" not in facts
+    assert text_of(page.select_one("#client-groups")) == "Older people People living with dementia"
+    assert text_of(page.select_one("#funding").find_next("ul")) == "Self-funded Direct payments"
+    assert "Craven Arms and district" in text_of(page.select_one("#areas-served"))
+    card = text_of(soup(client.get(organisation.get_absolute_url())).select_one("li.app-card"))
+    assert "Type of service: Care at home" in card
+
+    # A deleted area goes at once too.
+    Locality.objects.get(slug="craven-arms").delete()
+    areas = text_of(soup(client.get(service.get_absolute_url())).select_one("#areas-served"))
+    assert "Craven Arms" not in areas and "Ludlow" in areas
 
 
 # --- report a problem with this listing ----------------------------------------------------

@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup
 from ratings import services
 from ratings.models import Review
 from ratings.selectors import organisation_review_summary, service_review_summary
+from ratings.templatetags.ratings_tags import star_rating
 from tests.factories import ServiceFactory
 
 from .conftest import publish, write_review
@@ -84,6 +85,44 @@ def test_the_service_page_has_no_n_plus_one(
     with django_assert_max_num_queries(40):
         page = client.get(service.get_absolute_url()).content.decode()
     assert page.count("Reply from Holly Homecare") == 10
+
+
+def test_the_review_count_leaves_out_reviews_hidden_for_reports(client, service, moderator):
+    # The page's count comes from the summary's read of the reviews (issue 22), not a count
+    # of its own: a review hidden while a moderator looks at reports still counts in the
+    # score but is neither listed nor counted among those shown.
+    for index in range(11):
+        publish(write_review(service, title=f"Review number {index:02d}"), moderator)
+    Review.objects.filter(title="Review number 00").update(hidden_by_reports=True)
+    page = client.get(service.get_absolute_url()).content.decode()
+    assert "The average of all 11 reviews from the last 24 months" in page
+    assert "10 reviews, newest first" in page
+    assert "Review number 01" in page and "Review number 00" not in page
+    assert 'class="govuk-pagination"' not in page  # ten fit on one page
+    Review.objects.filter(title="Review number 00").update(hidden_by_reports=False)
+    page = client.get(service.get_absolute_url()).content.decode()
+    assert "11 reviews, newest first" in page and 'class="govuk-pagination"' in page
+
+
+@pytest.mark.parametrize(
+    ("value", "stars", "text"),
+    [
+        (0, "☆☆☆☆☆", "0 out of 5 stars"),
+        (1, "★☆☆☆☆", "1 out of 5 star"),
+        (4, "★★★★☆", "4 out of 5 stars"),
+        (5, "★★★★★", "5 out of 5 stars"),
+        (Decimal("4"), "★★★★☆", "4 out of 5 stars"),
+        (Decimal("4.25"), "★★★★☆", "4.3 out of 5 stars"),
+        (Decimal("4.5"), "★★★★★", "4.5 out of 5 stars"),
+    ],
+)
+def test_star_ratings_read_the_same_whether_built_at_start_up_or_not(value, stars, text):
+    # Whole stars (every answer in a review) come from a table built once; the rest are
+    # built when shown. Both read alike.
+    assert star_rating(value) == (
+        f'\n<span class="app-stars" aria-hidden="true">{stars}</span> '
+        f'<span class="app-stars__text">{text}</span>\n'
+    )
 
 
 def test_a_signed_in_person_sees_write_or_their_own_review(client, service, author, staff):
