@@ -303,20 +303,26 @@ def read_packaged_onspd(prefixes: Iterable[str] | None = None) -> Iterator[Postc
     folder = packaged_onspd_dir()
     if prefixes is None:
         matches = None
+        starts: tuple[str, ...] = ()
         files = sorted(folder.glob("postcodes_*.msgpack.br"))
     else:
         codes = district_filter_values(prefixes)
         matches = _district_matcher(codes)
+        starts = tuple(sorted(codes))
         files = [
             folder / f"postcodes_{letter}.msgpack.br" for letter in sorted({c[0] for c in codes})
         ]
     for path in files:
         if not path.is_file():
             continue  # no postcodes start with this letter (Q, V, X)
-        yield from _read_packaged_file(path, matches)
+        yield from _read_packaged_file(path, matches, starts)
 
 
-def _read_packaged_file(path: Path, matches: Callable[[str], bool] | None) -> Iterator[PostcodeRow]:
+def _read_packaged_file(
+    path: Path, matches: Callable[[str], bool] | None, starts: tuple[str, ...] = ()
+) -> Iterator[PostcodeRow]:
+    """`starts`: the area and district codes asked for, a quick first sieve (a postcode of a
+    district or area begins with its code) before `matches` decides ('SY10' begins 'SY1')."""
     try:
         payload = msgpack.unpackb(brotli.decompress(path.read_bytes()), raw=False)
         data = payload["data"]
@@ -325,6 +331,8 @@ def _read_packaged_file(path: Path, matches: Callable[[str], bool] | None) -> It
         raise PostcodeFileError(f"{path.name} is not a packaged ONSPD file ({error}).") from error
     for index, (pcd, easting, northing, la) in enumerate(columns, start=1):
         if matches is not None:
+            if starts and not pcd.startswith(starts):
+                continue
             compact = pcd.replace(" ", "")
             if not matches(compact[:-3]):
                 continue
