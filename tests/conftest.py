@@ -9,7 +9,11 @@ from wagtail.models import Page, Site
 import pytest
 
 from marketplace.pages.services import site_install_home_page
+from tests import migrated_template
 from tests.factories import HomePageFactory
+from tests.snapshots import restore_or_load
+
+migrated_template.install()
 
 
 @pytest.fixture(autouse=True)
@@ -39,8 +43,11 @@ def home_page(db):
 
 @pytest.fixture
 def demo(db):
-    """The full demo content and accounts, loaded by the real demo command."""
-    call_command("load_demo_data", "--catalogue=small", verbosity=0)
+    """The full demo content and accounts, loaded by the real demo command (the first time in
+    each test process; later tests get the tables it wrote put back, tests/snapshots.py)."""
+    restore_or_load(
+        "demo-small", lambda: call_command("load_demo_data", "--catalogue=small", verbosity=0)
+    )
     return Site.objects.get(is_default_site=True).root_page.specific
 
 

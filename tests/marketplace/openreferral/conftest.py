@@ -4,15 +4,20 @@ from django.db import transaction
 
 import pytest
 
+from tests.snapshots import restore_or_load
+
 API = "/api/openreferral/v3"
 
 
 @pytest.fixture(scope="package")
 def oruk_demo(django_db_setup, django_db_blocker):
     """The small demo catalogue, loaded once for this package by the real demo command inside a
-    transaction that is rolled back afterwards; each test runs in a savepoint within it."""
+    transaction that is rolled back afterwards (or put back from the process's snapshot of that
+    load, tests/snapshots.py); each test runs in a savepoint within it."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo_data", "--catalogue=small", verbosity=0)
+        restore_or_load(
+            "demo-small", lambda: call_command("load_demo_data", "--catalogue=small", verbosity=0)
+        )
         yield
         transaction.set_rollback(True)
 

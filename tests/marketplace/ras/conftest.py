@@ -2,13 +2,33 @@
 
 from decimal import Decimal as D
 
+from django.core.management import call_command
+
 import pytest
 
 from catalogue import services as catalogue
 from core.roles import Role
+from marketplace.accounts.models import User
+from marketplace.demo.catalogue import load_catalogue
+from marketplace.demo.ras import load_ras
 from marketplace.ras import services
 from marketplace.ras.models import Domain
 from tests.factories import CategoryFactory, ServiceFactory, make_provider, make_user
+from tests.snapshots import restore_or_load
+
+
+def _load_full_catalogue_and_scheme() -> None:
+    call_command("load_demo_data", "--catalogue=none", verbosity=0)
+    load_catalogue(size="full", moderator=User.objects.get(email="moderator@caremarket.example"))
+    load_ras()
+
+
+@pytest.fixture
+def demo_full_catalogue(db):
+    """Pages, accounts, the full demo catalogue and the demo's RAS scheme priced from it, by the
+    demo's own loaders (about 15 s: the tests that use it share one xdist group, so that one
+    process loads it and the others get it back from that load's snapshot, tests/snapshots.py)."""
+    restore_or_load("demo-full-catalogue-ras", _load_full_catalogue_and_scheme)
 
 
 @pytest.fixture

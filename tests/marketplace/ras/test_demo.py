@@ -56,14 +56,14 @@ def test_the_demo_has_an_active_scheme_priced_from_the_catalogue(small_demo, cli
     assert start.status_code == 200 and b"Start now" in start.content
 
 
-def test_the_demo_home_care_market_rate_counts_one_standard_price_per_service(db):
+@pytest.mark.xdist_group("demo-full-catalogue")
+def test_the_demo_home_care_market_rate_counts_one_standard_price_per_service(
+    demo_full_catalogue,
+):
     """The full demo catalogue: 32 home care services list 96 hourly prices (weekday daytime,
     evenings and weekends, bank holidays). Counting every price gave £33.00 and £15.06 a point;
     one standard price per service gives the weekday median, £28.00, and £13.06 a point
     (0.4 x £28.00 + 0.05 x £23.00 domestic help + 0.03 x £23.50 befriending)."""
-    call_command("load_demo_data", "--catalogue=none", verbosity=0)
-    load_catalogue(size="full", moderator=User.objects.get(email="moderator@caremarket.example"))
-    load_ras()
     rate = selectors.scheme_rate(selectors.active_scheme())
     home_care = rate.references[0]
     assert home_care.reference.name == "Home care per hour"

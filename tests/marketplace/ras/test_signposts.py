@@ -14,9 +14,6 @@ import yaml
 from bs4 import BeautifulSoup
 
 from catalogue.taxonomy import DEFAULT_FILE
-from marketplace.accounts.models import User
-from marketplace.demo.catalogue import load_catalogue
-from marketplace.demo.ras import load_ras
 from marketplace.ras import services
 from marketplace.ras.models import Assessment
 from marketplace.ras.signposts import CARER, COMMUNITY, RULES, Match, relevant_signposts
@@ -189,15 +186,9 @@ def test_a_zero_estimate_offers_advice_and_an_assessment_not_a_plan(
 # --- the demo ---------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def demo_catalogue(db):
-    """The full demo catalogue (the small one the browser tests use has no carers' support)."""
-    call_command("load_demo_data", "--catalogue=none", verbosity=0)
-    load_catalogue(size="full", moderator=User.objects.get(email="moderator@caremarket.example"))
-    load_ras()
-
-
-def test_each_signpost_finds_services_in_the_demo(demo_catalogue, client):
+# The full demo catalogue (the small one the browser tests use has no carers' support).
+@pytest.mark.xdist_group("demo-full-catalogue")
+def test_each_signpost_finds_services_in_the_demo(demo_full_catalogue, client):
     """Every category a signpost can link to finds at least one listing in the demo search
     (the index is rebuilt first: inside the test's transaction the on-commit indexing never
     runs)."""

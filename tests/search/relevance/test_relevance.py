@@ -5,8 +5,6 @@ on the full demo catalogue."""
 
 from __future__ import annotations
 
-from django.core.management import call_command
-
 import pytest
 
 from search.backends import get_backend
@@ -17,8 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def backend(db):
-    call_command("load_demo_data", "--catalogue=small", verbosity=0)
+def backend(demo):
     backend = get_backend("database")
     backend.rebuild()
     return backend
