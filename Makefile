@@ -12,7 +12,7 @@ TEST_SETTINGS := DJANGO_SETTINGS_MODULE=marketplace.settings.test
 # The suite runs in parallel processes (pytest-xdist), one per core unless TEST_WORKERS says.
 TEST_WORKERS ?= auto
 
-.PHONY: install demo-data run dev serve test checks format pytest test-browser bench-install css clean
+.PHONY: install demo-data run dev serve test checks format test-db pytest test-browser bench-install css clean
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Care Market needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -72,11 +72,22 @@ format: install
 	@echo 'djade ($(words $(TEMPLATES)) templates)'
 	@$(DJADE) $(TEMPLATES) || [ $$? -eq 1 ]
 
-# Everything but the browser tests, on both cores.
-pytest: install
-	$(BIN)/pytest -n $(TEST_WORKERS) -m "not browser"
+# The migrated SQLite test database, kept in var/test-db/ for this code so that each test
+# process copies it in instead of running the 277 migrations (tests/migrated_template.py).
+test-db: install
+	$(TEST_SETTINGS) $(BIN)/python -m tests.migrated_template
 
-test: checks pytest test-browser
+# Everything but the browser tests, on both cores (tests marked with one xdist_group share a
+# process: those that load the same large demo data).
+pytest: install
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup -m "not browser"
+
+# The checks (one core) and the migrations (the other) side by side, then the suite, then the
+# browser tests.
+test: install
+	@$(MAKE) --no-print-directory -j2 --output-sync=target checks test-db
+	@$(MAKE) --no-print-directory pytest
+	@$(MAKE) --no-print-directory test-browser
 
 # The browser (accessibility) tests, in one process with one live server and one Chromium;
 # they need Debian's chromium at /usr/bin/chromium (skipped with a message when it is missing,
