@@ -56,17 +56,17 @@ def _django_db_marker():
 
 
 @pytest.fixture(scope="package")
-def _browser_site(django_db_setup, django_db_blocker, tmp_path_factory):
+def _browser_site(request, django_db_setup, django_db_blocker, tmp_path_factory):
     """One live server, one demo site and one Chromium for every browser test (about a minute
     for all of them, where starting each afresh cost some 14 s a test).
 
     The demo is loaded once and committed (no test transaction: the server thread must see it),
     so the browser tests share it: a test that changes data does so for the tests after it, and
     each one is written to hold whatever order they run in (its own new account or records,
-    nothing counted from a known total). When the package ends, the database goes back to what
-    migrations made (flushed and restored from a serialization taken before the demo load,
-    Django's serialized-rollback mechanism), so tests run after these in the same process see
-    the empty database they expect.
+    nothing counted from a known total). When the package ends, if other tests run in the same
+    process after these, the database goes back to what migrations made (flushed and restored
+    from a serialization taken before the demo load, Django's serialized-rollback mechanism), so
+    they see the empty database they expect; `make test-browser` runs these alone, and skips it.
 
     Playwright's sync API keeps an asyncio loop marked as running in the main thread while it
     is started; Django then refuses the ORM there unless DJANGO_ALLOW_ASYNC_UNSAFE is set, so it
@@ -84,7 +84,8 @@ def _browser_site(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("browser-media")
     with pytest.MonkeyPatch.context() as patch, django_db_blocker.unblock():
         patch.setattr(settings, "MEDIA_ROOT", media)
-        initial = connection.creation.serialize_db_to_string()
+        others_follow = any("browser" not in item.keywords for item in request.session.items)
+        initial = connection.creation.serialize_db_to_string() if others_follow else None
         call_command("load_demo_data", "--catalogue=small", verbosity=0)
         server = LiveServer("localhost")
         server._live_server_modified_settings.enable()
@@ -97,8 +98,9 @@ def _browser_site(django_db_setup, django_db_blocker, tmp_path_factory):
             playwright.stop()
             server._live_server_modified_settings.disable()
             server.stop()
-            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
-            connection.creation.deserialize_db_from_string(initial)
+            if initial is not None:
+                call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+                connection.creation.deserialize_db_from_string(initial)
 
 
 @dataclass(frozen=True)
