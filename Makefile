@@ -96,9 +96,10 @@ test: install
 
 # The browser (accessibility) tests, in one process with one live server and one Chromium;
 # they need Debian's chromium at /usr/bin/chromium (skipped with a message when it is missing,
-# a failure when REQUIRE_BROWSER is set, as in CI).
+# a failure when REQUIRE_BROWSER is set, as in CI). Only tests/browser is collected: every
+# browser test lives there.
 test-browser: install
-	$(BIN)/pytest -m browser -p no:cacheprovider
+	$(BIN)/pytest tests/browser -m browser -p no:cacheprovider
 
 # Locust, for bench/load.py (not needed to run or test the site).
 bench-install: install
