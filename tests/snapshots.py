@@ -32,6 +32,8 @@ from django.core.cache import cache
 from django.core.management.color import no_style
 from django.db import connection
 
+from search.backends.database import postings
+
 # SQLite's FTS5 keeps each virtual table's index in tables of these suffixes, written by the
 # virtual table itself: the virtual table's rows are copied, never these.
 FTS5_SHADOW_SUFFIXES = ("_data", "_idx", "_content", "_docsize", "_config")
@@ -116,6 +118,10 @@ def _restore(snapshot: Snapshot) -> None:
     else:
         _restore_sqlite(snapshot.tables)
     cache.clear()  # nothing cached from the rows that were there before
+    # The database search backend keeps the index per process labelled with the index state
+    # (a token and a sequence that only moves on), which a restore brings back to a value an
+    # earlier, rolled-back test may have moved past: read the index afresh.
+    postings.forget()
 
 
 # --- reading ------------------------------------------------------------------------------------

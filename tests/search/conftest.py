@@ -27,6 +27,7 @@ from tests.factories import (
     PriceOptionFactory,
     ServiceFactory,
 )
+from tests.snapshots import restore_or_load
 
 
 def available_backends() -> list[str]:
@@ -67,6 +68,11 @@ NORTH = (350_000, 320_000)  # Northtown's centroid, where A is
 SOUTH = (350_000, 300_000)  # Southbury's centroid, where C is; 20 km south
 
 
+def organisation_name(service_name: str) -> str:
+    """'Riverside Home Care' -> 'Riversidewick Ltd': a word no query here uses, no digits."""
+    return f"{service_name.split()[0]}wick Ltd"
+
+
 def build_catalogue() -> Catalogue:
     """Four visible services (A-D) and six that must never be found (H1-H6).
 
@@ -91,6 +97,9 @@ def build_catalogue() -> Catalogue:
     fund = {f.slug: f for f in FundingType.objects.all()}
 
     def service(name, summary, categories, groups, funding, served, prices, **fields):
+        # Its own organisation, named without a digit: the factory's "Provider N Ltd" made
+        # "1=1" find whichever service had "Provider 1 Ltd" when a process built this first.
+        fields.setdefault("organisation", OrganisationFactory(name=organisation_name(name)))
         s = ServiceFactory(name=name, summary=summary, categories=categories, **fields)
         s.client_groups.set([group[g] for g in groups])
         s.funding_accepted.set([fund[f] for f in funding])
@@ -168,7 +177,9 @@ def build_catalogue() -> Catalogue:
         "review_score": Decimal("4.90"),
         "accepting_new_clients": True,
     }
-    suspended_org = OrganisationFactory(status=Organisation.Status.SUSPENDED)
+    suspended_org = OrganisationFactory(
+        name=organisation_name("Hidden"), status=Organisation.Status.SUSPENDED
+    )
     hidden = [
         service(
             f"Hidden home care {label}",
@@ -197,11 +208,28 @@ def build_catalogue() -> Catalogue:
 
 
 @pytest.fixture
-def catalogue(db, backend) -> Catalogue:
-    """The known catalogue, indexed by a full rebuild of the backend under test."""
-    known = build_catalogue()
-    backend.rebuild()
-    return known
+def catalogue(db, backend, backend_name) -> Catalogue:
+    """The known catalogue, indexed by a full rebuild of the backend under test. The database
+    backend's index is in the database, so there the catalogue is built once per process and
+    its tables put back for the tests after (tests/snapshots.py); Elasticsearch's is not."""
+
+    def build() -> Catalogue:
+        known = build_catalogue()
+        backend.rebuild()
+        return known
+
+    if backend_name != "database":
+        return build()
+    known = restore_or_load(f"search-catalogue-{backend_name}", build)
+    # Each test gets its own instances, read afresh (a test may change its copy).
+    fresh = Service.objects.in_bulk([s.pk for s in [*known.visible, *known.hidden]])
+    return Catalogue(
+        a=fresh[known.a.pk],
+        b=fresh[known.b.pk],
+        c=fresh[known.c.pk],
+        d=fresh[known.d.pk],
+        hidden=[fresh[s.pk] for s in known.hidden],
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -64,7 +64,7 @@ def test_text_is_matched_with_stemming(backend, catalogue, text, expected):
 
 
 def test_the_organisation_name_is_searched(backend, catalogue):
-    organisation = catalogue.c.organisation.name  # "Provider N Ltd"
+    organisation = catalogue.c.organisation.name  # "Mealswick Ltd"
     results = backend.search(SearchQuery(text=organisation))
 
     assert letters(catalogue, results) == {"C"}
