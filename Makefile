@@ -82,10 +82,9 @@ format: install
 test-db: install
 	$(TEST_SETTINGS) $(BIN)/python -m tests.migrated_template
 
-# Everything but the browser tests, on both cores (tests marked with one xdist_group share a
-# process: those that load the same large demo data).
+# Everything but the browser tests, on both cores.
 pytest: install
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup -m "not browser"
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not browser"
 
 # The checks (one core) and the migrations (the other) side by side, then the suite, then the
 # browser tests.

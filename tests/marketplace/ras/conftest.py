@@ -26,8 +26,8 @@ def _load_full_catalogue_and_scheme() -> None:
 @pytest.fixture
 def demo_full_catalogue(db):
     """Pages, accounts, the full demo catalogue and the demo's RAS scheme priced from it, by the
-    demo's own loaders (about 15 s: the tests that use it share one xdist group, so that one
-    process loads it and the others get it back from that load's snapshot, tests/snapshots.py)."""
+    demo's own loaders (about 15 s; once per test process, then put back from that load's
+    snapshot, tests/snapshots.py)."""
     restore_or_load("demo-full-catalogue-ras", _load_full_catalogue_and_scheme)
 
 

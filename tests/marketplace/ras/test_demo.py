@@ -56,7 +56,6 @@ def test_the_demo_has_an_active_scheme_priced_from_the_catalogue(small_demo, cli
     assert start.status_code == 200 and b"Start now" in start.content
 
 
-@pytest.mark.xdist_group("demo-full-catalogue")
 def test_the_demo_home_care_market_rate_counts_one_standard_price_per_service(
     demo_full_catalogue,
 ):

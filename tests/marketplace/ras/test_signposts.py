@@ -187,7 +187,6 @@ def test_a_zero_estimate_offers_advice_and_an_assessment_not_a_plan(
 
 
 # The full demo catalogue (the small one the browser tests use has no carers' support).
-@pytest.mark.xdist_group("demo-full-catalogue")
 def test_each_signpost_finds_services_in_the_demo(demo_full_catalogue, client):
     """Every category a signpost can link to finds at least one listing in the demo search
     (the index is rebuilt first: inside the test's transaction the on-commit indexing never
