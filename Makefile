@@ -94,7 +94,7 @@ test: install
 	@$(MAKE) --no-print-directory test-browser
 
 # The browser (accessibility) tests, in one process with one live server and one Chromium;
-# they need Debian's chromium at /usr/bin/chromium (skipped with a message when it is missing,
+# they need Debian's chromium-headless-shell or chromium (skipped with a message when missing,
 # a failure when REQUIRE_BROWSER is set, as in CI). Only tests/browser is collected: every
 # browser test lives there.
 test-browser: install

@@ -2,7 +2,8 @@
 
 Every test here is marked `browser` and is skipped, with a message saying how to install it,
 when Debian's Chromium is missing. We never download Playwright's own browsers: the tests use
-the system Chromium at /usr/bin/chromium (or CHROMIUM_PATH).
+the system Chromium (site_pages.DEFAULT_CHROMIUM_PATH: Debian's headless shell, else its
+browser) or CHROMIUM_PATH.
 """
 
 import os
@@ -14,11 +15,11 @@ from django.core.management import call_command
 
 import pytest
 
-from tests.browser.site_pages import CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH
+from tests.browser.site_pages import CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH, INSTALL_HINT
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH") or DEFAULT_CHROMIUM_PATH
 MISSING_MESSAGE = (
-    f"Chromium not found at {CHROMIUM_PATH}: install it with `apt-get install -y chromium` "
+    f"Chromium not found at {CHROMIUM_PATH}: install it with {INSTALL_HINT} "
     "to run the browser tests"
 )
 # Short timeouts: the live server answers in milliseconds, so a wait of seconds means a bug.

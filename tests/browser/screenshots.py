@@ -4,9 +4,9 @@ Not a test: run it against a running server (e.g. `make run`) and look at the pi
 
     .venv/bin/python tests/browser/screenshots.py http://127.0.0.1:8000 /tmp/shots
 
-Uses Debian's Chromium at /usr/bin/chromium (or CHROMIUM_PATH). Needs the demo data loaded
-(`manage.py load_demo_data`) for the signed-in account page. At mobile width it also takes the
-home page with the menu opened.
+Uses Debian's Chromium (site_pages.DEFAULT_CHROMIUM_PATH) or CHROMIUM_PATH. Needs the demo
+data loaded (`manage.py load_demo_data`) for the signed-in account page. At mobile width it
+also takes the home page with the menu opened.
 """
 
 import argparse
@@ -21,6 +21,7 @@ from playwright.sync_api import sync_playwright
 from tests.browser.site_pages import (
     CHROMIUM_ARGS,
     DEFAULT_CHROMIUM_PATH,
+    INSTALL_HINT,
     PAGES,
     open_case,
 )
@@ -37,9 +38,7 @@ def main(argv=None) -> int:
     args.out_dir.mkdir(parents=True, exist_ok=True)
     chromium_path = os.environ.get("CHROMIUM_PATH") or DEFAULT_CHROMIUM_PATH
     if not Path(chromium_path).is_file():
-        print(
-            f"Chromium not found at {chromium_path}: install it with `apt-get install -y chromium`"
-        )
+        print(f"Chromium not found at {chromium_path}: install it with {INSTALL_HINT}")
         return 2
 
     playwright = sync_playwright().start()
