@@ -5,7 +5,14 @@ shortlist" at 5,893px of 6,496)."""
 import pytest
 
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS
-from tests.browser.site_pages import DEMO_SERVICE, PAGES, open_case, sign_in
+from tests.browser.site_pages import (
+    DEMO_PUBLIC_EMAIL,
+    DEMO_PUBLIC_PASSWORD,
+    DEMO_SERVICE,
+    PAGES,
+    open_case,
+    open_signed_in,
+)
 from tests.browser.test_accessibility import AXE_OPTIONS, _axe, format_violations
 
 PHONE = {"width": 390, "height": 844}
@@ -128,8 +135,7 @@ def assert_no_axe_violations(page):
 
 
 def open_first_plan(page, site_url):
-    sign_in(page, site_url)
-    page.goto(f"{site_url}/plans/")
+    open_signed_in(page, site_url, "/plans/", DEMO_PUBLIC_EMAIL, DEMO_PUBLIC_PASSWORD)
     page.locator("main a[href*='/plans/']:not([href$='/new/'])").first.click()
     page.wait_for_load_state()
 
