@@ -93,12 +93,14 @@ test: install
 	@$(MAKE) --no-print-directory pytest
 	@$(MAKE) --no-print-directory test-browser
 
-# The browser (accessibility) tests, in one process with one live server and one Chromium;
-# they need Debian's chromium-headless-shell or chromium (skipped with a message when missing,
-# a failure when REQUIRE_BROWSER is set, as in CI). Only tests/browser is collected: every
-# browser test lives there.
+# The browser (accessibility) tests, one process per core, each with its own test database,
+# demo load, live server and Chromium: one Chromium waits on the server and the driver a third
+# of the time, so two side by side took 131 s where one took 176 s. They need Debian's
+# chromium-headless-shell or chromium (skipped with a message when missing, a failure when
+# REQUIRE_BROWSER is set, as in CI). Only tests/browser is collected: every browser test lives
+# there.
 test-browser: install
-	$(BIN)/pytest tests/browser -m browser -p no:cacheprovider
+	$(BIN)/pytest tests/browser -m browser -p no:cacheprovider -n $(TEST_WORKERS)
 
 # Locust, for bench/load.py (not needed to run or test the site).
 bench-install: install

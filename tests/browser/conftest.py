@@ -58,8 +58,9 @@ def _django_db_marker():
 
 @pytest.fixture(scope="package")
 def _browser_site(request, django_db_setup, django_db_blocker, tmp_path_factory):
-    """One live server, one demo site and one Chromium for every browser test (about a minute
-    for all of them, where starting each afresh cost some 14 s a test).
+    """One live server, one demo site and one Chromium for every browser test in this process
+    (where starting each afresh cost some 14 s a test). `make test-browser` runs one such
+    process per core (pytest-xdist), each on its own test database.
 
     The demo is loaded once and committed (no test transaction: the server thread must see it),
     so the browser tests share it: a test that changes data does so for the tests after it, and
