@@ -33,12 +33,19 @@ def _fresh_cache():
     cache.clear()
 
 
+def _install_home_page():
+    site = Site.objects.get(is_default_site=True)
+    return site_install_home_page(site=site, home=HomePageFactory.build())
+
+
 @pytest.fixture
 def home_page(db):
-    """A site whose root is a published HomePage, as after a real install."""
-    site = Site.objects.get(is_default_site=True)
-    home = HomePageFactory.build()
-    return site_install_home_page(site=site, home=home)
+    """A site whose root is a published HomePage, as after a real install: installed for real
+    the first time in each test process, and the tables that wrote put back for later tests
+    (tests/snapshots.py; a third of the suite asks for a home page, and Wagtail's publish costs
+    far more than the restore). The page is read afresh, so a test's changes to it stay its own."""
+    home = restore_or_load("home-page", _install_home_page)
+    return type(home).objects.get(pk=home.pk)
 
 
 @pytest.fixture
