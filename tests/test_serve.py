@@ -2,7 +2,6 @@
 a task worker beside gunicorn when tasks are queued (marketplace/settings/serve.py,
 marketplace/gunicorn.conf.py, the `serve` command)."""
 
-import json
 import multiprocessing
 import runpy
 import stat
@@ -12,26 +11,11 @@ from django.core.management import call_command
 import pytest
 
 from marketplace.demo.management.commands import serve
-from tests.test_settings import ROOT, dev_settings, manage
+from tests.test_settings import ROOT, dev_settings, settings_values
 
 
 def serve_settings(*names: str, tmp_path, **env) -> list:
-    code = (
-        "from django.conf import settings as s; import json; print(json.dumps(["
-        + ", ".join(f"str({name})" for name in names)
-        + "]))"
-    )
-    result = manage(
-        "shell",
-        "--verbosity=0",
-        "-c",
-        code,
-        tmp_path=tmp_path,
-        DJANGO_SETTINGS_MODULE="marketplace.settings.serve",
-        **env,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return settings_values("marketplace.settings.serve", *names, tmp_path=tmp_path, **env)
 
 
 def test_serve_settings_are_productions_on_one_machine(tmp_path):
